@@ -1,0 +1,122 @@
+//! The Leptos application: pages, islands, translations and server functions.
+//! Pages render on the server; the two submission forms are islands that hydrate in the browser.
+
+pub mod api;
+pub mod i18n;
+pub mod islands;
+#[cfg(feature = "ssr")]
+pub mod ops;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use domain::Lang;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::{path, SsrMode};
+use pages::*;
+
+/// The language of this request: the `lang` cookie, else Simplified Chinese.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return lang_from_headers(&parts.headers);
+        }
+    }
+    Lang::default()
+}
+
+/// Reads the `lang` cookie.
+#[cfg(feature = "ssr")]
+pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().strip_prefix("lang="))
+        .find_map(Lang::from_code)
+        .unwrap_or_default()
+}
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=i18n::html_lang(lang)>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#b3261e" />
+                <link rel="stylesheet" href="/pkg/portal.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The router and the page frame.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = request_lang();
+    provide_context(lang);
+    view! {
+        <Router>
+            <a class="skip" href="#main">{i18n::t(lang, "nav.skip")}</a>
+            <Header lang />
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/wish/new") view=WishPage ssr=SsrMode::Async />
+                    <Route path=path!("/project/new") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/track") view=LookupPage ssr=SsrMode::Async />
+                    <Route path=path!("/t/:token") view=TrackPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{i18n::t(lang, "footer.text")}</p>
+            </footer>
+        </Router>
+    }
+}
+
+#[component]
+fn Header(lang: Lang) -> impl IntoView {
+    let loc = use_location();
+    let back = loc.pathname.get_untracked();
+    let switch = move |to: Lang, label: &'static str| {
+        let href = format!("/lang/{}?back={}", to.code(), back.clone());
+        let current = to == lang;
+        view! {
+            <a href=href hreflang=i18n::html_lang(to) lang=i18n::html_lang(to) aria-current=if current { Some("true") } else { None }>{label}</a>
+        }
+    };
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="mark" aria-hidden="true">"莞"</span>
+                <span class="name">{i18n::t(lang, "app.name")}</span>
+            </a>
+            <nav class="langs" aria-label=i18n::t(lang, "lang.label")>
+                {switch(Lang::ZhHans, "简")}
+                {switch(Lang::ZhHant, "繁")}
+                {switch(Lang::En, "EN")}
+            </nav>
+            <nav class="main-nav" aria-label="nav">
+                <a href="/wish/new">{i18n::t(lang, "nav.wish")}</a>
+                <a href="/project/new">{i18n::t(lang, "nav.project")}</a>
+                <a href="/track">{i18n::t(lang, "nav.track")}</a>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,322 @@
+//! Server-side operations shared by server functions and plain form posts: validate with the domain
+//! rules, check against reference data, and call the store.
+
+use crate::api::{CommunityOption, DeadlineView, EventView, FormData, HomeData, SubmitOutcome, TownOption, TrackView};
+use crate::state::AppState;
+use domain::lifecycle::{resident_can, Action};
+use domain::validate::{validate_project, validate_wish};
+use domain::{FieldError, Kind, Lang, ProjectInput, Rating, Status, WishInput};
+use leptos::prelude::ServerFnError;
+use store::{NewItem, StoreError};
+
+/// Failures of an operation. Database errors are logged and shown as a generic message.
+#[derive(Debug)]
+pub enum OpError {
+    Store(StoreError),
+}
+
+impl From<StoreError> for OpError {
+    fn from(e: StoreError) -> Self {
+        OpError::Store(e)
+    }
+}
+
+impl OpError {
+    pub fn into_server_fn_error(self) -> ServerFnError {
+        match self {
+            OpError::Store(e) => {
+                tracing::error!(error = %e, "storage failure");
+                ServerFnError::new("server")
+            }
+        }
+    }
+}
+
+pub type OpResult<T> = Result<T, OpError>;
+
+pub async fn communities(st: &AppState, town: &str) -> OpResult<Vec<CommunityOption>> {
+    Ok(st.db.communities(town).await?.into_iter().map(|c| CommunityOption { id: c.id, name: c.name }).collect())
+}
+
+pub async fn form_data(st: &AppState, town: &str, lang: Lang) -> OpResult<FormData> {
+    let towns = st.db.towns().await?.iter().map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() }).collect();
+    let communities = if town.is_empty() { Vec::new() } else { communities(st, town).await? };
+    Ok(FormData { towns, communities, limits: st.db.settings().await?.limits })
+}
+
+/// Checks that the town exists and the community belongs to it.
+async fn check_place(st: &AppState, town: &str, community_id: i64, errors: &mut Vec<FieldError>) -> OpResult<()> {
+    if town.is_empty() {
+        return Ok(());
+    }
+    if !st.db.towns().await?.iter().any(|t| t.slug == town) {
+        errors.push(FieldError::new("town", "town_unknown"));
+        return Ok(());
+    }
+    if community_id > 0 {
+        match st.db.community(community_id).await? {
+            Some(c) if c.town_slug == town => {}
+            _ => errors.push(FieldError::new("community", "community_unknown")),
+        }
+    }
+    Ok(())
+}
+
+fn order(errors: &mut [FieldError], fields: &[&str]) {
+    errors.sort_by_key(|e| fields.iter().position(|f| *f == e.field).unwrap_or(usize::MAX));
+}
+
+const WISH_FIELDS: &[&str] = &["beneficiary", "submitted_by", "helper_org", "need", "amount", "urgent", "town", "community", "contact_name", "phone", "email", "consent"];
+const PROJECT_FIELDS: &[&str] = &["title", "description", "category", "town", "community", "location", "budget", "contact_name", "phone", "email", "consent"];
+
+pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang) -> OpResult<SubmitOutcome> {
+    let settings = st.db.settings().await?;
+    let mut errors = Vec::new();
+    let valid = match validate_wish(input, &settings.limits) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors = e;
+            None
+        }
+    };
+    let community = input.community.trim().parse().unwrap_or(0);
+    if !errors.iter().any(|e| e.field == "town" || e.field == "community") {
+        check_place(st, input.town.trim(), community, &mut errors).await?;
+    }
+    let Some(v) = valid.filter(|_| errors.is_empty()) else {
+        order(&mut errors, WISH_FIELDS);
+        return Ok(SubmitOutcome::Invalid { errors });
+    };
+    let now = store::now();
+    let cal = st.db.calendar().await?;
+    let n = NewItem {
+        kind: Kind::Wish,
+        category: v.beneficiary.code().to_string(),
+        title: String::new(),
+        description: v.need,
+        location: String::new(),
+        amount_yuan: v.amount_yuan,
+        urgent: v.urgent,
+        submitted_by: v.submitted_by.code().to_string(),
+        helper_org: v.helper_org,
+        contact_name: v.contact_name,
+        contact_phone: v.phone,
+        contact_email: v.email,
+        lang: lang.code().to_string(),
+        town_slug: Some(v.town),
+        community_id: Some(v.community_id),
+        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty() && k.len() <= 64),
+        submitted_at: now,
+        acceptance_due_at: settings.deadlines.acceptance_due(now),
+        feedback_due_at: settings.deadlines.feedback_due(&cal, Kind::Wish, v.urgent, now),
+    };
+    let created = st.db.create_item(&n).await?;
+    Ok(SubmitOutcome::Created { tracking_url: format!("/t/{}?created=1", created.token) })
+}
+
+pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang) -> OpResult<SubmitOutcome> {
+    let settings = st.db.settings().await?;
+    let mut errors = Vec::new();
+    let valid = match validate_project(input, &settings.limits) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors = e;
+            None
+        }
+    };
+    let community = input.community.trim().parse().unwrap_or(0);
+    if !errors.iter().any(|e| e.field == "town" || e.field == "community") {
+        check_place(st, input.town.trim(), community, &mut errors).await?;
+    }
+    let Some(v) = valid.filter(|_| errors.is_empty()) else {
+        order(&mut errors, PROJECT_FIELDS);
+        return Ok(SubmitOutcome::Invalid { errors });
+    };
+    let now = store::now();
+    let cal = st.db.calendar().await?;
+    let n = NewItem {
+        kind: Kind::Project,
+        category: v.category.code().to_string(),
+        title: v.title,
+        description: v.description,
+        location: v.location,
+        amount_yuan: v.budget_yuan,
+        urgent: false,
+        submitted_by: "self".to_string(),
+        helper_org: None,
+        contact_name: v.contact_name,
+        contact_phone: v.phone,
+        contact_email: v.email,
+        lang: lang.code().to_string(),
+        town_slug: Some(v.town),
+        community_id: Some(v.community_id),
+        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty() && k.len() <= 64),
+        submitted_at: now,
+        acceptance_due_at: settings.deadlines.acceptance_due(now),
+        feedback_due_at: settings.deadlines.feedback_due(&cal, Kind::Project, false, now),
+    };
+    let created = st.db.create_item(&n).await?;
+    Ok(SubmitOutcome::Created { tracking_url: format!("/t/{}?created=1", created.token) })
+}
+
+/// This year's figures (Dongguan calendar year), cached for a minute.
+pub async fn home_data(st: &AppState) -> OpResult<HomeData> {
+    let now = store::now();
+    let mut cache = st.home_cache.lock().await;
+    if let Some((at, data)) = cache.as_ref() {
+        if now - at < 60 {
+            return Ok(data.clone());
+        }
+    }
+    let year = domain::Date::from_timestamp(now).year;
+    let from = domain::Date { year, month: 1, day: 1 }.start_ts();
+    let measures = st.db.measures(from, now + 1, now).await?;
+    let data = HomeData { measures };
+    *cache = Some((now, data.clone()));
+    Ok(data)
+}
+
+pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Option<TrackView>> {
+    let Some(item) = st.db.item_by_token(token).await? else { return Ok(None) };
+    let events = st.db.events(item.id, true).await?;
+    let town_name = match &item.facts.town_slug {
+        Some(slug) => st.db.towns().await?.into_iter().find(|t| &t.slug == slug).map(|t| t.name(lang).to_string()).unwrap_or_default(),
+        None => String::new(),
+    };
+    let state = item.state();
+    let f = &item.facts;
+    let mut deadlines = vec![DeadlineView { label_key: "dl.acceptance".into(), due_at: f.acceptance_due_at, done_at: f.first_response_at }];
+    let fb_key = if item.kind == Kind::Wish { "dl.feedback.wish" } else { "dl.feedback.project" };
+    deadlines.push(DeadlineView { label_key: fb_key.into(), due_at: item.feedback_due_at, done_at: f.feedback_at });
+    if let Some(due) = f.completion_due_at {
+        let done = events.iter().find(|e| e.action == "complete").map(|e| e.at);
+        deadlines.push(DeadlineView { label_key: "dl.completion".into(), due_at: due, done_at: done });
+    }
+    let open = !matches!(item.status, Status::Withdrawn | Status::Duplicate);
+    Ok(Some(TrackView {
+        number: item.number.clone(),
+        token: item.token.clone(),
+        link: format!("{}/t/{}", st.base_url.trim_end_matches('/'), item.token),
+        kind: item.kind,
+        status: item.status,
+        category: item.category.clone(),
+        title: item.title.clone(),
+        description: item.description.clone(),
+        location: item.location.clone(),
+        amount_yuan: item.amount_yuan,
+        urgent: item.urgent,
+        town_name,
+        community_name: item.community_name.clone().unwrap_or_default(),
+        contact_masked: format!("{} {}", domain::mask::mask_name(&item.contact_name), domain::mask::mask_phone(&item.contact_phone)),
+        submitted_at: item.submitted_at,
+        deadlines: if open { deadlines } else { Vec::new() },
+        events: events.into_iter().map(|e| EventView { at: e.at, action: e.action, body: e.body }).collect(),
+        rating: f.rating,
+        can_rate: resident_can(&state, &Action::Rate { rating: Rating::Satisfied, comment: String::new(), aware: None }),
+        can_reopen: resident_can(&state, &Action::RequestReopen),
+        can_withdraw: resident_can(&state, &Action::Withdraw { reason: String::new() }),
+        version: item.version,
+    }))
+}
+
+/// A resident's action from the tracking page, as posted.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, PartialEq)]
+pub struct ResidentForm {
+    #[serde(default)]
+    pub rating: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub aware: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub confirm: Option<String>,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// Why a resident's action did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResidentActError {
+    NotFound,
+    Invalid(Vec<FieldError>),
+    /// Not possible in the current status, or someone changed the item first.
+    Stale(&'static str),
+}
+
+/// Rates, reopens or withdraws through the lifecycle function. `what` is `rate`, `reopen` or `withdraw`.
+pub async fn resident_act(st: &AppState, token: &str, what: &str, form: &ResidentForm) -> OpResult<Result<(), ResidentActError>> {
+    let Some(item) = st.db.item_by_token(token).await? else { return Ok(Err(ResidentActError::NotFound)) };
+    let mut errors = Vec::new();
+    let action = match what {
+        "rate" => {
+            let rating = Rating::from_code(form.rating.trim());
+            if rating.is_none() {
+                errors.push(FieldError::new("rating", "rating_required"));
+            }
+            if form.comment.chars().count() > 500 {
+                errors.push(FieldError::new("comment", "too_long"));
+            }
+            let aware = match form.aware.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            rating.map(|rating| Action::Rate { rating, comment: form.comment.trim().to_string(), aware })
+        }
+        "reopen" => Some(Action::RequestReopen),
+        "withdraw" => {
+            if !matches!(form.confirm.as_deref(), Some(v) if !v.is_empty()) {
+                errors.push(FieldError::new("confirm", "confirm_required"));
+            }
+            if form.reason.chars().count() > 200 {
+                errors.push(FieldError::new("reason", "too_long"));
+            }
+            Some(Action::Withdraw { reason: form.reason.trim().to_string() })
+        }
+        _ => return Ok(Err(ResidentActError::NotFound)),
+    };
+    let action = match action {
+        Some(a) if errors.is_empty() => a,
+        _ => return Ok(Err(ResidentActError::Invalid(errors))),
+    };
+    let expected = form.version.trim().parse::<i64>().ok();
+    match st.db.act(item.id, expected, domain::Actor::Resident, "", &action, store::now()).await {
+        Ok(_) => {
+            *st.home_cache.lock().await = None;
+            Ok(Ok(()))
+        }
+        Err(StoreError::Conflict) => Ok(Err(ResidentActError::Stale("conflict"))),
+        Err(StoreError::Refused(_)) => Ok(Err(ResidentActError::Stale("not_allowed_now"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Looks an item up by number and the last four phone digits; rate-limited per client.
+pub async fn lookup(st: &AppState, number: &str, phone4: &str, client: &str) -> OpResult<Result<String, Vec<FieldError>>> {
+    let now = store::now();
+    let mut errors = Vec::new();
+    let parsed = domain::parse_item_number(number);
+    if parsed.is_none() {
+        errors.push(FieldError::new("number", if number.trim().is_empty() { "required" } else { "lookup_number_invalid" }));
+    }
+    if !domain::validate::valid_phone_tail(phone4) {
+        errors.push(FieldError::new("phone4", if phone4.trim().is_empty() { "required" } else { "lookup_phone4_invalid" }));
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    if !st.lookup_allowed(client, now) {
+        return Ok(Err(vec![FieldError::new("number", "lookup_too_many")]));
+    }
+    let (kind, year, seq) = parsed.unwrap_or((Kind::Wish, 0, 0));
+    let number = domain::item_number(kind, year, seq);
+    match st.db.token_by_number_and_phone_tail(&number, phone4.trim()).await? {
+        Some(token) => Ok(Ok(token)),
+        None => {
+            st.lookup_failed(client, now);
+            Ok(Err(vec![FieldError::new("number", "lookup_not_found")]))
+        }
+    }
+}

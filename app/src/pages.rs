@@ -1,0 +1,492 @@
+//! Resident pages. They render completely on the server (routes use `SsrMode::Async`), so they work
+//! before or without JavaScript; only the forms are islands.
+
+use crate::api::{self, HomeData, TrackView};
+use crate::i18n::{err, local_time, t, tf, thousands};
+use crate::islands::{ProjectForm, WishForm};
+use domain::kpi::{Ratio, AWARENESS_TARGET, FEEDBACK_TARGET, SATISFACTION_TARGET};
+use domain::{FieldError, Kind, Lang, ProjectInput, Rating, WishInput};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The page's language, chosen by the server from the `lang` cookie.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// A wish form posted without JavaScript that needs changes (or a new village list).
+#[derive(Clone, Debug)]
+pub struct PostedWish {
+    pub input: WishInput,
+    pub errors: Vec<FieldError>,
+}
+
+/// A project form posted without JavaScript that needs changes.
+#[derive(Clone, Debug)]
+pub struct PostedProject {
+    pub input: ProjectInput,
+    pub errors: Vec<FieldError>,
+}
+
+/// A tracking-page form (rate, withdraw) posted without JavaScript that needs changes.
+#[derive(Clone, Debug)]
+pub struct PostedTrack {
+    pub form: String,
+    pub errors: Vec<FieldError>,
+}
+
+/// A look-up that found nothing or was mistyped.
+#[derive(Clone, Debug)]
+pub struct PostedLookup {
+    pub number: String,
+    pub phone4: String,
+    pub errors: Vec<FieldError>,
+}
+
+/// A fresh key for a form, so that sending it twice makes one item.
+fn new_submission_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        store::new_token()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
+fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::OK));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+fn field_error(errors: &[FieldError], lang: Lang, field: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| err(lang, &e.code))
+}
+
+fn server_trouble(lang: Lang) -> AnyView {
+    set_status(500);
+    view! { <p class="notice bad" role="alert">{err(lang, "server")}</p> }.into_any()
+}
+
+/// `/`: what the programme does, the two ways in, a look-up box, and this year's figures.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| api::get_home_data());
+    let answered = use_query_map().read_untracked().get("aware").is_some();
+    view! {
+        <Title text=format!("{} · {}", t(lang, "app.name"), t(lang, "app.tagline")) />
+        <section class="hero">
+            <h1>{t(lang, "home.title")}</h1>
+            <p>{t(lang, "home.intro")}</p>
+        </section>
+        <div class="ways">
+            <a class="way wish" href="/wish/new">
+                <h2>{t(lang, "home.wish.title")}</h2>
+                <p>{t(lang, "home.wish.desc")}</p>
+                <span class="btn">{t(lang, "home.wish.cta")}</span>
+            </a>
+            <a class="way project" href="/project/new">
+                <h2>{t(lang, "home.project.title")}</h2>
+                <p>{t(lang, "home.project.desc")}</p>
+                <span class="btn">{t(lang, "home.project.cta")}</span>
+            </a>
+        </div>
+        <section class="card" aria-labelledby="lookup-h">
+            <h2 id="lookup-h">{t(lang, "home.track.title")}</h2>
+            <p>{t(lang, "home.track.intro")}</p>
+            <LookupForm lang number=String::new() phone4=String::new() errors=Vec::new() />
+        </section>
+        <section class="card figures" aria-labelledby="fig-h">
+            <h2 id="fig-h">{t(lang, "home.figures.title")}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <Figures lang d /> }.into_any(),
+                        Err(_) => view! { <p>{t(lang, "fig.none")}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section class="card aware" aria-labelledby="aware-h">
+            <h2 id="aware-h">{t(lang, "aware.question")}</h2>
+            {if answered {
+                view! { <p class="notice good" role="status">{t(lang, "aware.thanks")}</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action="/awareness" class="two-buttons">
+                        <button type="submit" name="answer" value="yes" class="secondary">{t(lang, "aware.yes")}</button>
+                        <button type="submit" name="answer" value="no" class="secondary">{t(lang, "aware.no")}</button>
+                    </form>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+fn pct(r: Ratio) -> Option<f64> {
+    r.percent()
+}
+
+#[component]
+fn Figures(lang: Lang, d: HomeData) -> impl IntoView {
+    let m = d.measures;
+    let tile = move |label: &'static str, value: Option<f64>, target: f64, help: &'static str| {
+        let below = value.is_some_and(|v| v < target * 100.0);
+        let shown = value.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into());
+        view! {
+            <div class="tile" class:below=below>
+                <p class="label">{t(lang, label)}</p>
+                <p class="value">{shown}</p>
+                <p class="target">{tf(lang, "fig.target", &[("target", &format!("{:.0}%", target * 100.0))])}</p>
+                <p class="help">{t(lang, help)}</p>
+            </div>
+        }
+    };
+    view! {
+        <div class="tiles">
+            <div class="tile">
+                <p class="label">{t(lang, "fig.items")}</p>
+                <p class="value">{thousands(m.items)}</p>
+            </div>
+            {tile("fig.feedback", pct(m.feedback), FEEDBACK_TARGET, "fig.help.feedback")}
+            {tile("fig.satisfaction", pct(m.satisfaction), SATISFACTION_TARGET, "fig.help.satisfaction")}
+            {tile("fig.awareness", pct(m.awareness), AWARENESS_TARGET, "fig.help.awareness")}
+        </div>
+    }
+}
+
+/// Number + last four phone digits.
+#[component]
+fn LookupForm(lang: Lang, number: String, phone4: String, errors: Vec<FieldError>) -> impl IntoView {
+    let n_err = field_error(&errors, lang, "number");
+    let n_err_bad = n_err.is_some();
+    let p_err = field_error(&errors, lang, "phone4");
+    let p_err_bad = p_err.is_some();
+    view! {
+        <form method="post" action="/track" class="lookup" novalidate>
+            <div class="field" class:invalid=n_err_bad>
+                <label for="number">{t(lang, "lookup.number")}</label>
+                <p class="hint" id="number-hint">{t(lang, "lookup.number.hint")}</p>
+                <input type="text" id="number" name="number" value=number autocapitalize="characters" maxlength="20"
+                    aria-invalid=if n_err_bad { "true" } else { "false" } aria-describedby="number-hint number-error" />
+                <p class="error" id="number-error">{n_err}</p>
+            </div>
+            <div class="field" class:invalid=p_err_bad>
+                <label for="phone4">{t(lang, "lookup.phone4")}</label>
+                <input type="text" id="phone4" name="phone4" value=phone4 inputmode="numeric" maxlength="4"
+                    aria-invalid=if p_err_bad { "true" } else { "false" } aria-describedby="phone4-error" />
+                <p class="error" id="phone4-error">{p_err}</p>
+            </div>
+            <button type="submit" class="primary">{t(lang, "lookup.submit")}</button>
+        </form>
+    }
+}
+
+/// `/track`: look an item up.
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let lang = use_lang();
+    let posted = use_context::<PostedLookup>();
+    if posted.is_some() {
+        set_status(422);
+    }
+    let (number, phone4, errors) = posted.map(|p| (p.number, p.phone4, p.errors)).unwrap_or_default();
+    view! {
+        <Title text=format!("{} · {}", t(lang, "lookup.title"), t(lang, "app.name")) />
+        <h1>{t(lang, "lookup.title")}</h1>
+        <p>{t(lang, "home.track.intro")}</p>
+        <LookupForm lang number phone4 errors />
+    }
+}
+
+/// `/wish/new`.
+#[component]
+pub fn WishPage() -> impl IntoView {
+    let lang = use_lang();
+    let posted = use_context::<PostedWish>();
+    if posted.as_ref().is_some_and(|p| !p.errors.is_empty()) {
+        set_status(422);
+    }
+    let (init, errors) = match posted {
+        Some(p) => (p.input, p.errors),
+        None => (WishInput { submission_key: new_submission_key(), ..Default::default() }, Vec::new()),
+    };
+    let town = init.town.clone();
+    let data = Resource::new(move || town.clone(), move |town| api::get_form_data(town, lang.code().to_string()));
+    view! {
+        <Title text=format!("{} · {}", t(lang, "wish.title"), t(lang, "app.name")) />
+        <h1>{t(lang, "wish.title")}</h1>
+        <p class="intro">{t(lang, "wish.intro")}</p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (init, errors) = (init.clone(), errors.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(fd) => view! { <WishForm lang init errors towns=fd.towns communities=fd.communities limits=fd.limits /> }.into_any(),
+                        Err(_) => server_trouble(lang),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// `/project/new`.
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let lang = use_lang();
+    let posted = use_context::<PostedProject>();
+    if posted.as_ref().is_some_and(|p| !p.errors.is_empty()) {
+        set_status(422);
+    }
+    let (init, errors) = match posted {
+        Some(p) => (p.input, p.errors),
+        None => (ProjectInput { submission_key: new_submission_key(), ..Default::default() }, Vec::new()),
+    };
+    let town = init.town.clone();
+    let data = Resource::new(move || town.clone(), move |town| api::get_form_data(town, lang.code().to_string()));
+    view! {
+        <Title text=format!("{} · {}", t(lang, "project.title"), t(lang, "app.name")) />
+        <h1>{t(lang, "project.title")}</h1>
+        <p class="intro">{t(lang, "project.intro")}</p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (init, errors) = (init.clone(), errors.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(fd) => view! { <ProjectForm lang init errors towns=fd.towns communities=fd.communities limits=fd.limits /> }.into_any(),
+                        Err(_) => server_trouble(lang),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// `/t/{token}`: status, timeline, deadlines, and what the resident can do now.
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let lang = use_lang();
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
+    let query = use_query_map().read_untracked();
+    let created = query.get("created").is_some();
+    let done = query.get("done");
+    let problem = query.get("problem");
+    let posted = use_context::<PostedTrack>();
+    if posted.is_some() {
+        set_status(422);
+    }
+    let data = Resource::new(move || token.clone(), move |tok| api::get_track_view(tok, lang.code().to_string()));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (done, problem, posted) = (done.clone(), problem.clone(), posted.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(Some(v)) => view! { <TrackBody lang v created done problem posted /> }.into_any(),
+                        Ok(None) => view! { <NotFound /> }.into_any(),
+                        Err(_) => server_trouble(lang),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TrackBody(lang: Lang, v: TrackView, created: bool, done: Option<String>, problem: Option<String>, posted: Option<PostedTrack>) -> impl IntoView {
+    let now = now_ts();
+    let kind_key = if v.kind == Kind::Wish { "kind.wish" } else { "kind.project" };
+    let category = if v.kind == Kind::Wish { t(lang, &format!("ben.{}", v.category)) } else { t(lang, &format!("cat.{}", v.category)) };
+    let (rate_errors, withdraw_errors) = match &posted {
+        Some(p) if p.form == "rate" => (p.errors.clone(), Vec::new()),
+        Some(p) if p.form == "withdraw" => (Vec::new(), p.errors.clone()),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let token = v.token.clone();
+    let done_note = done.and_then(|d| match d.as_str() {
+        "rated" | "reopened" | "withdrawn" => Some(t(lang, &format!("done.{d}"))),
+        _ => None,
+    });
+    let problem_note = problem.filter(|p| p == "conflict" || p == "not_allowed_now").map(|p| err(lang, &p));
+    let amount_label = if v.kind == Kind::Wish { "track.amount" } else { "track.budget" };
+    view! {
+        <Title text=format!("{} {} · {}", t(lang, "track.title"), v.number, t(lang, "app.name")) />
+        {created.then(|| view! {
+            <div class="notice good" role="status">
+                <p><strong>{tf(lang, "track.created", &[("number", &v.number)])}</strong></p>
+                <p>{t(lang, "track.created.keep")}</p>
+                <p class="link-label">{t(lang, "track.link")}</p>
+                <p class="link"><a href=v.link.clone()>{v.link.clone()}</a></p>
+            </div>
+        })}
+        {done_note.map(|n| view! { <p class="notice good" role="status">{n}</p> })}
+        {problem_note.map(|n| view! { <p class="notice bad" role="alert">{n}</p> })}
+        <p class="kind-badge">{t(lang, kind_key)}" · "<span class="number">{v.number.clone()}</span></p>
+        <h1>{t(lang, "track.title")}</h1>
+        <section class="card status" aria-labelledby="status-h">
+            <h2 id="status-h">{t(lang, "track.status")}</h2>
+            <p class="status-text" data-status=v.status.code()>{t(lang, &format!("status.{}", v.status.code()))}</p>
+            {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
+        </section>
+        {v.can_rate.then(|| view! { <RateForm lang token=token.clone() version=v.version errors=rate_errors /> })}
+        {v.can_reopen.then(|| view! {
+            <section class="card" aria-labelledby="reopen-h">
+                <h2 id="reopen-h">{t(lang, "track.reopen.title")}</h2>
+                <p>{t(lang, "track.reopen.intro")}</p>
+                <form method="post" action=format!("/t/{}/reopen", token)>
+                    <input type="hidden" name="version" value=v.version.to_string() />
+                    <button type="submit" class="secondary">{t(lang, "track.reopen.submit")}</button>
+                </form>
+            </section>
+        })}
+        {(!v.deadlines.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="dl-h">
+                <h2 id="dl-h">{t(lang, "track.deadlines")}</h2>
+                <dl class="deadlines">
+                    {v.deadlines.iter().map(|d| {
+                        let (cls, text) = match d.done_at {
+                            Some(at) => ("met", tf(lang, "dl.done", &[("at", &local_time(at))])),
+                            None if d.due_at < now => ("overdue", tf(lang, "dl.overdue", &[("at", &local_time(d.due_at))])),
+                            None => ("pending", tf(lang, "dl.due", &[("at", &local_time(d.due_at))])),
+                        };
+                        view! { <dt>{t(lang, &d.label_key)}</dt><dd class=cls>{text}</dd> }
+                    }).collect_view()}
+                </dl>
+            </section>
+        })}
+        <section class="card" aria-labelledby="tl-h">
+            <h2 id="tl-h">{t(lang, "track.timeline")}</h2>
+            <ol class="timeline">
+                {v.events.iter().rev().map(|e| {
+                    let label = tf(lang, &format!("ev.{}", e.action), &[("body", &e.body)]);
+                    let body = if e.action == "route" || e.action == "start_notice" || e.body.is_empty() { None } else { Some(e.body.clone()) };
+                    view! {
+                        <li>
+                            <time>{local_time(e.at)}</time>
+                            <p class="what">{label}</p>
+                            {body.map(|b| view! { <p class="body">{b}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+        <section class="card" aria-labelledby="details-h">
+            <h2 id="details-h">{t(lang, "track.details")}</h2>
+            {(!v.title.is_empty()).then(|| view! { <p class="item-title">{v.title.clone()}</p> })}
+            <p class="item-desc">{v.description.clone()}</p>
+            <dl class="facts">
+                <dt>{t(lang, if v.kind == Kind::Wish { "f.beneficiary" } else { "f.category" })}</dt><dd>{category}</dd>
+                <dt>{t(lang, "track.town")}</dt><dd>{v.town_name.clone()}</dd>
+                <dt>{t(lang, "track.community")}</dt><dd>{v.community_name.clone()}</dd>
+                {(!v.location.is_empty()).then(|| view! { <dt>{t(lang, "f.location")}</dt><dd>{v.location.clone()}</dd> })}
+                <dt>{t(lang, amount_label)}</dt><dd>{tf(lang, "yuan", &[("n", &thousands(v.amount_yuan))])}{v.urgent.then(|| view! { " · "<strong>{t(lang, "track.urgent")}</strong> })}</dd>
+                <dt>{t(lang, "track.submitted_at")}</dt><dd>{local_time(v.submitted_at)}</dd>
+                <dt>{t(lang, "f.contact_name")}</dt><dd>{v.contact_masked.clone()}</dd>
+            </dl>
+        </section>
+        {v.can_withdraw.then(|| view! { <WithdrawForm lang token=token.clone() version=v.version errors=withdraw_errors /> })}
+    }
+}
+
+/// Pages render only on the server (they are not islands), so the server clock is the one that counts.
+fn now_ts() -> i64 {
+    #[cfg(feature = "ssr")]
+    {
+        store::now()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        0
+    }
+}
+
+#[component]
+fn RateForm(lang: Lang, token: String, version: i64, errors: Vec<FieldError>) -> impl IntoView {
+    let r_err = field_error(&errors, lang, "rating");
+    let r_err_bad = r_err.is_some();
+    let c_err = field_error(&errors, lang, "comment");
+    let c_err_bad = c_err.is_some();
+    view! {
+        <section class="card rate" aria-labelledby="rate-h">
+            <h2 id="rate-h">{t(lang, "track.rate.title")}</h2>
+            <p>{t(lang, "track.rate.intro")}</p>
+            <form method="post" action=format!("/t/{token}/rate") novalidate>
+                <input type="hidden" name="version" value=version.to_string() />
+                <fieldset class="field choices" class:invalid=r_err_bad aria-describedby="rating-error">
+                    <legend>{t(lang, "track.rate.title")}<span class="req">" *"</span></legend>
+                    {Rating::ALL.iter().enumerate().map(|(i, r)| view! {
+                        <label class="choice" for=format!("rating-{i}")>
+                            <input type="radio" id=format!("rating-{i}") name="rating" value=r.code() />
+                            <span>{t(lang, &format!("rating.{}", r.code()))}</span>
+                        </label>
+                    }).collect_view()}
+                    <p class="error" id="rating-error">{r_err}</p>
+                </fieldset>
+                <div class="field" class:invalid=c_err_bad>
+                    <label for="comment">{t(lang, "f.comment")}</label>
+                    <textarea id="comment" name="comment" rows="3" maxlength="500" aria-describedby="comment-error"></textarea>
+                    <p class="error" id="comment-error">{c_err}</p>
+                </div>
+                <fieldset class="field choices">
+                    <legend>{t(lang, "aware.question")}</legend>
+                    <label class="choice" for="aware-yes"><input type="radio" id="aware-yes" name="aware" value="yes" /><span>{t(lang, "aware.yes")}</span></label>
+                    <label class="choice" for="aware-no"><input type="radio" id="aware-no" name="aware" value="no" /><span>{t(lang, "aware.no")}</span></label>
+                </fieldset>
+                <button type="submit" class="primary">{t(lang, "track.rate.submit")}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn WithdrawForm(lang: Lang, token: String, version: i64, errors: Vec<FieldError>) -> impl IntoView {
+    let c_err = field_error(&errors, lang, "confirm");
+    let c_err_bad = c_err.is_some();
+    let r_err = field_error(&errors, lang, "reason");
+    let r_err_bad = r_err.is_some();
+    let open = !errors.is_empty();
+    view! {
+        <details class="card withdraw" open=open>
+            <summary>{t(lang, "track.withdraw.title")}</summary>
+            <p>{t(lang, "track.withdraw.intro")}</p>
+            <form method="post" action=format!("/t/{token}/withdraw") novalidate>
+                <input type="hidden" name="version" value=version.to_string() />
+                <div class="field" class:invalid=r_err_bad>
+                    <label for="reason">{t(lang, "track.withdraw.reason")}</label>
+                    <input type="text" id="reason" name="reason" maxlength="200" aria-describedby="reason-error" />
+                    <p class="error" id="reason-error">{r_err}</p>
+                </div>
+                <div class="field check" class:invalid=c_err_bad>
+                    <label for="confirm">
+                        <input type="checkbox" id="confirm" name="confirm" value="yes" aria-describedby="confirm-error" />
+                        <span>{t(lang, "track.withdraw.confirm")}</span>
+                    </label>
+                    <p class="error" id="confirm-error">{c_err}</p>
+                </div>
+                <button type="submit" class="danger">{t(lang, "track.withdraw.submit")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// The 404 page.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let lang = use_lang();
+    set_status(404);
+    view! {
+        <Title text=format!("{} · {}", t(lang, "nf.title"), t(lang, "app.name")) />
+        <h1>{t(lang, "nf.title")}</h1>
+        <p>{t(lang, "nf.body")}</p>
+        <p><a class="btn" href="/track">{t(lang, "nav.track")}</a>" "<a href="/">{t(lang, "nf.home")}</a></p>
+    }
+}

@@ -1,0 +1,265 @@
+//! Dates in Dongguan time (UTC+8, no daylight saving), the working-day calendar with public holidays
+//! and adjusted working weekends (调休), and the programme's deadlines.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Seconds east of UTC for China Standard Time.
+pub const CHINA_OFFSET_SECS: i64 = 8 * 3600;
+const DAY: i64 = 86_400;
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// A date, if it exists.
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut p = s.trim().split('-');
+        let y = p.next()?.parse().ok()?;
+        let m = p.next()?.parse().ok()?;
+        let d = p.next()?.parse().ok()?;
+        if p.next().is_some() {
+            return None;
+        }
+        Date::new(y, m, d)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01.
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// The Dongguan date of a unix timestamp.
+    pub fn from_timestamp(ts: i64) -> Date {
+        Date::from_days((ts + CHINA_OFFSET_SECS).div_euclid(DAY))
+    }
+
+    /// Unix timestamp of 00:00 Dongguan time on this date.
+    pub fn start_ts(self) -> i64 {
+        self.days_since_epoch() * DAY - CHINA_OFFSET_SECS
+    }
+
+    /// Unix timestamp of the last second of this date, Dongguan time.
+    pub fn end_ts(self) -> i64 {
+        self.start_ts() + DAY - 1
+    }
+
+    /// 0 = Monday … 6 = Sunday.
+    pub fn weekday(self) -> u32 {
+        ((self.days_since_epoch() + 3).rem_euclid(7)) as u32
+    }
+
+    /// The date `n` days later.
+    pub fn add_days(self, n: i64) -> Date {
+        Date::from_days(self.days_since_epoch() + n)
+    }
+
+    /// The same day `n` months later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb).
+    pub fn add_months(self, n: u32) -> Date {
+        let total = self.year * 12 + (self.month as i32 - 1) + n as i32;
+        let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
+        Date { year, month, day: self.day.min(days_in_month(year, month)) }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Public holidays and adjusted working days (调休). Admins maintain them each year.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WorkCalendar {
+    pub holidays: BTreeSet<Date>,
+    pub adjusted_workdays: BTreeSet<Date>,
+}
+
+impl WorkCalendar {
+    /// A working day: Monday to Friday unless a holiday, or a weekend day declared a working day.
+    pub fn is_working_day(&self, d: Date) -> bool {
+        if self.adjusted_workdays.contains(&d) {
+            return true;
+        }
+        d.weekday() < 5 && !self.holidays.contains(&d)
+    }
+
+    /// The `n`th working day after `d` (not counting `d` itself).
+    pub fn add_working_days(&self, d: Date, n: u32) -> Date {
+        let mut day = d;
+        let mut left = n;
+        while left > 0 {
+            day = day.add_days(1);
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+}
+
+/// The programme's deadlines (defaults from the programme's practice; admins can change them).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeadlineRules {
+    /// Acceptance reply (受理回复) within this many hours of routing.
+    pub acceptance_hours: i64,
+    /// An urgent wish gets feedback within this many working days.
+    pub urgent_wish_working_days: u32,
+    /// Every other wish within this many calendar months.
+    pub wish_months: u32,
+    /// A micro-project gets its adoption decision within this many days.
+    pub project_decision_days: i64,
+    /// A micro-project is built within this many months of approval.
+    pub project_build_months: u32,
+}
+
+impl Default for DeadlineRules {
+    fn default() -> Self {
+        DeadlineRules {
+            acceptance_hours: 24,
+            urgent_wish_working_days: 5,
+            wish_months: 1,
+            project_decision_days: 30,
+            project_build_months: 6,
+        }
+    }
+}
+
+impl DeadlineRules {
+    /// When the acceptance reply is due for an item routed at `routed_at`.
+    pub fn acceptance_due(&self, routed_at: i64) -> i64 {
+        routed_at + self.acceptance_hours * 3600
+    }
+
+    /// When feedback is due: the end of the day on which the deadline falls.
+    pub fn feedback_due(&self, cal: &WorkCalendar, kind: crate::Kind, urgent: bool, submitted_at: i64) -> i64 {
+        let day = Date::from_timestamp(submitted_at);
+        let due = match (kind, urgent) {
+            (crate::Kind::Wish, true) => cal.add_working_days(day, self.urgent_wish_working_days),
+            (crate::Kind::Wish, false) => day.add_months(self.wish_months),
+            (crate::Kind::Project, _) => day.add_days(self.project_decision_days),
+        };
+        due.end_ts()
+    }
+
+    /// When a micro-project approved at `approved_at` must be completed.
+    pub fn completion_due(&self, approved_at: i64) -> i64 {
+        Date::from_timestamp(approved_at).add_months(self.project_build_months).end_ts()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Kind;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    /// 2026 as published by the State Council (holidays and 调休 working weekends).
+    fn cal_2026() -> WorkCalendar {
+        let mut c = WorkCalendar::default();
+        for h in ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07"] {
+            c.holidays.insert(d(h));
+        }
+        c.adjusted_workdays.insert(d("2026-09-20"));
+        c.adjusted_workdays.insert(d("2026-10-10"));
+        c
+    }
+
+    #[test]
+    fn dates_convert_both_ways() {
+        assert_eq!(d("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(d("2026-11-22").days_since_epoch(), 20_779, "per `date -u -d 2026-11-22 +%s` / 86400");
+        for n in [-800_000, -1, 0, 1, 20_779, 60_000] {
+            assert_eq!(Date::from_days(n).days_since_epoch(), n);
+        }
+        assert_eq!(d("2026-11-22").weekday(), 6, "22 Nov 2026 is a Sunday");
+        assert_eq!(Date::parse("2026-02-29"), None);
+        assert_eq!(Date::parse("2024-02-29"), Some(Date { year: 2024, month: 2, day: 29 }));
+    }
+
+    #[test]
+    fn timestamps_are_read_in_dongguan_time() {
+        // 2026-11-22 16:30 UTC is 2026-11-23 00:30 in Dongguan.
+        let ts = d("2026-11-22").start_ts() + 8 * 3600 + 16 * 3600 + 1800;
+        assert_eq!(Date::from_timestamp(ts), d("2026-11-23"));
+        assert_eq!(d("2026-11-23").start_ts(), 1_795_363_200, "per `date -d '2026-11-23 00:00 +0800' +%s`");
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        assert_eq!(d("2026-01-31").add_months(1), d("2026-02-28"));
+        assert_eq!(d("2024-01-31").add_months(1), d("2024-02-29"));
+        assert_eq!(d("2026-12-15").add_months(1), d("2027-01-15"));
+        assert_eq!(d("2026-05-10").add_months(6), d("2026-11-10"));
+    }
+
+    #[test]
+    fn working_days_skip_golden_week_and_count_adjusted_weekends() {
+        let c = cal_2026();
+        // Tue 29 Sep + 5 working days: 30 Sep, (1-7 Oct holiday), Thu 8, Fri 9, Sat 10 (调休), Mon 12.
+        assert_eq!(c.add_working_days(d("2026-09-29"), 5), d("2026-10-12"));
+        // Fri 18 Sep + 1: Sunday 20 Sep is a working day, Saturday 19 is not.
+        assert_eq!(c.add_working_days(d("2026-09-18"), 1), d("2026-09-20"));
+        // An ordinary week: Fri 13 Nov + 5 = Fri 20 Nov.
+        assert_eq!(c.add_working_days(d("2026-11-13"), 5), d("2026-11-20"));
+        assert!(!c.is_working_day(d("2026-10-01")));
+        assert!(c.is_working_day(d("2026-10-10")));
+    }
+
+    #[test]
+    fn feedback_deadlines_per_kind() {
+        let c = cal_2026();
+        let r = DeadlineRules::default();
+        let submitted = d("2026-09-29").start_ts() + 10 * 3600;
+        assert_eq!(r.feedback_due(&c, Kind::Wish, true, submitted), d("2026-10-12").end_ts());
+        assert_eq!(r.feedback_due(&c, Kind::Wish, false, submitted), d("2026-10-29").end_ts());
+        assert_eq!(r.feedback_due(&c, Kind::Project, false, submitted), d("2026-10-29").end_ts());
+        assert_eq!(r.acceptance_due(submitted), submitted + 86_400);
+        assert_eq!(r.completion_due(submitted), d("2027-03-29").end_ts());
+    }
+}

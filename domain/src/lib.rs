@@ -1,0 +1,15 @@
+//! The programme's language: kinds of item, statuses and the one lifecycle function, validation of
+//! what residents type, masking of names and phones, the working-day calendar and deadlines, and the
+//! KPI arithmetic. No IO: this crate compiles for the browser too, so the UI applies the same rules.
+
+pub mod calendar;
+pub mod kpi;
+pub mod lifecycle;
+pub mod mask;
+pub mod model;
+pub mod validate;
+
+pub use calendar::{Date, WorkCalendar};
+pub use lifecycle::{apply, transition, Action, Actor, Facts, ItemState, Outcome, TransitionError};
+pub use model::*;
+pub use validate::{FieldError, Limits, ProjectInput, ValidProject, ValidWish, WishInput};

@@ -1,0 +1,481 @@
+//! The one lifecycle function for both kinds. Pages, APIs, the seeder and staff tools call
+//! [`transition`]; none decides a status change on its own.
+//!
+//! Micro-wish: routed → accepted | declined → published → claimed → fulfilled → feedback given → closed.
+//! Micro-project: routed → accepted | declined → public notice → approved → in progress → completed →
+//! feedback given → closed. A resident who rated 不满意 may ask once to reopen; a reopened item goes
+//! back to the town and needs a new answer. Withdrawal is possible until fulfilment or completion.
+
+use crate::{Kind, Rating, Status};
+use serde::{Deserialize, Serialize};
+
+/// Who is acting. Role and town checks for staff happen in the server before this is called; this
+/// function decides which kind of actor may take which step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    /// The resident (or helper) holding the tracking link.
+    Resident,
+    /// Town staff or a city dispatcher.
+    Staff,
+    /// A donor or volunteer claiming a wish.
+    Donor,
+    /// The portal itself (routing on submission, claim lapses).
+    System,
+}
+
+/// What an actor asks to do to an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    Route { town: String },
+    Accept { plan: String },
+    Decline { reason: String },
+    Publish,
+    Claim,
+    ReleaseClaim,
+    RecordFulfilment { note: String },
+    StartNotice { days: u32 },
+    Approve { budget_yuan: i64, plan: String },
+    StartWork,
+    Progress { percent: u8, note: String },
+    Complete { inspection: String },
+    GiveFeedback { message: String },
+    Rate { rating: Rating, comment: String, aware: Option<bool> },
+    RequestReopen,
+    Withdraw { reason: String },
+    MarkDuplicate { of_number: String },
+    Note { text: String, public: bool },
+}
+
+impl Action {
+    /// Stable code of the action, stored on timeline events.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::Route { .. } => "route",
+            Action::Accept { .. } => "accept",
+            Action::Decline { .. } => "decline",
+            Action::Publish => "publish",
+            Action::Claim => "claim",
+            Action::ReleaseClaim => "release_claim",
+            Action::RecordFulfilment { .. } => "fulfil",
+            Action::StartNotice { .. } => "start_notice",
+            Action::Approve { .. } => "approve",
+            Action::StartWork => "start_work",
+            Action::Progress { .. } => "progress",
+            Action::Complete { .. } => "complete",
+            Action::GiveFeedback { .. } => "feedback",
+            Action::Rate { .. } => "rate",
+            Action::RequestReopen => "reopen",
+            Action::Withdraw { .. } => "withdraw",
+            Action::MarkDuplicate { .. } => "duplicate",
+            Action::Note { .. } => "note",
+        }
+    }
+
+    /// The text that goes on the timeline with the event.
+    pub fn text(&self) -> String {
+        match self {
+            Action::Route { town } => town.clone(),
+            Action::Accept { plan } => plan.clone(),
+            Action::Decline { reason } | Action::Withdraw { reason } => reason.clone(),
+            Action::RecordFulfilment { note } | Action::Progress { note, .. } => note.clone(),
+            Action::Approve { plan, .. } => plan.clone(),
+            Action::Complete { inspection } => inspection.clone(),
+            Action::GiveFeedback { message } => message.clone(),
+            Action::Rate { comment, .. } => comment.clone(),
+            Action::MarkDuplicate { of_number } => of_number.clone(),
+            Action::Note { text, .. } => text.clone(),
+            Action::StartNotice { days } => days.to_string(),
+            Action::Publish | Action::Claim | Action::ReleaseClaim | Action::StartWork | Action::RequestReopen => {
+                String::new()
+            }
+        }
+    }
+}
+
+/// What the lifecycle needs to know of an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemState {
+    pub kind: Kind,
+    pub status: Status,
+    pub rating: Option<Rating>,
+    pub reopened: bool,
+}
+
+/// The result of an allowed action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub to: Status,
+    /// The resident was told the outcome (反馈): a wish fulfilled or declined with its reason, a
+    /// project adopted with its plan or declined with its reason.
+    pub is_feedback: bool,
+    /// The first reply from the town (受理回复): acceptance or decline.
+    pub is_acceptance_reply: bool,
+    /// Shown on the resident's public timeline.
+    pub public: bool,
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransitionError {
+    /// The action does not apply in the item's current status (or to its kind).
+    NotAllowedNow,
+    /// This actor may not take this action.
+    NotYourAction,
+    /// A required text (reason, plan, message) is empty.
+    TextRequired,
+    /// A number is outside its range (percent, budget).
+    OutOfRange,
+    /// Reopening is allowed once, after an unsatisfied rating.
+    ReopenNotAllowed,
+}
+
+impl TransitionError {
+    /// Stable code for translation.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TransitionError::NotAllowedNow => "not_allowed_now",
+            TransitionError::NotYourAction => "not_your_action",
+            TransitionError::TextRequired => "text_required",
+            TransitionError::OutOfRange => "out_of_range",
+            TransitionError::ReopenNotAllowed => "reopen_not_allowed",
+        }
+    }
+}
+
+/// Decides whether `actor` may take `action` on an item in `state`, and where it leads.
+pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Outcome, TransitionError> {
+    use Action as A;
+    use Status as S;
+    let (kind, from) = (state.kind, state.status);
+    let who = |allowed: &[Actor]| if allowed.contains(&actor) { Ok(()) } else { Err(TransitionError::NotYourAction) };
+    let need_text = |t: &str| if t.trim().is_empty() { Err(TransitionError::TextRequired) } else { Ok(()) };
+    let ok = |to: S| Outcome { to, is_feedback: false, is_acceptance_reply: false, public: true };
+    let staff = &[Actor::Staff][..];
+    let not_now = Err(TransitionError::NotAllowedNow);
+
+    match action {
+        A::Route { town } => {
+            who(&[Actor::Staff, Actor::System])?;
+            need_text(town)?;
+            match from {
+                S::Submitted | S::Routed => Ok(ok(S::Routed)),
+                _ => not_now,
+            }
+        }
+        A::Accept { plan } => {
+            who(staff)?;
+            need_text(plan)?;
+            match from {
+                S::Routed => Ok(Outcome { is_acceptance_reply: true, ..ok(S::Accepted) }),
+                _ => not_now,
+            }
+        }
+        A::Decline { reason } => {
+            who(staff)?;
+            need_text(reason)?;
+            match from {
+                S::Submitted | S::Routed | S::Accepted | S::PublicNotice => {
+                    Ok(Outcome { is_feedback: true, is_acceptance_reply: true, ..ok(S::Declined) })
+                }
+                _ => not_now,
+            }
+        }
+        A::Publish => {
+            who(staff)?;
+            match (kind, from) {
+                (Kind::Wish, S::Accepted) => Ok(ok(S::Published)),
+                _ => not_now,
+            }
+        }
+        A::Claim => {
+            who(&[Actor::Donor, Actor::Staff])?;
+            match (kind, from) {
+                (Kind::Wish, S::Published) => Ok(ok(S::Claimed)),
+                _ => not_now,
+            }
+        }
+        A::ReleaseClaim => {
+            who(&[Actor::System, Actor::Staff, Actor::Donor])?;
+            match (kind, from) {
+                (Kind::Wish, S::Claimed) => Ok(ok(S::Published)),
+                _ => not_now,
+            }
+        }
+        A::RecordFulfilment { note } => {
+            who(staff)?;
+            need_text(note)?;
+            match (kind, from) {
+                (Kind::Wish, S::Accepted | S::Published | S::Claimed) => Ok(ok(S::Fulfilled)),
+                _ => not_now,
+            }
+        }
+        A::StartNotice { days } => {
+            who(staff)?;
+            if !(1..=60).contains(days) {
+                return Err(TransitionError::OutOfRange);
+            }
+            match (kind, from) {
+                (Kind::Project, S::Accepted) => Ok(ok(S::PublicNotice)),
+                _ => not_now,
+            }
+        }
+        A::Approve { budget_yuan, plan } => {
+            who(staff)?;
+            need_text(plan)?;
+            if *budget_yuan <= 0 {
+                return Err(TransitionError::OutOfRange);
+            }
+            match (kind, from) {
+                (Kind::Project, S::PublicNotice) => Ok(Outcome { is_feedback: true, ..ok(S::Approved) }),
+                _ => not_now,
+            }
+        }
+        A::StartWork => {
+            who(staff)?;
+            match (kind, from) {
+                (Kind::Project, S::Approved) => Ok(ok(S::InProgress)),
+                _ => not_now,
+            }
+        }
+        A::Progress { percent, note } => {
+            who(staff)?;
+            need_text(note)?;
+            if *percent > 100 {
+                return Err(TransitionError::OutOfRange);
+            }
+            match (kind, from) {
+                (Kind::Project, S::InProgress) => Ok(ok(S::InProgress)),
+                _ => not_now,
+            }
+        }
+        A::Complete { inspection } => {
+            who(staff)?;
+            need_text(inspection)?;
+            match (kind, from) {
+                (Kind::Project, S::InProgress) => Ok(ok(S::Completed)),
+                _ => not_now,
+            }
+        }
+        A::GiveFeedback { message } => {
+            who(staff)?;
+            need_text(message)?;
+            match (kind, from) {
+                (Kind::Wish, S::Fulfilled) => Ok(Outcome { is_feedback: true, ..ok(S::FeedbackGiven) }),
+                (Kind::Project, S::Completed) => Ok(ok(S::FeedbackGiven)),
+                (_, S::Reopened) => Ok(Outcome { is_feedback: true, ..ok(S::FeedbackGiven) }),
+                _ => not_now,
+            }
+        }
+        A::Rate { .. } => {
+            who(&[Actor::Resident])?;
+            match from {
+                S::FeedbackGiven | S::Declined => Ok(ok(S::Closed)),
+                _ => not_now,
+            }
+        }
+        A::RequestReopen => {
+            who(&[Actor::Resident])?;
+            match (from, state.rating, state.reopened) {
+                (S::Closed, Some(Rating::Unsatisfied), false) => Ok(ok(S::Reopened)),
+                (S::Closed, _, _) => Err(TransitionError::ReopenNotAllowed),
+                _ => not_now,
+            }
+        }
+        A::Withdraw { .. } => {
+            who(&[Actor::Resident])?;
+            match from {
+                S::Submitted | S::Routed | S::Accepted | S::Published | S::Claimed | S::PublicNotice | S::Approved
+                | S::InProgress => Ok(ok(S::Withdrawn)),
+                _ => not_now,
+            }
+        }
+        A::MarkDuplicate { of_number } => {
+            who(staff)?;
+            need_text(of_number)?;
+            match from {
+                S::Submitted | S::Routed | S::Accepted => Ok(ok(S::Duplicate)),
+                _ => not_now,
+            }
+        }
+        A::Note { text, public } => {
+            who(staff)?;
+            need_text(text)?;
+            if from.is_final() {
+                return not_now;
+            }
+            Ok(Outcome { public: *public, ..ok(from) })
+        }
+    }
+}
+
+/// The facts kept on an item besides its status, derived from its actions. [`apply`] is the one
+/// place that updates them; the store and the demo seeder both use it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub town_slug: Option<String>,
+    pub routed_at: Option<i64>,
+    pub acceptance_due_at: i64,
+    pub first_response_at: Option<i64>,
+    pub feedback_at: Option<i64>,
+    pub completion_due_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub rating: Option<Rating>,
+    pub rating_comment: Option<String>,
+    pub rated_at: Option<i64>,
+    pub aware: Option<bool>,
+    pub reopen_count: i64,
+    pub budget_yuan: Option<i64>,
+    pub progress_percent: i64,
+}
+
+/// Updates the facts after an allowed action at time `at`.
+pub fn apply(f: &mut Facts, out: &Outcome, action: &Action, at: i64, rules: &crate::calendar::DeadlineRules) {
+    if out.is_acceptance_reply && f.first_response_at.is_none() {
+        f.first_response_at = Some(at);
+    }
+    if out.is_feedback && f.feedback_at.is_none() {
+        f.feedback_at = Some(at);
+    }
+    match action {
+        Action::Route { town } => {
+            f.town_slug = Some(town.clone());
+            f.routed_at = Some(at);
+            f.acceptance_due_at = rules.acceptance_due(at);
+        }
+        Action::Rate { rating, comment, aware } => {
+            f.rating = Some(*rating);
+            f.rating_comment = Some(comment.trim().to_string());
+            f.rated_at = Some(at);
+            if aware.is_some() {
+                f.aware = *aware;
+            }
+            f.closed_at = Some(at);
+        }
+        Action::RequestReopen => {
+            f.reopen_count += 1;
+            f.closed_at = None;
+        }
+        Action::Withdraw { .. } | Action::MarkDuplicate { .. } => f.closed_at = Some(at),
+        Action::Approve { budget_yuan, .. } => {
+            f.budget_yuan = Some(*budget_yuan);
+            f.completion_due_at = Some(rules.completion_due(at));
+        }
+        Action::Progress { percent, .. } => f.progress_percent = i64::from(*percent),
+        Action::Complete { .. } => f.progress_percent = 100,
+        _ => {}
+    }
+}
+
+/// What a resident holding the tracking link may do now.
+pub fn resident_can(state: &ItemState, action: &Action) -> bool {
+    transition(state, Actor::Resident, action).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(kind: Kind, status: Status) -> ItemState {
+        ItemState { kind, status, rating: None, reopened: false }
+    }
+
+    fn run(kind: Kind, steps: &[(Actor, Action)]) -> (Status, usize) {
+        let mut s = st(kind, Status::Submitted);
+        let mut feedback = 0;
+        for (actor, action) in steps {
+            let out = transition(&s, *actor, action).unwrap_or_else(|e| panic!("{action:?} from {:?}: {e:?}", s.status));
+            if out.is_feedback {
+                feedback += 1;
+            }
+            if let Action::Rate { rating, .. } = action {
+                s.rating = Some(*rating);
+            }
+            if matches!(action, Action::RequestReopen) {
+                s.reopened = true;
+            }
+            s.status = out.to;
+        }
+        (s.status, feedback)
+    }
+
+    #[test]
+    fn a_wish_runs_its_whole_life_with_one_feedback() {
+        use Action::*;
+        let t = |s: &str| s.to_string();
+        let (end, feedback) = run(
+            Kind::Wish,
+            &[
+                (Actor::System, Route { town: t("humen") }),
+                (Actor::Staff, Accept { plan: t("verified") }),
+                (Actor::Staff, Publish),
+                (Actor::Donor, Claim),
+                (Actor::Staff, RecordFulfilment { note: t("delivered") }),
+                (Actor::Staff, GiveFeedback { message: t("done") }),
+                (Actor::Resident, Rate { rating: Rating::Satisfied, comment: t(""), aware: None }),
+            ],
+        );
+        assert_eq!((end, feedback), (Status::Closed, 1));
+    }
+
+    #[test]
+    fn a_project_gets_feedback_at_adoption_and_is_rated_after_completion() {
+        use Action::*;
+        let t = |s: &str| s.to_string();
+        let (end, feedback) = run(
+            Kind::Project,
+            &[
+                (Actor::System, Route { town: t("humen") }),
+                (Actor::Staff, Accept { plan: t("ok") }),
+                (Actor::Staff, StartNotice { days: 7 }),
+                (Actor::Staff, Approve { budget_yuan: 80_000, plan: t("plan") }),
+                (Actor::Staff, StartWork),
+                (Actor::Staff, Progress { percent: 50, note: t("half") }),
+                (Actor::Staff, Complete { inspection: t("inspected") }),
+                (Actor::Staff, GiveFeedback { message: t("finished") }),
+                (Actor::Resident, Rate { rating: Rating::BasicallySatisfied, comment: t(""), aware: Some(true) }),
+            ],
+        );
+        assert_eq!((end, feedback), (Status::Closed, 1));
+    }
+
+    #[test]
+    fn reopen_only_once_and_only_after_unsatisfied() {
+        let mut s = ItemState { kind: Kind::Wish, status: Status::Closed, rating: Some(Rating::Satisfied), reopened: false };
+        assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen), Err(TransitionError::ReopenNotAllowed));
+        s.rating = Some(Rating::Unsatisfied);
+        assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen).unwrap().to, Status::Reopened);
+        s.reopened = true;
+        assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen), Err(TransitionError::ReopenNotAllowed));
+        let reopened = ItemState { status: Status::Reopened, ..s.clone() };
+        let out = transition(&reopened, Actor::Staff, &Action::GiveFeedback { message: "again".into() }).unwrap();
+        assert_eq!((out.to, out.is_feedback), (Status::FeedbackGiven, true));
+    }
+
+    #[test]
+    fn withdrawal_stops_at_fulfilment() {
+        let w = Action::Withdraw { reason: String::new() };
+        assert!(resident_can(&st(Kind::Wish, Status::Claimed), &w));
+        assert!(!resident_can(&st(Kind::Wish, Status::Fulfilled), &w));
+        assert!(!resident_can(&st(Kind::Wish, Status::Closed), &w));
+        assert!(resident_can(&st(Kind::Project, Status::InProgress), &w));
+        assert!(!resident_can(&st(Kind::Project, Status::Completed), &w));
+    }
+
+    #[test]
+    fn actors_and_kinds_are_checked() {
+        let accept = Action::Accept { plan: "x".into() };
+        assert_eq!(transition(&st(Kind::Wish, Status::Routed), Actor::Resident, &accept), Err(TransitionError::NotYourAction));
+        assert_eq!(transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &Action::Publish), Err(TransitionError::NotAllowedNow));
+        assert_eq!(
+            transition(&st(Kind::Wish, Status::Routed), Actor::Staff, &Action::Decline { reason: " ".into() }),
+            Err(TransitionError::TextRequired)
+        );
+        let rate = Action::Rate { rating: Rating::Satisfied, comment: String::new(), aware: None };
+        assert!(!resident_can(&st(Kind::Wish, Status::Accepted), &rate));
+        assert!(resident_can(&st(Kind::Wish, Status::Declined), &rate));
+        assert_eq!(
+            transition(&st(Kind::Project, Status::InProgress), Actor::Staff, &Action::Progress { percent: 101, note: "x".into() }),
+            Err(TransitionError::OutOfRange)
+        );
+    }
+}

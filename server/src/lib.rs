@@ -1,0 +1,8 @@
+//! The portal's HTTP server: configuration, the axum router (Leptos pages, server functions, plain
+//! form posts for browsers without JavaScript, health check) and the command line.
+
+pub mod config;
+pub mod routes;
+
+pub use config::Config;
+pub use routes::router;

@@ -1,0 +1,209 @@
+//! The router. GET pages are Leptos routes; the forms post to plain handlers here, which answer with a
+//! redirect on success or re-render the page with the errors and the typed values (HTTP 422).
+
+use app::api::SubmitOutcome;
+use app::ops::{self, ResidentActError, ResidentForm};
+use app::pages::{PostedLookup, PostedProject, PostedTrack, PostedWish};
+use app::state::AppState;
+use app::{lang_from_headers, shell, App};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use domain::{FieldError, ProjectInput, WishInput};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Builds the whole application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let context = move || provide_context(ctx_state.clone());
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang/{code}", get(set_lang))
+        .route("/awareness", post(awareness))
+        .route("/wish/new", post(post_wish))
+        .route("/project/new", post(post_project))
+        .route("/track", post(post_lookup))
+        .route("/t/{token}/{what}", post(post_resident_action))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        // Tracking links carry their token in the path: never leak it to other sites.
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .with_state(state)
+}
+
+async fn healthz(State(st): State<AppState>) -> Response {
+    match st.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Renders the Leptos page at `path` with extra context (a posted form with its errors).
+async fn render_with<C: Clone + Send + Sync + 'static>(st: &AppState, headers: &HeaderMap, path: &str, extra: C) -> Response {
+    let ctx_state = st.clone();
+    let options = st.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(ctx_state.clone());
+            provide_context(extra.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut req = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
+    *req.headers_mut() = headers.clone();
+    handler(req).await.into_response()
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    back: Option<String>,
+}
+
+/// `GET /lang/{code}?back=/path`: remembers the language in a cookie and goes back.
+async fn set_lang(Path(code): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let back = q.back.filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or_else(|| "/".into());
+    let Some(lang) = domain::Lang::from_code(&code) else { return see_other(&back) };
+    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let mut res = see_other(&back);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[derive(Deserialize)]
+struct AwarenessForm {
+    answer: String,
+}
+
+async fn awareness(State(st): State<AppState>, Form(f): Form<AwarenessForm>) -> Response {
+    let yes = match f.answer.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return see_other("/"),
+    };
+    if let Err(e) = st.db.record_awareness(yes, "home", store::now()).await {
+        tracing::error!(error = %e, "could not record awareness answer");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response();
+    }
+    see_other("/?aware=1#aware-h")
+}
+
+#[derive(Deserialize)]
+struct WishPost {
+    #[serde(flatten)]
+    input: WishInput,
+    refresh: Option<String>,
+}
+
+async fn post_wish(State(st): State<AppState>, headers: HeaderMap, Form(p): Form<WishPost>) -> Response {
+    let lang = lang_from_headers(&headers);
+    if p.refresh.is_some() {
+        let posted = PostedWish { input: WishInput { community: String::new(), ..p.input }, errors: Vec::new() };
+        return render_with(&st, &headers, "/wish/new", posted).await;
+    }
+    match ops::submit_wish(&st, &p.input, lang).await {
+        Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
+        Ok(SubmitOutcome::Invalid { errors }) => render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await,
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            let errors = vec![FieldError::new("form", "server")];
+            let mut res = render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await;
+            *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            res
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ProjectPost {
+    #[serde(flatten)]
+    input: ProjectInput,
+    refresh: Option<String>,
+}
+
+async fn post_project(State(st): State<AppState>, headers: HeaderMap, Form(p): Form<ProjectPost>) -> Response {
+    let lang = lang_from_headers(&headers);
+    if p.refresh.is_some() {
+        let posted = PostedProject { input: ProjectInput { community: String::new(), ..p.input }, errors: Vec::new() };
+        return render_with(&st, &headers, "/project/new", posted).await;
+    }
+    match ops::submit_project(&st, &p.input, lang).await {
+        Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
+        Ok(SubmitOutcome::Invalid { errors }) => render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await,
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            let errors = vec![FieldError::new("form", "server")];
+            let mut res = render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await;
+            *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            res
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LookupForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    phone4: String,
+}
+
+async fn post_lookup(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LookupForm>,
+) -> Response {
+    match ops::lookup(&st, &f.number, &f.phone4, &addr.ip().to_string()).await {
+        Ok(Ok(token)) => see_other(&format!("/t/{token}")),
+        Ok(Err(errors)) => render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await,
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+async fn post_resident_action(
+    State(st): State<AppState>,
+    Path((token, what)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(f): Form<ResidentForm>,
+) -> Response {
+    let page = format!("/t/{token}");
+    match ops::resident_act(&st, &token, &what, &f).await {
+        Ok(Ok(())) => {
+            let done = match what.as_str() {
+                "rate" => "rated",
+                "reopen" => "reopened",
+                _ => "withdrawn",
+            };
+            see_other(&format!("{page}?done={done}"))
+        }
+        Ok(Err(ResidentActError::Invalid(errors))) => render_with(&st, &headers, &page, PostedTrack { form: what, errors }).await,
+        Ok(Err(ResidentActError::Stale(code))) => see_other(&format!("{page}?problem={code}")),
+        Ok(Err(ResidentActError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! Items (micro-wishes and micro-projects), their timelines, and the measures over them.
+
+use crate::{opt_i64, Db, Result, StoreError};
+use domain::kpi::{KpiItem, Measures, Ratio};
+use domain::lifecycle::{apply, transition, Action, Actor, Facts, ItemState, Outcome};
+use domain::{item_number, Kind, Rating, Status};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A new item, validated, with its deadlines computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewItem {
+    pub kind: Kind,
+    /// Beneficiary code for a wish, category code for a project.
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub amount_yuan: i64,
+    pub urgent: bool,
+    pub submitted_by: String,
+    pub helper_org: Option<String>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: Option<String>,
+    pub lang: String,
+    pub town_slug: Option<String>,
+    pub community_id: Option<i64>,
+    pub submission_key: Option<String>,
+    pub submitted_at: i64,
+    pub acceptance_due_at: i64,
+    pub feedback_due_at: i64,
+}
+
+/// What a resident gets back after submitting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    pub id: i64,
+    pub number: String,
+    pub token: String,
+    /// The same form was submitted before (double click, resent request): this is that item.
+    pub already_existed: bool,
+}
+
+/// An item as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    pub id: i64,
+    pub number: String,
+    pub kind: Kind,
+    pub token: String,
+    pub status: Status,
+    pub community_id: Option<i64>,
+    pub community_name: Option<String>,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub amount_yuan: i64,
+    pub urgent: bool,
+    pub submitted_by: String,
+    pub helper_org: Option<String>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: Option<String>,
+    pub lang: String,
+    pub submitted_at: i64,
+    pub feedback_due_at: i64,
+    /// Everything the lifecycle derives from actions (deadlines met, rating, closure…).
+    pub facts: Facts,
+    pub version: i64,
+}
+
+impl ItemRecord {
+    /// What the lifecycle function needs.
+    pub fn state(&self) -> ItemState {
+        ItemState { kind: self.kind, status: self.status, rating: self.facts.rating, reopened: self.facts.reopen_count > 0 }
+    }
+}
+
+/// One entry of an item's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemEvent {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub public: bool,
+    pub body: String,
+}
+
+/// A new unguessable tracking token: 26 characters from `[a-z0-9]` (about 134 bits).
+pub fn new_token() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..26).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+pub(crate) fn actor_code(a: Actor) -> &'static str {
+    match a {
+        Actor::Resident => "resident",
+        Actor::Staff => "staff",
+        Actor::Donor => "donor",
+        Actor::System => "system",
+    }
+}
+
+const ITEM_COLUMNS: &str = "i.id, i.number, i.kind, i.token, i.status, i.town_slug, i.community_id, c.name AS community_name, \
+    i.category, i.title, i.description, i.location, i.amount_yuan, i.urgent, i.submitted_by, i.helper_org, i.contact_name, \
+    i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, i.acceptance_due_at, i.first_response_at, i.feedback_due_at, \
+    i.feedback_at, i.completion_due_at, i.closed_at, i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, \
+    i.progress_percent, i.version";
+
+fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
+    let kind: String = r.try_get("kind")?;
+    let status: String = r.try_get("status")?;
+    let rating: Option<String> = r.try_get("rating")?;
+    Ok(ItemRecord {
+        id: r.try_get("id")?,
+        number: r.try_get("number")?,
+        kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(format!("kind {kind}")))?,
+        token: r.try_get("token")?,
+        status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(format!("status {status}")))?,
+        community_id: opt_i64(r, "community_id")?,
+        community_name: r.try_get("community_name")?,
+        category: r.try_get("category")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        location: r.try_get("location")?,
+        amount_yuan: r.try_get("amount_yuan")?,
+        urgent: r.try_get::<i64, _>("urgent")? != 0,
+        submitted_by: r.try_get("submitted_by")?,
+        helper_org: r.try_get("helper_org")?,
+        contact_name: r.try_get("contact_name")?,
+        contact_phone: r.try_get("contact_phone")?,
+        contact_email: r.try_get("contact_email")?,
+        lang: r.try_get("lang")?,
+        submitted_at: r.try_get("submitted_at")?,
+        feedback_due_at: r.try_get("feedback_due_at")?,
+        facts: Facts {
+            town_slug: r.try_get("town_slug")?,
+            routed_at: opt_i64(r, "routed_at")?,
+            acceptance_due_at: r.try_get("acceptance_due_at")?,
+            first_response_at: opt_i64(r, "first_response_at")?,
+            feedback_at: opt_i64(r, "feedback_at")?,
+            completion_due_at: opt_i64(r, "completion_due_at")?,
+            closed_at: opt_i64(r, "closed_at")?,
+            rating: rating.as_deref().and_then(Rating::from_code),
+            rating_comment: r.try_get("rating_comment")?,
+            rated_at: opt_i64(r, "rated_at")?,
+            aware: opt_i64(r, "aware")?.map(|v| v != 0),
+            reopen_count: r.try_get("reopen_count")?,
+            budget_yuan: opt_i64(r, "budget_yuan")?,
+            progress_percent: r.try_get("progress_percent")?,
+        },
+        version: r.try_get("version")?,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+impl Db {
+    /// Stores a new item with its first timeline events in one transaction. A repeated submission key
+    /// returns the item made the first time instead of a second one.
+    pub async fn create_item(&self, n: &NewItem) -> Result<Created> {
+        if let Some(existing) = self.item_by_submission_key(n.submission_key.as_deref()).await? {
+            return Ok(existing);
+        }
+        match self.insert_item(n).await {
+            Err(StoreError::Db(e)) if is_unique_violation(&e) && n.submission_key.is_some() => {
+                // A concurrent double submit won the race; answer with its item.
+                self.item_by_submission_key(n.submission_key.as_deref()).await?.ok_or(StoreError::Db(e))
+            }
+            other => other,
+        }
+    }
+
+    async fn item_by_submission_key(&self, key: Option<&str>) -> Result<Option<Created>> {
+        let Some(key) = key.filter(|k| !k.is_empty()) else { return Ok(None) };
+        let row = sqlx::query("SELECT id, number, token FROM items WHERE submission_key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(Created { id: r.try_get("id")?, number: r.try_get("number")?, token: r.try_get("token")?, already_existed: true }),
+            None => None,
+        })
+    }
+
+    async fn insert_item(&self, n: &NewItem) -> Result<Created> {
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        let year = domain::Date::from_timestamp(n.submitted_at).year;
+        let seq: i64 = sqlx::query(
+            "INSERT INTO item_counters (kind, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (kind, year) DO UPDATE SET last = item_counters.last + 1 RETURNING last",
+        )
+        .bind(n.kind.code())
+        .bind(i64::from(year))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("last")?;
+        let number = item_number(n.kind, year, seq);
+        let token = new_token();
+        let status = if n.town_slug.is_some() { Status::Routed } else { Status::Submitted };
+        let id: i64 = sqlx::query(
+            "INSERT INTO items (number, kind, year, seq, token, submission_key, status, town_slug, community_id, category, \
+             title, description, location, amount_yuan, urgent, submitted_by, helper_org, contact_name, contact_phone, \
+             contact_email, lang, submitted_at, routed_at, acceptance_due_at, feedback_due_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+             $24, $25, $22) RETURNING id",
+        )
+        .bind(&number)
+        .bind(n.kind.code())
+        .bind(i64::from(year))
+        .bind(seq)
+        .bind(&token)
+        .bind(n.submission_key.as_deref().filter(|k| !k.is_empty()))
+        .bind(status.code())
+        .bind(n.town_slug.as_deref())
+        .bind(n.community_id)
+        .bind(&n.category)
+        .bind(&n.title)
+        .bind(&n.description)
+        .bind(&n.location)
+        .bind(n.amount_yuan)
+        .bind(i64::from(n.urgent))
+        .bind(&n.submitted_by)
+        .bind(n.helper_org.as_deref())
+        .bind(&n.contact_name)
+        .bind(&n.contact_phone)
+        .bind(n.contact_email.as_deref())
+        .bind(&n.lang)
+        .bind(n.submitted_at)
+        .bind(n.town_slug.as_ref().map(|_| n.submitted_at))
+        .bind(n.acceptance_due_at)
+        .bind(n.feedback_due_at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        insert_event(&mut tx, id, n.submitted_at, "resident", "", "submit", None, Status::Submitted, true, "").await?;
+        if let Some(town) = &n.town_slug {
+            insert_event(&mut tx, id, n.submitted_at, "system", "", "route", Some(Status::Submitted), Status::Routed, true, town).await?;
+        }
+        tx.commit().await?;
+        Ok(Created { id, number, token, already_existed: false })
+    }
+
+    /// The item behind a tracking token.
+    pub async fn item_by_token(&self, token: &str) -> Result<Option<ItemRecord>> {
+        if token.is_empty() || token.len() > 64 {
+            return Ok(None);
+        }
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.token = $1");
+        let row = sqlx::query(&sql).bind(token).fetch_optional(&self.pool).await?;
+        row.as_ref().map(item_from_row).transpose()
+    }
+
+    /// The item with this readable number.
+    pub async fn item_by_number(&self, number: &str) -> Result<Option<ItemRecord>> {
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.number = $1");
+        let row = sqlx::query(&sql).bind(number).fetch_optional(&self.pool).await?;
+        row.as_ref().map(item_from_row).transpose()
+    }
+
+    /// The tracking token of the item with this number, if the phone on it ends with `tail`.
+    pub async fn token_by_number_and_phone_tail(&self, number: &str, tail: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT token, contact_phone FROM items WHERE number = $1").bind(number).fetch_optional(&self.pool).await?;
+        Ok(match row {
+            Some(r) => {
+                let phone: String = r.try_get("contact_phone")?;
+                (tail.len() == 4 && phone.ends_with(tail)).then(|| r.try_get("token")).transpose()?
+            }
+            None => None,
+        })
+    }
+
+    /// An item's timeline, oldest first; `public_only` hides internal notes.
+    pub async fn events(&self, item_id: i64, public_only: bool) -> Result<Vec<ItemEvent>> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, from_status, to_status, public, body FROM item_events \
+             WHERE item_id = $1 AND (public = 1 OR $2 = 0) ORDER BY at, id",
+        )
+        .bind(item_id)
+        .bind(i64::from(public_only))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ItemEvent {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    from_status: r.try_get("from_status")?,
+                    to_status: r.try_get("to_status")?,
+                    public: r.try_get::<i64, _>("public")? != 0,
+                    body: r.try_get("body")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Applies one action through the lifecycle function: status, timeline event and the item's
+    /// derived fields change together or not at all. `expected_version` guards against acting on a
+    /// stale page: if someone else acted first, nothing is written and [`StoreError::Conflict`] comes back.
+    pub async fn act(
+        &self,
+        item_id: i64,
+        expected_version: Option<i64>,
+        actor: Actor,
+        actor_label: &str,
+        action: &Action,
+        at: i64,
+    ) -> Result<Outcome> {
+        let settings = self.settings().await?;
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.id = $1");
+        let item = match sqlx::query(&sql).bind(item_id).fetch_optional(&mut *tx).await? {
+            Some(r) => item_from_row(&r)?,
+            None => return Err(StoreError::NotFound),
+        };
+        if expected_version.is_some_and(|v| v != item.version) {
+            return Err(StoreError::Conflict);
+        }
+        let out = transition(&item.state(), actor, action).map_err(StoreError::Refused)?;
+        let mut f = item.facts.clone();
+        apply(&mut f, &out, action, at, &settings.deadlines);
+        let updated = sqlx::query(
+            "UPDATE items SET status = $1, updated_at = $2, version = version + 1, town_slug = $3, routed_at = $4, \
+             acceptance_due_at = $5, first_response_at = $6, feedback_at = $7, completion_due_at = $8, closed_at = $9, \
+             rating = $10, rating_comment = $11, rated_at = $12, aware = $13, reopen_count = $14, budget_yuan = $15, \
+             progress_percent = $16 WHERE id = $17 AND version = $18",
+        )
+        .bind(out.to.code())
+        .bind(at)
+        .bind(f.town_slug.as_deref())
+        .bind(f.routed_at)
+        .bind(f.acceptance_due_at)
+        .bind(f.first_response_at)
+        .bind(f.feedback_at)
+        .bind(f.completion_due_at)
+        .bind(f.closed_at)
+        .bind(f.rating.map(Rating::code))
+        .bind(f.rating_comment.as_deref())
+        .bind(f.rated_at)
+        .bind(f.aware.map(i64::from))
+        .bind(f.reopen_count)
+        .bind(f.budget_yuan)
+        .bind(f.progress_percent)
+        .bind(item.id)
+        .bind(item.version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        insert_event(&mut tx, item.id, at, actor_code(actor), actor_label, action.code(), Some(item.status), out.to, out.public, &action.text())
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Records a one-tap answer to "Had you heard of 民生大莞家 before today?" given outside the rating form.
+    pub async fn record_awareness(&self, yes: bool, source: &str, at: i64) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("INSERT INTO awareness_answers (answered_at, source, yes) VALUES ($1, $2, $3)")
+            .bind(at)
+            .bind(source)
+            .bind(i64::from(yes))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The headline measures for items submitted in `[from, to)`, evaluated at `at`, computed in SQL.
+    /// Must agree with [`domain::kpi::measures`]; tests hold them together.
+    pub async fn measures(&self, from: i64, to: i64, at: i64) -> Result<Measures> {
+        let r = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS items, \
+             CAST(COALESCE(SUM(CASE WHEN feedback_at IS NOT NULL OR feedback_due_at <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS fb_due, \
+             CAST(COALESCE(SUM(CASE WHEN feedback_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS fb_given, \
+             CAST(COALESCE(SUM(CASE WHEN feedback_at <= feedback_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS fb_on_time, \
+             CAST(COALESCE(SUM(CASE WHEN first_response_at IS NOT NULL OR acceptance_due_at <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS acc_due, \
+             CAST(COALESCE(SUM(CASE WHEN first_response_at <= acceptance_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS acc_on_time, \
+             CAST(COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS rated, \
+             CAST(COALESCE(SUM(CASE WHEN rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied, \
+             CAST(COALESCE(SUM(CASE WHEN aware IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS aware_answers, \
+             CAST(COALESCE(SUM(CASE WHEN aware = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS aware_yes \
+             FROM items WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('withdrawn', 'duplicate')",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?;
+        let extra = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS answers, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
+             FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        let g = |k: &str| -> Result<i64> { Ok(r.try_get::<i64, _>(k)?) };
+        let (fb_due, fb_given) = (g("fb_due")?, g("fb_given")?);
+        Ok(Measures {
+            items: g("items")?,
+            feedback: Ratio { num: fb_given, den: fb_due },
+            feedback_on_time: Ratio { num: g("fb_on_time")?, den: fb_due },
+            acceptance_on_time: Ratio { num: g("acc_on_time")?, den: g("acc_due")? },
+            satisfaction: Ratio { num: g("satisfied")?, den: g("rated")? },
+            awareness: Ratio {
+                num: g("aware_yes")? + extra.try_get::<i64, _>("yes")?,
+                den: g("aware_answers")? + extra.try_get::<i64, _>("answers")?,
+            },
+            overdue: fb_due - fb_given,
+        })
+    }
+
+    /// The items submitted in `[from, to)` in the shape the pure KPI functions take, plus the
+    /// awareness answers given outside the rating form. For tests and audits, not for pages.
+    pub async fn kpi_inputs(&self, from: i64, to: i64) -> Result<(Vec<KpiItem>, Ratio)> {
+        let rows = sqlx::query(
+            "SELECT status, acceptance_due_at, first_response_at, feedback_due_at, feedback_at, rating, aware \
+             FROM items WHERE submitted_at >= $1 AND submitted_at < $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                let rating: Option<String> = r.try_get("rating")?;
+                Ok(KpiItem {
+                    status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(status.clone()))?,
+                    acceptance_due_at: r.try_get("acceptance_due_at")?,
+                    first_response_at: opt_i64(r, "first_response_at")?,
+                    feedback_due_at: r.try_get("feedback_due_at")?,
+                    feedback_at: opt_i64(r, "feedback_at")?,
+                    rating: rating.as_deref().and_then(Rating::from_code),
+                    aware: opt_i64(r, "aware")?.map(|v| v != 0),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let extra = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS answers, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
+             FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((items, Ratio { num: extra.try_get("yes")?, den: extra.try_get("answers")? }))
+    }
+
+    /// Counts items, for the seeder and tests.
+    pub async fn count_items(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items").fetch_one(&self.pool).await?.try_get("n")?)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    item_id: i64,
+    at: i64,
+    actor: &str,
+    actor_label: &str,
+    action: &str,
+    from: Option<Status>,
+    to: Status,
+    public: bool,
+    body: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO item_events (item_id, at, actor, action, from_status, to_status, public, body, actor_label) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(item_id)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(from.map(Status::code))
+    .bind(to.code())
+    .bind(i64::from(public))
+    .bind(body)
+    .bind(actor_label)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The column list shared by single and bulk event inserts (the seeder leaves `actor_label` empty).
+pub(crate) fn insert_event_sql() -> &'static str {
+    "INSERT INTO item_events (item_id, at, actor, action, from_status, to_status, public, body)"
+}

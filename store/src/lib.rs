@@ -1,0 +1,142 @@
+//! Storage: one [`Db`] over sqlx's `Any` driver, so the same queries run on SQLite (the embedded
+//! default) and PostgreSQL (production). Migrations live in one folder per backend. Every write that
+//! must happen together happens in one transaction.
+//!
+//! Placeholders are written `$1, $2, …`, which both backends accept. Every integer is `BIGINT` on
+//! PostgreSQL and read as `i64`; aggregates are cast to `BIGINT` so both backends return the same type.
+
+pub mod items;
+pub mod reference;
+pub mod seed;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use items::*;
+pub use reference::*;
+
+/// Storage errors. Database failures are logged by the caller and shown only as a generic error.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the item first; nothing was written.
+    #[error("the item changed in the meantime")]
+    Conflict,
+    /// The lifecycle refused the action; nothing was written.
+    #[error("action refused: {0:?}")]
+    Refused(domain::TransitionError),
+    #[error("bad data: {0}")]
+    Invalid(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle handed to every request through the application state.
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+    /// SQLite allows one writer at a time; taking this lock before a write transaction avoids
+    /// `database is locked` errors from lock upgrades. PostgreSQL does not use it.
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATOR_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Connects, creates the SQLite file and its folder if needed, runs migrations and loads reference
+    /// data that is missing.
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StoreError::Invalid(format!("DATABASE_URL must start with sqlite: or postgres: (got {url})")));
+        };
+        let url = if backend == Backend::Sqlite { prepare_sqlite_url(url)? } else { url.to_string() };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        let db = Db { pool, backend, write_lock: Arc::new(tokio::sync::Mutex::new(())) };
+        match backend {
+            Backend::Sqlite => MIGRATOR_SQLITE.run(&db.pool).await?,
+            Backend::Postgres => MIGRATOR_POSTGRES.run(&db.pool).await?,
+        }
+        reference::load_missing(&db).await?;
+        Ok(db)
+    }
+
+    /// Answers when the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Serialises writers on SQLite; a no-op guard on PostgreSQL.
+    pub async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().await),
+            Backend::Postgres => None,
+        }
+    }
+}
+
+/// `sqlite:data/x.db` → make sure `data/` exists and the file is created on first use.
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Invalid(format!("cannot create {parent:?}: {e}")))?;
+            }
+        }
+    }
+    let mut q = query.to_string();
+    if !q.contains("mode=") {
+        q = if q.is_empty() { "mode=rwc".into() } else { format!("{q}&mode=rwc") };
+    }
+    Ok(format!("sqlite://{path}?{q}"))
+}
+
+/// Reads an optional integer column.
+pub(crate) fn opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>> {
+    use sqlx::Row;
+    Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+
+/// Current unix time in seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}

@@ -1,0 +1,212 @@
+//! Towns, villages/communities, settings and the working-day calendar. The CSV files under `data/`
+//! are compiled in and loaded when rows are missing; admins manage them afterwards.
+
+use crate::{Db, Result};
+use domain::calendar::DeadlineRules;
+use domain::{Date, Limits, WorkCalendar};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+const TOWNS_CSV: &str = include_str!("../../data/towns.csv");
+const COMMUNITIES_CSV: &str = include_str!("../../data/communities.csv");
+const CALENDAR_CSV: &str = include_str!("../../data/calendar.csv");
+
+/// A town, sub-district or park (镇街/园区).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Town {
+    pub slug: String,
+    pub name_zh_hans: String,
+    pub name_zh_hant: String,
+    pub name_en: String,
+    pub kind: String,
+}
+
+impl Town {
+    /// The name in the given language.
+    pub fn name(&self, lang: domain::Lang) -> &str {
+        match lang {
+            domain::Lang::ZhHans => &self.name_zh_hans,
+            domain::Lang::ZhHant => &self.name_zh_hant,
+            domain::Lang::En => &self.name_en,
+        }
+    }
+}
+
+/// A village (村) or community (社区) under a town.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Community {
+    pub id: i64,
+    pub town_slug: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// Settings admins can change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub limits: Limits,
+    pub deadlines: DeadlineRules,
+}
+
+fn csv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(',').map(str::trim).collect())
+}
+
+/// Inserts reference rows that are missing. Existing rows are left as admins made them.
+pub(crate) async fn load_missing(db: &Db) -> Result<()> {
+    let _w = db.write_guard().await;
+    let mut tx = db.pool.begin().await?;
+    for (i, r) in csv_rows(TOWNS_CSV).enumerate() {
+        sqlx::query(
+            "INSERT INTO towns (slug, name_zh_hans, name_zh_hant, name_en, kind, sort) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(r[0])
+        .bind(r[1])
+        .bind(r[2])
+        .bind(r[3])
+        .bind(r[4])
+        .bind(i as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for r in csv_rows(COMMUNITIES_CSV) {
+        let id: i64 = r[0].parse().map_err(|_| crate::StoreError::Invalid(format!("community id {}", r[0])))?;
+        sqlx::query("INSERT INTO communities (id, town_slug, name, kind) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(r[1])
+            .bind(r[2])
+            .bind(r[3])
+            .execute(&mut *tx)
+            .await?;
+    }
+    for r in csv_rows(CALENDAR_CSV) {
+        sqlx::query("INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING")
+            .bind(r[0])
+            .bind(r[1])
+            .bind(r[2])
+            .execute(&mut *tx)
+            .await?;
+    }
+    let l = Limits::default();
+    let d = DeadlineRules::default();
+    for (k, v) in [
+        ("wish_cap_yuan", l.wish_cap_yuan.to_string()),
+        ("urgent_wish_cap_yuan", l.urgent_wish_cap_yuan.to_string()),
+        ("project_cap_yuan", l.project_cap_yuan.to_string()),
+        ("acceptance_hours", d.acceptance_hours.to_string()),
+        ("urgent_wish_working_days", d.urgent_wish_working_days.to_string()),
+        ("wish_months", d.wish_months.to_string()),
+        ("project_decision_days", d.project_decision_days.to_string()),
+        ("project_build_months", d.project_build_months.to_string()),
+    ] {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(k)
+            .bind(v)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if db.backend == crate::Backend::Postgres {
+        // Explicit ids were inserted; move the identity past them.
+        sqlx::query("SELECT setval(pg_get_serial_sequence('communities', 'id'), (SELECT COALESCE(MAX(id), 1) FROM communities))")
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+impl Db {
+    /// All towns in the published order.
+    pub async fn towns(&self) -> Result<Vec<Town>> {
+        let rows = sqlx::query("SELECT slug, name_zh_hans, name_zh_hant, name_en, kind FROM towns ORDER BY sort")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Town {
+                    slug: r.try_get("slug")?,
+                    name_zh_hans: r.try_get("name_zh_hans")?,
+                    name_zh_hant: r.try_get("name_zh_hant")?,
+                    name_en: r.try_get("name_en")?,
+                    kind: r.try_get("kind")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Active villages/communities of a town, by name order of their ids.
+    pub async fn communities(&self, town: &str) -> Result<Vec<Community>> {
+        let rows = sqlx::query("SELECT id, town_slug, name, kind FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id")
+            .bind(town)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(community_from_row).collect()
+    }
+
+    /// Every active village/community.
+    pub async fn all_communities(&self) -> Result<Vec<Community>> {
+        let rows = sqlx::query("SELECT id, town_slug, name, kind FROM communities WHERE active = 1 ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(community_from_row).collect()
+    }
+
+    /// One village/community.
+    pub async fn community(&self, id: i64) -> Result<Option<Community>> {
+        let row = sqlx::query("SELECT id, town_slug, name, kind FROM communities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(community_from_row).transpose()
+    }
+
+    /// Caps and deadlines.
+    pub async fn settings(&self) -> Result<Settings> {
+        let rows = sqlx::query("SELECT key, value FROM settings").fetch_all(&self.pool).await?;
+        let mut s = Settings { limits: Limits::default(), deadlines: DeadlineRules::default() };
+        for r in rows {
+            let k: String = r.try_get("key")?;
+            let v: String = r.try_get("value")?;
+            let n: i64 = v.trim().parse().unwrap_or(-1);
+            if n < 0 {
+                tracing::warn!(key = %k, value = %v, "setting is not a number; default kept");
+                continue;
+            }
+            match k.as_str() {
+                "wish_cap_yuan" => s.limits.wish_cap_yuan = n,
+                "urgent_wish_cap_yuan" => s.limits.urgent_wish_cap_yuan = n,
+                "project_cap_yuan" => s.limits.project_cap_yuan = n,
+                "acceptance_hours" => s.deadlines.acceptance_hours = n,
+                "urgent_wish_working_days" => s.deadlines.urgent_wish_working_days = n as u32,
+                "wish_months" => s.deadlines.wish_months = n as u32,
+                "project_decision_days" => s.deadlines.project_decision_days = n,
+                "project_build_months" => s.deadlines.project_build_months = n as u32,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// The working-day calendar.
+    pub async fn calendar(&self) -> Result<WorkCalendar> {
+        let rows = sqlx::query("SELECT day, kind FROM calendar_days").fetch_all(&self.pool).await?;
+        let mut c = WorkCalendar::default();
+        for r in rows {
+            let day: String = r.try_get("day")?;
+            let kind: String = r.try_get("kind")?;
+            if let Some(d) = Date::parse(&day) {
+                if kind == "holiday" {
+                    c.holidays.insert(d);
+                } else {
+                    c.adjusted_workdays.insert(d);
+                }
+            }
+        }
+        Ok(c)
+    }
+}
+
+fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community> {
+    Ok(Community { id: r.try_get("id")?, town_slug: r.try_get("town_slug")?, name: r.try_get("name")?, kind: r.try_get("kind")? })
+}
