@@ -93,42 +93,42 @@ fn lang_of(code: &str) -> domain::Lang {
 }
 
 /// Villages/communities of a town (for the form's second list).
-#[server]
+#[server(endpoint = "list_communities")]
 pub async fn list_communities(town: String) -> Result<Vec<CommunityOption>, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     crate::ops::communities(&st, &town).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// Towns, the chosen town's communities, and the caps.
-#[server]
+#[server(endpoint = "get_form_data")]
 pub async fn get_form_data(town: String, lang: String) -> Result<FormData, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     crate::ops::form_data(&st, &town, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// Submits a micro-wish.
-#[server]
+#[server(endpoint = "submit_wish")]
 pub async fn submit_wish(input: WishInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     crate::ops::submit_wish(&st, &input, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// Submits a micro-project.
-#[server]
+#[server(endpoint = "submit_project")]
 pub async fn submit_project(input: ProjectInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     crate::ops::submit_project(&st, &input, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// The home page's figures for this year.
-#[server]
+#[server(endpoint = "get_home_data")]
 pub async fn get_home_data() -> Result<HomeData, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     crate::ops::home_data(&st).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// The tracking page behind a token, or `None` for an unknown token.
-#[server]
+#[server(endpoint = "get_track_view")]
 pub async fn get_track_view(token: String, lang: String) -> Result<Option<TrackView>, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     crate::ops::track_view(&st, &token, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())

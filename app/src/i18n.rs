@@ -18,7 +18,8 @@ fn parse(text: &'static str) -> HashMap<&'static str, &'static str> {
 }
 
 fn table(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
-    static TABLES: [OnceLock<HashMap<&'static str, &'static str>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static TABLES: [OnceLock<HashMap<&'static str, &'static str>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     match lang {
         Lang::ZhHans => TABLES[0].get_or_init(|| parse(ZH_HANS)),
         Lang::ZhHant => TABLES[1].get_or_init(|| parse(ZH_HANT)),
@@ -104,7 +105,17 @@ mod tests {
         keys.extend(domain::Category::ALL.iter().map(|s| format!("cat.{}", s.code())));
         keys.extend(domain::SubmittedBy::ALL.iter().map(|s| format!("by.{}", s.code())));
         keys.extend(domain::Rating::ALL.iter().map(|s| format!("rating.{}", s.code())));
-        for code in ["required", "too_short", "too_long", "choose_one", "amount_invalid", "amount_over_cap", "phone_invalid", "email_invalid", "consent_required"] {
+        for code in [
+            "required",
+            "too_short",
+            "too_long",
+            "choose_one",
+            "amount_invalid",
+            "amount_over_cap",
+            "phone_invalid",
+            "email_invalid",
+            "consent_required",
+        ] {
             keys.push(format!("err.{code}"));
         }
         for k in keys {

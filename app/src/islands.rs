@@ -10,9 +10,34 @@ use leptos::prelude::*;
 use std::collections::HashSet;
 
 /// Field order of the wish form (used to mark every field as touched on submit).
-pub const WISH_FIELDS: &[&str] = &["beneficiary", "submitted_by", "helper_org", "need", "amount", "urgent", "town", "community", "contact_name", "phone", "email", "consent"];
+pub const WISH_FIELDS: &[&str] = &[
+    "beneficiary",
+    "submitted_by",
+    "helper_org",
+    "need",
+    "amount",
+    "urgent",
+    "town",
+    "community",
+    "contact_name",
+    "phone",
+    "email",
+    "consent",
+];
 /// Field order of the project form.
-pub const PROJECT_FIELDS: &[&str] = &["title", "description", "category", "town", "community", "location", "budget", "contact_name", "phone", "email", "consent"];
+pub const PROJECT_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "category",
+    "town",
+    "community",
+    "location",
+    "budget",
+    "contact_name",
+    "phone",
+    "email",
+    "consent",
+];
 
 /// Which errors to show: the server's for fields not edited since, the browser's for fields touched.
 #[derive(Clone, Copy)]
@@ -226,9 +251,11 @@ pub fn WishForm(
     Effect::new(move |_| hydrated.set(true));
     let shown = errors_memo(values, server, touched, move |v| validate_wish(v, &limits).err().unwrap_or_default());
     let errs = Errors { shown, lang };
-    let touch = move |f: &str| touched.update(|s| {
-        s.insert(f.to_string());
-    });
+    let touch = move |f: &str| {
+        touched.update(|s| {
+            s.insert(f.to_string());
+        })
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -258,9 +285,14 @@ pub fn WishForm(
         });
     };
 
-    let beneficiaries = Beneficiary::ALL.iter().map(|b| (b.code().to_string(), t(lang, &format!("ben.{}", b.code())))).collect();
+    let beneficiaries =
+        Beneficiary::ALL.iter().map(|b| (b.code().to_string(), t(lang, &format!("ben.{}", b.code())))).collect();
     let by = SubmittedBy::ALL.iter().map(|b| (b.code().to_string(), t(lang, &format!("by.{}", b.code())))).collect();
-    let amount_hint = tf(lang, "f.amount.hint", &[("cap", &limits.wish_cap_yuan.to_string()), ("urgent_cap", &limits.urgent_wish_cap_yuan.to_string())]);
+    let amount_hint = tf(
+        lang,
+        "f.amount.hint",
+        &[("cap", &limits.wish_cap_yuan.to_string()), ("urgent_cap", &limits.urgent_wish_cap_yuan.to_string())],
+    );
     let show_org = move || values.with(|v| v.submitted_by != "self" && !v.submitted_by.is_empty());
 
     view! {
@@ -383,9 +415,11 @@ pub fn ProjectForm(
     Effect::new(move |_| hydrated.set(true));
     let shown = errors_memo(values, server, touched, move |v| validate_project(v, &limits).err().unwrap_or_default());
     let errs = Errors { shown, lang };
-    let touch = move |f: &str| touched.update(|s| {
-        s.insert(f.to_string());
-    });
+    let touch = move |f: &str| {
+        touched.update(|s| {
+            s.insert(f.to_string());
+        })
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -415,7 +449,8 @@ pub fn ProjectForm(
         });
     };
 
-    let categories = Category::ALL.iter().map(|c| (c.code().to_string(), t(lang, &format!("cat.{}", c.code())))).collect();
+    let categories =
+        Category::ALL.iter().map(|c| (c.code().to_string(), t(lang, &format!("cat.{}", c.code())))).collect();
     let budget_hint = tf(lang, "f.budget.hint", &[("cap", &limits.project_cap_yuan.to_string())]);
 
     view! {

@@ -39,7 +39,13 @@ pub async fn communities(st: &AppState, town: &str) -> OpResult<Vec<CommunityOpt
 }
 
 pub async fn form_data(st: &AppState, town: &str, lang: Lang) -> OpResult<FormData> {
-    let towns = st.db.towns().await?.iter().map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() }).collect();
+    let towns = st
+        .db
+        .towns()
+        .await?
+        .iter()
+        .map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() })
+        .collect();
     let communities = if town.is_empty() { Vec::new() } else { communities(st, town).await? };
     Ok(FormData { towns, communities, limits: st.db.settings().await?.limits })
 }
@@ -66,8 +72,33 @@ fn order(errors: &mut [FieldError], fields: &[&str]) {
     errors.sort_by_key(|e| fields.iter().position(|f| *f == e.field).unwrap_or(usize::MAX));
 }
 
-const WISH_FIELDS: &[&str] = &["beneficiary", "submitted_by", "helper_org", "need", "amount", "urgent", "town", "community", "contact_name", "phone", "email", "consent"];
-const PROJECT_FIELDS: &[&str] = &["title", "description", "category", "town", "community", "location", "budget", "contact_name", "phone", "email", "consent"];
+const WISH_FIELDS: &[&str] = &[
+    "beneficiary",
+    "submitted_by",
+    "helper_org",
+    "need",
+    "amount",
+    "urgent",
+    "town",
+    "community",
+    "contact_name",
+    "phone",
+    "email",
+    "consent",
+];
+const PROJECT_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "category",
+    "town",
+    "community",
+    "location",
+    "budget",
+    "contact_name",
+    "phone",
+    "email",
+    "consent",
+];
 
 pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang) -> OpResult<SubmitOutcome> {
     let settings = st.db.settings().await?;
@@ -180,12 +211,23 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
     let Some(item) = st.db.item_by_token(token).await? else { return Ok(None) };
     let events = st.db.events(item.id, true).await?;
     let town_name = match &item.facts.town_slug {
-        Some(slug) => st.db.towns().await?.into_iter().find(|t| &t.slug == slug).map(|t| t.name(lang).to_string()).unwrap_or_default(),
+        Some(slug) => st
+            .db
+            .towns()
+            .await?
+            .into_iter()
+            .find(|t| &t.slug == slug)
+            .map(|t| t.name(lang).to_string())
+            .unwrap_or_default(),
         None => String::new(),
     };
     let state = item.state();
     let f = &item.facts;
-    let mut deadlines = vec![DeadlineView { label_key: "dl.acceptance".into(), due_at: f.acceptance_due_at, done_at: f.first_response_at }];
+    let mut deadlines = vec![DeadlineView {
+        label_key: "dl.acceptance".into(),
+        due_at: f.acceptance_due_at,
+        done_at: f.first_response_at,
+    }];
     let fb_key = if item.kind == Kind::Wish { "dl.feedback.wish" } else { "dl.feedback.project" };
     deadlines.push(DeadlineView { label_key: fb_key.into(), due_at: item.feedback_due_at, done_at: f.feedback_at });
     if let Some(due) = f.completion_due_at {
@@ -207,12 +249,19 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
         urgent: item.urgent,
         town_name,
         community_name: item.community_name.clone().unwrap_or_default(),
-        contact_masked: format!("{} {}", domain::mask::mask_name(&item.contact_name), domain::mask::mask_phone(&item.contact_phone)),
+        contact_masked: format!(
+            "{} {}",
+            domain::mask::mask_name(&item.contact_name),
+            domain::mask::mask_phone(&item.contact_phone)
+        ),
         submitted_at: item.submitted_at,
         deadlines: if open { deadlines } else { Vec::new() },
         events: events.into_iter().map(|e| EventView { at: e.at, action: e.action, body: e.body }).collect(),
         rating: f.rating,
-        can_rate: resident_can(&state, &Action::Rate { rating: Rating::Satisfied, comment: String::new(), aware: None }),
+        can_rate: resident_can(
+            &state,
+            &Action::Rate { rating: Rating::Satisfied, comment: String::new(), aware: None },
+        ),
         can_reopen: resident_can(&state, &Action::RequestReopen),
         can_withdraw: resident_can(&state, &Action::Withdraw { reason: String::new() }),
         version: item.version,
@@ -246,7 +295,12 @@ pub enum ResidentActError {
 }
 
 /// Rates, reopens or withdraws through the lifecycle function. `what` is `rate`, `reopen` or `withdraw`.
-pub async fn resident_act(st: &AppState, token: &str, what: &str, form: &ResidentForm) -> OpResult<Result<(), ResidentActError>> {
+pub async fn resident_act(
+    st: &AppState,
+    token: &str,
+    what: &str,
+    form: &ResidentForm,
+) -> OpResult<Result<(), ResidentActError>> {
     let Some(item) = st.db.item_by_token(token).await? else { return Ok(Err(ResidentActError::NotFound)) };
     let mut errors = Vec::new();
     let action = match what {
@@ -294,15 +348,26 @@ pub async fn resident_act(st: &AppState, token: &str, what: &str, form: &Residen
 }
 
 /// Looks an item up by number and the last four phone digits; rate-limited per client.
-pub async fn lookup(st: &AppState, number: &str, phone4: &str, client: &str) -> OpResult<Result<String, Vec<FieldError>>> {
+pub async fn lookup(
+    st: &AppState,
+    number: &str,
+    phone4: &str,
+    client: &str,
+) -> OpResult<Result<String, Vec<FieldError>>> {
     let now = store::now();
     let mut errors = Vec::new();
     let parsed = domain::parse_item_number(number);
     if parsed.is_none() {
-        errors.push(FieldError::new("number", if number.trim().is_empty() { "required" } else { "lookup_number_invalid" }));
+        errors.push(FieldError::new(
+            "number",
+            if number.trim().is_empty() { "required" } else { "lookup_number_invalid" },
+        ));
     }
     if !domain::validate::valid_phone_tail(phone4) {
-        errors.push(FieldError::new("phone4", if phone4.trim().is_empty() { "required" } else { "lookup_phone4_invalid" }));
+        errors.push(FieldError::new(
+            "phone4",
+            if phone4.trim().is_empty() { "required" } else { "lookup_phone4_invalid" },
+        ));
     }
     if !errors.is_empty() {
         return Ok(Err(errors));

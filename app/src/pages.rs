@@ -302,10 +302,21 @@ pub fn TrackPage() -> impl IntoView {
 }
 
 #[component]
-fn TrackBody(lang: Lang, v: TrackView, created: bool, done: Option<String>, problem: Option<String>, posted: Option<PostedTrack>) -> impl IntoView {
+fn TrackBody(
+    lang: Lang,
+    v: TrackView,
+    created: bool,
+    done: Option<String>,
+    problem: Option<String>,
+    posted: Option<PostedTrack>,
+) -> impl IntoView {
     let now = now_ts();
     let kind_key = if v.kind == Kind::Wish { "kind.wish" } else { "kind.project" };
-    let category = if v.kind == Kind::Wish { t(lang, &format!("ben.{}", v.category)) } else { t(lang, &format!("cat.{}", v.category)) };
+    let category = if v.kind == Kind::Wish {
+        t(lang, &format!("ben.{}", v.category))
+    } else {
+        t(lang, &format!("cat.{}", v.category))
+    };
     let (rate_errors, withdraw_errors) = match &posted {
         Some(p) if p.form == "rate" => (p.errors.clone(), Vec::new()),
         Some(p) if p.form == "withdraw" => (Vec::new(), p.errors.clone()),

@@ -120,13 +120,13 @@ mod tests {
     #[test]
     fn feedback_rate_counts_only_due_items_and_skips_withdrawn_and_duplicates() {
         let items = vec![
-            item(Status::Closed, NOW - 10, Some(NOW - 20)),           // due, on time
-            item(Status::FeedbackGiven, NOW - 10, Some(NOW - 5)),     // due, late
-            item(Status::Accepted, NOW - 1, None),                    // overdue
-            item(Status::Accepted, NOW + 100, None),                  // not yet due
-            item(Status::Declined, NOW + 100, Some(NOW - 50)),        // feedback before its deadline: due
-            item(Status::Withdrawn, NOW - 100, None),                 // left out
-            item(Status::Duplicate, NOW - 100, None),                 // left out
+            item(Status::Closed, NOW - 10, Some(NOW - 20)),       // due, on time
+            item(Status::FeedbackGiven, NOW - 10, Some(NOW - 5)), // due, late
+            item(Status::Accepted, NOW - 1, None),                // overdue
+            item(Status::Accepted, NOW + 100, None),              // not yet due
+            item(Status::Declined, NOW + 100, Some(NOW - 50)),    // feedback before its deadline: due
+            item(Status::Withdrawn, NOW - 100, None),             // left out
+            item(Status::Duplicate, NOW - 100, None),             // left out
         ];
         let m = measures(&items, NOW, Ratio::default());
         assert_eq!(m.items, 5);

@@ -284,7 +284,13 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
         A::Withdraw { .. } => {
             who(&[Actor::Resident])?;
             match from {
-                S::Submitted | S::Routed | S::Accepted | S::Published | S::Claimed | S::PublicNotice | S::Approved
+                S::Submitted
+                | S::Routed
+                | S::Accepted
+                | S::Published
+                | S::Claimed
+                | S::PublicNotice
+                | S::Approved
                 | S::InProgress => Ok(ok(S::Withdrawn)),
                 _ => not_now,
             }
@@ -383,7 +389,8 @@ mod tests {
         let mut s = st(kind, Status::Submitted);
         let mut feedback = 0;
         for (actor, action) in steps {
-            let out = transition(&s, *actor, action).unwrap_or_else(|e| panic!("{action:?} from {:?}: {e:?}", s.status));
+            let out =
+                transition(&s, *actor, action).unwrap_or_else(|e| panic!("{action:?} from {:?}: {e:?}", s.status));
             if out.is_feedback {
                 feedback += 1;
             }
@@ -440,7 +447,8 @@ mod tests {
 
     #[test]
     fn reopen_only_once_and_only_after_unsatisfied() {
-        let mut s = ItemState { kind: Kind::Wish, status: Status::Closed, rating: Some(Rating::Satisfied), reopened: false };
+        let mut s =
+            ItemState { kind: Kind::Wish, status: Status::Closed, rating: Some(Rating::Satisfied), reopened: false };
         assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen), Err(TransitionError::ReopenNotAllowed));
         s.rating = Some(Rating::Unsatisfied);
         assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen).unwrap().to, Status::Reopened);
@@ -464,8 +472,14 @@ mod tests {
     #[test]
     fn actors_and_kinds_are_checked() {
         let accept = Action::Accept { plan: "x".into() };
-        assert_eq!(transition(&st(Kind::Wish, Status::Routed), Actor::Resident, &accept), Err(TransitionError::NotYourAction));
-        assert_eq!(transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &Action::Publish), Err(TransitionError::NotAllowedNow));
+        assert_eq!(
+            transition(&st(Kind::Wish, Status::Routed), Actor::Resident, &accept),
+            Err(TransitionError::NotYourAction)
+        );
+        assert_eq!(
+            transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &Action::Publish),
+            Err(TransitionError::NotAllowedNow)
+        );
         assert_eq!(
             transition(&st(Kind::Wish, Status::Routed), Actor::Staff, &Action::Decline { reason: " ".into() }),
             Err(TransitionError::TextRequired)
@@ -474,7 +488,11 @@ mod tests {
         assert!(!resident_can(&st(Kind::Wish, Status::Accepted), &rate));
         assert!(resident_can(&st(Kind::Wish, Status::Declined), &rate));
         assert_eq!(
-            transition(&st(Kind::Project, Status::InProgress), Actor::Staff, &Action::Progress { percent: 101, note: "x".into() }),
+            transition(
+                &st(Kind::Project, Status::InProgress),
+                Actor::Staff,
+                &Action::Progress { percent: 101, note: "x".into() }
+            ),
             Err(TransitionError::OutOfRange)
         );
     }

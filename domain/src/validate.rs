@@ -391,7 +391,10 @@ mod tests {
     fn caps_depend_on_urgency() {
         let mut w = good_wish();
         w.amount = "5000".into();
-        assert_eq!(codes(validate_wish(&w, &Limits::default()).unwrap_err()), vec![("amount".into(), "amount_over_cap".into())]);
+        assert_eq!(
+            codes(validate_wish(&w, &Limits::default()).unwrap_err()),
+            vec![("amount".into(), "amount_over_cap".into())]
+        );
         w.urgent = Some("on".into());
         assert_eq!(validate_wish(&w, &Limits::default()).unwrap().amount_yuan, 5000);
         w.amount = "10001".into();
@@ -400,7 +403,13 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_named_once() {
-        let w = WishInput { need: "短".into(), amount: "abc".into(), phone: "12345".into(), email: "x@".into(), ..Default::default() };
+        let w = WishInput {
+            need: "短".into(),
+            amount: "abc".into(),
+            phone: "12345".into(),
+            email: "x@".into(),
+            ..Default::default()
+        };
         let got = codes(validate_wish(&w, &Limits::default()).unwrap_err());
         let want: Vec<(String, String)> = [
             ("beneficiary", "choose_one"),
@@ -424,7 +433,10 @@ mod tests {
     fn an_organisation_must_say_which() {
         let mut w = good_wish();
         w.submitted_by = "organisation".into();
-        assert_eq!(codes(validate_wish(&w, &Limits::default()).unwrap_err()), vec![("helper_org".into(), "required".into())]);
+        assert_eq!(
+            codes(validate_wish(&w, &Limits::default()).unwrap_err()),
+            vec![("helper_org".into(), "required".into())]
+        );
         w.helper_org = "虎门镇社工站".into();
         assert_eq!(validate_wish(&w, &Limits::default()).unwrap().helper_org.as_deref(), Some("虎门镇社工站"));
     }

@@ -22,7 +22,9 @@ fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = Config::from_env().unwrap_or_else(|e| {
@@ -53,10 +55,11 @@ async fn seed(config: &Config, db: &store::Db, args: &[String]) {
         return;
     }
     let started = std::time::Instant::now();
-    let report = store::seed::seed_demo(db, &store::seed::SeedOptions { items, seed, until }).await.unwrap_or_else(|e| {
-        eprintln!("seeding failed: {e}");
-        std::process::exit(1)
-    });
+    let report =
+        store::seed::seed_demo(db, &store::seed::SeedOptions { items, seed, until }).await.unwrap_or_else(|e| {
+            eprintln!("seeding failed: {e}");
+            std::process::exit(1)
+        });
     let secs = started.elapsed().as_secs_f64();
     println!(
         "seeded {} items and {} timeline events in {:.1} s ({:.0} items/s), year ending {}",

@@ -52,7 +52,12 @@ async fn healthz(State(st): State<AppState>) -> Response {
 }
 
 /// Renders the Leptos page at `path` with extra context (a posted form with its errors).
-async fn render_with<C: Clone + Send + Sync + 'static>(st: &AppState, headers: &HeaderMap, path: &str, extra: C) -> Response {
+async fn render_with<C: Clone + Send + Sync + 'static>(
+    st: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    extra: C,
+) -> Response {
     let ctx_state = st.clone();
     let options = st.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -121,7 +126,9 @@ async fn post_wish(State(st): State<AppState>, headers: HeaderMap, Form(p): Form
     }
     match ops::submit_wish(&st, &p.input, lang).await {
         Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
-        Ok(SubmitOutcome::Invalid { errors }) => render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await,
+        Ok(SubmitOutcome::Invalid { errors }) => {
+            render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await
+        }
         Err(e) => {
             let _ = e.into_server_fn_error();
             let errors = vec![FieldError::new("form", "server")];
@@ -147,7 +154,9 @@ async fn post_project(State(st): State<AppState>, headers: HeaderMap, Form(p): F
     }
     match ops::submit_project(&st, &p.input, lang).await {
         Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
-        Ok(SubmitOutcome::Invalid { errors }) => render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await,
+        Ok(SubmitOutcome::Invalid { errors }) => {
+            render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await
+        }
         Err(e) => {
             let _ = e.into_server_fn_error();
             let errors = vec![FieldError::new("form", "server")];
@@ -174,7 +183,9 @@ async fn post_lookup(
 ) -> Response {
     match ops::lookup(&st, &f.number, &f.phone4, &addr.ip().to_string()).await {
         Ok(Ok(token)) => see_other(&format!("/t/{token}")),
-        Ok(Err(errors)) => render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await,
+        Ok(Err(errors)) => {
+            render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await
+        }
         Err(e) => {
             let _ = e.into_server_fn_error();
             (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
@@ -198,7 +209,9 @@ async fn post_resident_action(
             };
             see_other(&format!("{page}?done={done}"))
         }
-        Ok(Err(ResidentActError::Invalid(errors))) => render_with(&st, &headers, &page, PostedTrack { form: what, errors }).await,
+        Ok(Err(ResidentActError::Invalid(errors))) => {
+            render_with(&st, &headers, &page, PostedTrack { form: what, errors }).await
+        }
         Ok(Err(ResidentActError::Stale(code))) => see_other(&format!("{page}?problem={code}")),
         Ok(Err(ResidentActError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
         Err(e) => {

@@ -76,7 +76,12 @@ pub struct ItemRecord {
 impl ItemRecord {
     /// What the lifecycle function needs.
     pub fn state(&self) -> ItemState {
-        ItemState { kind: self.kind, status: self.status, rating: self.facts.rating, reopened: self.facts.reopen_count > 0 }
+        ItemState {
+            kind: self.kind,
+            status: self.status,
+            rating: self.facts.rating,
+            reopened: self.facts.reopen_count > 0,
+        }
     }
 }
 
@@ -187,7 +192,12 @@ impl Db {
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            Some(r) => Some(Created { id: r.try_get("id")?, number: r.try_get("number")?, token: r.try_get("token")?, already_existed: true }),
+            Some(r) => Some(Created {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                token: r.try_get("token")?,
+                already_existed: true,
+            }),
             None => None,
         })
     }
@@ -245,7 +255,19 @@ impl Db {
         .try_get("id")?;
         insert_event(&mut tx, id, n.submitted_at, "resident", "", "submit", None, Status::Submitted, true, "").await?;
         if let Some(town) = &n.town_slug {
-            insert_event(&mut tx, id, n.submitted_at, "system", "", "route", Some(Status::Submitted), Status::Routed, true, town).await?;
+            insert_event(
+                &mut tx,
+                id,
+                n.submitted_at,
+                "system",
+                "",
+                "route",
+                Some(Status::Submitted),
+                Status::Routed,
+                true,
+                town,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(Created { id, number, token, already_existed: false })
@@ -256,21 +278,28 @@ impl Db {
         if token.is_empty() || token.len() > 64 {
             return Ok(None);
         }
-        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.token = $1");
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.token = $1"
+        );
         let row = sqlx::query(&sql).bind(token).fetch_optional(&self.pool).await?;
         row.as_ref().map(item_from_row).transpose()
     }
 
     /// The item with this readable number.
     pub async fn item_by_number(&self, number: &str) -> Result<Option<ItemRecord>> {
-        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.number = $1");
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.number = $1"
+        );
         let row = sqlx::query(&sql).bind(number).fetch_optional(&self.pool).await?;
         row.as_ref().map(item_from_row).transpose()
     }
 
     /// The tracking token of the item with this number, if the phone on it ends with `tail`.
     pub async fn token_by_number_and_phone_tail(&self, number: &str, tail: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT token, contact_phone FROM items WHERE number = $1").bind(number).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT token, contact_phone FROM items WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(match row {
             Some(r) => {
                 let phone: String = r.try_get("contact_phone")?;
@@ -320,7 +349,9 @@ impl Db {
         let settings = self.settings().await?;
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
-        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.id = $1");
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.id = $1"
+        );
         let item = match sqlx::query(&sql).bind(item_id).fetch_optional(&mut *tx).await? {
             Some(r) => item_from_row(&r)?,
             None => return Err(StoreError::NotFound),
@@ -360,8 +391,19 @@ impl Db {
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
-        insert_event(&mut tx, item.id, at, actor_code(actor), actor_label, action.code(), Some(item.status), out.to, out.public, &action.text())
-            .await?;
+        insert_event(
+            &mut tx,
+            item.id,
+            at,
+            actor_code(actor),
+            actor_label,
+            action.code(),
+            Some(item.status),
+            out.to,
+            out.public,
+            &action.text(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(out)
     }

@@ -119,7 +119,8 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
     if path != ":memory:" && !path.is_empty() {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| StoreError::Invalid(format!("cannot create {parent:?}: {e}")))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Invalid(format!("cannot create {parent:?}: {e}")))?;
             }
         }
     }

@@ -72,13 +72,15 @@ pub(crate) async fn load_missing(db: &Db) -> Result<()> {
     }
     for r in csv_rows(COMMUNITIES_CSV) {
         let id: i64 = r[0].parse().map_err(|_| crate::StoreError::Invalid(format!("community id {}", r[0])))?;
-        sqlx::query("INSERT INTO communities (id, town_slug, name, kind) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(r[1])
-            .bind(r[2])
-            .bind(r[3])
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO communities (id, town_slug, name, kind) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(r[1])
+        .bind(r[2])
+        .bind(r[3])
+        .execute(&mut *tx)
+        .await?;
     }
     for r in csv_rows(CALENDAR_CSV) {
         sqlx::query("INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING")
@@ -137,10 +139,12 @@ impl Db {
 
     /// Active villages/communities of a town, by name order of their ids.
     pub async fn communities(&self, town: &str) -> Result<Vec<Community>> {
-        let rows = sqlx::query("SELECT id, town_slug, name, kind FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id")
-            .bind(town)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, town_slug, name, kind FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id",
+        )
+        .bind(town)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(community_from_row).collect()
     }
 
@@ -208,5 +212,10 @@ impl Db {
 }
 
 fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community> {
-    Ok(Community { id: r.try_get("id")?, town_slug: r.try_get("town_slug")?, name: r.try_get("name")?, kind: r.try_get("kind")? })
+    Ok(Community {
+        id: r.try_get("id")?,
+        town_slug: r.try_get("town_slug")?,
+        name: r.try_get("name")?,
+        kind: r.try_get("kind")?,
+    })
 }

@@ -63,30 +63,95 @@ pub struct SeedReport {
     pub samples: Vec<(String, String, Status)>,
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "梁", "莫", "叶", "邓", "钟", "袁"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂芳", "志强", "海燕", "建华", "国平", "丽华", "少玲"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗",
+    "梁", "莫", "叶", "邓", "钟", "袁",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英",
+    "桂芳", "志强", "海燕", "建华", "国平", "丽华", "少玲",
+];
 
 fn wish_need(b: Beneficiary, r: &mut Rng) -> (String, i64) {
     let (texts, lo, hi): (&[&str], i64, i64) = match b {
-        Beneficiary::ElderlyAlone => (&["独居老人腿脚不便，需要一台轮椅", "老人视力下降，希望配一副老花镜", "独居老人家中热水器损坏，需要更换", "老人冬天怕冷，需要一床厚棉被和电暖器", "独居老人需要一个紧急呼叫手环"], 150, 900),
-        Beneficiary::Disabled => (&["肢体残疾人士需要一副新拐杖", "听障人士希望配一台助听器", "残疾人家庭需要安装卫生间扶手", "视障人士需要一部读屏手机"], 200, 1000),
-        Beneficiary::ChildInDifficulty => (&["留守儿童需要一个新书包和课外书", "困境儿童需要一张书桌和台灯", "孩子想要一套校服和运动鞋", "困境儿童需要一台学习用的平板电脑"], 100, 950),
-        Beneficiary::LowIncome => (&["低收入家庭冰箱坏了，需要一台二手冰箱", "家里电饭煲坏了，需要更换", "低收入家庭需要一台洗衣机", "家中孩子上学需要一辆自行车"], 150, 1000),
-        Beneficiary::Other => (&["社区困难居民需要一些生活物资", "病后康复需要一台制氧机", "临时困难家庭需要米面油等物资"], 100, 800),
+        Beneficiary::ElderlyAlone => (
+            &[
+                "独居老人腿脚不便，需要一台轮椅",
+                "老人视力下降，希望配一副老花镜",
+                "独居老人家中热水器损坏，需要更换",
+                "老人冬天怕冷，需要一床厚棉被和电暖器",
+                "独居老人需要一个紧急呼叫手环",
+            ],
+            150,
+            900,
+        ),
+        Beneficiary::Disabled => (
+            &[
+                "肢体残疾人士需要一副新拐杖",
+                "听障人士希望配一台助听器",
+                "残疾人家庭需要安装卫生间扶手",
+                "视障人士需要一部读屏手机",
+            ],
+            200,
+            1000,
+        ),
+        Beneficiary::ChildInDifficulty => (
+            &[
+                "留守儿童需要一个新书包和课外书",
+                "困境儿童需要一张书桌和台灯",
+                "孩子想要一套校服和运动鞋",
+                "困境儿童需要一台学习用的平板电脑",
+            ],
+            100,
+            950,
+        ),
+        Beneficiary::LowIncome => (
+            &[
+                "低收入家庭冰箱坏了，需要一台二手冰箱",
+                "家里电饭煲坏了，需要更换",
+                "低收入家庭需要一台洗衣机",
+                "家中孩子上学需要一辆自行车",
+            ],
+            150,
+            1000,
+        ),
+        Beneficiary::Other => {
+            (&["社区困难居民需要一些生活物资", "病后康复需要一台制氧机", "临时困难家庭需要米面油等物资"], 100, 800)
+        }
     };
     (r.pick(texts).to_string(), r.range(lo, hi) / 10 * 10)
 }
 
 fn project_text(c: Category, r: &mut Rng) -> (&'static str, &'static str) {
     let options: &[(&str, &str)] = match c {
-        Category::RoadsLighting => &[("修复村口道路路灯", "村口主路多盏路灯损坏，夜间出行不安全"), ("硬化巷道路面", "巷道雨天泥泞，老人小孩容易滑倒")],
-        Category::Accessibility => &[("加装楼道扶手", "老旧小区楼道没有扶手，老人上下楼困难"), ("修建无障碍坡道", "社区服务中心门口只有台阶，轮椅无法进入")],
-        Category::ElderlyCare => &[("开设长者饭堂", "社区独居老人多，希望有一个长者饭堂"), ("添置老人活动中心设施", "活动中心桌椅老旧，需要更换")],
-        Category::Children => &[("建设儿童阅读角", "社区孩子放学后没有看书的地方"), ("翻新儿童游乐设施", "小区游乐设施生锈，存在安全隐患")],
-        Category::Environment => &[("整治河涌垃圾", "河涌边垃圾堆积，夏天气味难闻"), ("增设分类垃圾桶", "垃圾桶数量不足，经常满溢")],
-        Category::CultureSports => &[("修建篮球场", "村里年轻人多，缺少运动场地"), ("添置文化广场音响", "广场舞活动缺少音响设备")],
-        Category::Safety => &[("安装监控摄像头", "小巷多次发生盗窃，希望加装监控"), ("增设消防设施", "出租屋密集，缺少灭火器和消防栓")],
-        Category::Other => &[("修缮社区公告栏", "公告栏破损，通知无法张贴"), ("建设便民晾晒区", "老旧小区缺少公共晾晒场所")],
+        Category::RoadsLighting => &[
+            ("修复村口道路路灯", "村口主路多盏路灯损坏，夜间出行不安全"),
+            ("硬化巷道路面", "巷道雨天泥泞，老人小孩容易滑倒"),
+        ],
+        Category::Accessibility => &[
+            ("加装楼道扶手", "老旧小区楼道没有扶手，老人上下楼困难"),
+            ("修建无障碍坡道", "社区服务中心门口只有台阶，轮椅无法进入"),
+        ],
+        Category::ElderlyCare => &[
+            ("开设长者饭堂", "社区独居老人多，希望有一个长者饭堂"),
+            ("添置老人活动中心设施", "活动中心桌椅老旧，需要更换"),
+        ],
+        Category::Children => &[
+            ("建设儿童阅读角", "社区孩子放学后没有看书的地方"),
+            ("翻新儿童游乐设施", "小区游乐设施生锈，存在安全隐患"),
+        ],
+        Category::Environment => {
+            &[("整治河涌垃圾", "河涌边垃圾堆积，夏天气味难闻"), ("增设分类垃圾桶", "垃圾桶数量不足，经常满溢")]
+        }
+        Category::CultureSports => {
+            &[("修建篮球场", "村里年轻人多，缺少运动场地"), ("添置文化广场音响", "广场舞活动缺少音响设备")]
+        }
+        Category::Safety => {
+            &[("安装监控摄像头", "小巷多次发生盗窃，希望加装监控"), ("增设消防设施", "出租屋密集，缺少灭火器和消防栓")]
+        }
+        Category::Other => {
+            &[("修缮社区公告栏", "公告栏破损，通知无法张贴"), ("建设便民晾晒区", "老旧小区缺少公共晾晒场所")]
+        }
     };
     *r.pick(options)
 }
@@ -112,7 +177,11 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
     // Acceptance reply: most within 24 hours, some late.
     t += if r.pct(88) { r.range(H, 23 * H) } else { r.range(25 * H, 72 * H) };
     if r.pct(8) {
-        let reason = if kind == Kind::Wish { "经核实，该需求已由民政救助政策覆盖，已转介相关部门办理" } else { "该事项已纳入镇街年度市政计划，不重复立项" };
+        let reason = if kind == Kind::Wish {
+            "经核实，该需求已由民政救助政策覆盖，已转介相关部门办理"
+        } else {
+            "该事项已纳入镇街年度市政计划，不重复立项"
+        };
         steps.push((t, Actor::Staff, Action::Decline { reason: text(reason) }));
         if r.pct(70) {
             steps.push((t + r.range(D, 10 * D), Actor::Resident, rate(r)));
@@ -137,7 +206,11 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
             steps.push((t, Actor::Staff, Action::StartNotice { days: 7 }));
             t += r.range(7 * D, 12 * D);
             let budget = (amount as f64 * (0.8 + r.below(30) as f64 / 100.0)) as i64 / 100 * 100;
-            steps.push((t, Actor::Staff, Action::Approve { budget_yuan: budget.max(1000), plan: text("经公示无异议，立项实施") }));
+            steps.push((
+                t,
+                Actor::Staff,
+                Action::Approve { budget_yuan: budget.max(1000), plan: text("经公示无异议，立项实施") },
+            ));
             t += r.range(3 * D, 20 * D);
             steps.push((t, Actor::Staff, Action::StartWork));
             for pct in [30u8, 70] {
@@ -169,7 +242,13 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
 
 fn rate(r: &mut Rng) -> Action {
     let roll = r.below(100);
-    let rating = if roll < 78 { Rating::Satisfied } else if roll < 93 { Rating::BasicallySatisfied } else { Rating::Unsatisfied };
+    let rating = if roll < 78 {
+        Rating::Satisfied
+    } else if roll < 93 {
+        Rating::BasicallySatisfied
+    } else {
+        Rating::Unsatisfied
+    };
     let aware = match r.below(10) {
         0..=1 => None,
         2 => Some(false),
@@ -241,7 +320,10 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
     let start = opts.until.add_days(-364).start_ts();
     let span = (end - start) as u64;
 
-    let mut next_id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM items").fetch_one(&db.pool).await?.try_get("m")?;
+    let mut next_id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM items")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("m")?;
     let mut counters: std::collections::HashMap<(Kind, i32), i64> = std::collections::HashMap::new();
     for r in sqlx::query("SELECT kind, year, last FROM item_counters").fetch_all(&db.pool).await? {
         let kind: String = r.try_get("kind")?;
@@ -253,7 +335,14 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
 
     let mut rng = Rng::new(opts.seed);
     let mut report = SeedReport { items: 0, events: 0, samples: Vec::new() };
-    let mut wanted_samples: Vec<Status> = vec![Status::FeedbackGiven, Status::Closed, Status::Routed, Status::InProgress, Status::Published, Status::Declined];
+    let mut wanted_samples: Vec<Status> = vec![
+        Status::FeedbackGiven,
+        Status::Closed,
+        Status::Routed,
+        Status::InProgress,
+        Status::Published,
+        Status::Declined,
+    ];
     const TX_ITEMS: u64 = 5_000;
     let mut i: u64 = 0;
     while i < opts.items {
@@ -288,7 +377,15 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                     let c = *rng.pick(Category::ALL);
                     let (t, d) = project_text(c, &mut rng);
                     let amount = rng.range(20, 200) * 1000;
-                    (c.code().to_string(), t.to_string(), d.to_string(), "村（社区）委员会附近".to_string(), amount, false, "self")
+                    (
+                        c.code().to_string(),
+                        t.to_string(),
+                        d.to_string(),
+                        "村（社区）委员会附近".to_string(),
+                        amount,
+                        false,
+                        "self",
+                    )
                 }
             };
             let year = Date::from_timestamp(submitted).year;
@@ -300,7 +397,16 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
             let feedback_due_at = rules.feedback_due(&cal, kind, urgent, submitted);
             let mut facts = Facts::default();
             let mut state = ItemState { kind, status: Status::Submitted, rating: None, reopened: false };
-            events.push(SeedEvent { item_id: next_id, at: submitted, actor: "resident", action: "submit", from: None, to: Status::Submitted, public: true, body: String::new() });
+            events.push(SeedEvent {
+                item_id: next_id,
+                at: submitted,
+                actor: "resident",
+                action: "submit",
+                from: None,
+                to: Status::Submitted,
+                public: true,
+                body: String::new(),
+            });
             let route = Action::Route { town: town.clone() };
             let mut steps = vec![(submitted, Actor::System, route)];
             steps.extend(plan(kind, &mut rng, submitted, amount));
@@ -309,7 +415,8 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                 if at > end {
                     break;
                 }
-                let out = transition(&state, actor, &action).map_err(|e| StoreError::Invalid(format!("seed plan refused: {e:?}")))?;
+                let out = transition(&state, actor, &action)
+                    .map_err(|e| StoreError::Invalid(format!("seed plan refused: {e:?}")))?;
                 apply(&mut facts, &out, &action, at, &rules);
                 events.push(SeedEvent {
                     item_id: next_id,
@@ -363,19 +470,53 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
     }
     if db.backend == Backend::Postgres {
         for t in ["items", "item_events"] {
-            sqlx::query(&format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {t}))"))
-                .execute(&db.pool)
-                .await?;
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {t}))"
+            ))
+            .execute(&db.pool)
+            .await?;
         }
     }
     Ok(report)
 }
 
 const ITEM_COLS: &[&str] = &[
-    "id", "number", "kind", "year", "seq", "token", "status", "town_slug", "community_id", "category", "title", "description",
-    "location", "amount_yuan", "urgent", "submitted_by", "helper_org", "contact_name", "contact_phone", "lang", "submitted_at",
-    "routed_at", "acceptance_due_at", "first_response_at", "feedback_due_at", "feedback_at", "completion_due_at", "closed_at",
-    "rating", "rating_comment", "rated_at", "aware", "reopen_count", "budget_yuan", "progress_percent", "updated_at",
+    "id",
+    "number",
+    "kind",
+    "year",
+    "seq",
+    "token",
+    "status",
+    "town_slug",
+    "community_id",
+    "category",
+    "title",
+    "description",
+    "location",
+    "amount_yuan",
+    "urgent",
+    "submitted_by",
+    "helper_org",
+    "contact_name",
+    "contact_phone",
+    "lang",
+    "submitted_at",
+    "routed_at",
+    "acceptance_due_at",
+    "first_response_at",
+    "feedback_due_at",
+    "feedback_at",
+    "completion_due_at",
+    "closed_at",
+    "rating",
+    "rating_comment",
+    "rated_at",
+    "aware",
+    "reopen_count",
+    "budget_yuan",
+    "progress_percent",
+    "updated_at",
 ];
 
 fn placeholders(rows: usize, cols: usize) -> String {
@@ -397,12 +538,21 @@ fn placeholders(rows: usize, cols: usize) -> String {
     s
 }
 
-async fn write_batch(db: &Db, items: &[SeedItem], events: &[SeedEvent], counters: &std::collections::HashMap<(Kind, i32), i64>) -> Result<()> {
+async fn write_batch(
+    db: &Db,
+    items: &[SeedItem],
+    events: &[SeedEvent],
+    counters: &std::collections::HashMap<(Kind, i32), i64>,
+) -> Result<()> {
     let _w = db.write_guard().await;
     let mut tx = db.pool.begin().await?;
     const ITEM_ROWS: usize = 400; // 36 columns × 400 stays under SQLite's 32,766 variables
     for chunk in items.chunks(ITEM_ROWS) {
-        let sql = format!("INSERT INTO items ({}) VALUES {}", ITEM_COLS.join(", "), placeholders(chunk.len(), ITEM_COLS.len()));
+        let sql = format!(
+            "INSERT INTO items ({}) VALUES {}",
+            ITEM_COLS.join(", "),
+            placeholders(chunk.len(), ITEM_COLS.len())
+        );
         let mut q = sqlx::query(&sql);
         for it in chunk {
             let f = &it.facts;

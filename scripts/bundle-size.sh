@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Measures the browser bundle (raw, gzip -9, brotli) and fails when it is over budget.
+# Budget: 200 KiB of compressed (brotli) WASM + JS for the islands. See docs/bundle.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUDGET_BR=${BUNDLE_BUDGET_BR:-204800}
+total_br=0
+for f in target/site/pkg/portal.wasm target/site/pkg/portal.js target/site/pkg/portal.css; do
+  [ -f "$f" ] || { echo "missing $f (run cargo leptos build --release)"; exit 1; }
+  raw=$(stat -c %s "$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  br=$(python3 -c "import brotli,sys; print(len(brotli.compress(open(sys.argv[1],'rb').read(), quality=11)))" "$f" 2>/dev/null || echo "")
+  if [ -z "$br" ]; then pip install -q brotli >/dev/null 2>&1; br=$(python3 -c "import brotli,sys; print(len(brotli.compress(open(sys.argv[1],'rb').read(), quality=11)))" "$f"); fi
+  printf '%-28s raw %8d  gzip %7d  brotli %7d bytes\n' "$(basename "$f")" "$raw" "$gz" "$br"
+  case "$f" in *.wasm|*.js) total_br=$((total_br + br)) ;; esac
+done
+echo "islands bundle (wasm + js), brotli: $total_br bytes; budget $BUDGET_BR"
+[ "$total_br" -le "$BUDGET_BR" ] || { echo "bundle over budget"; exit 1; }

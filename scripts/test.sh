@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sets up whatever is missing, then runs every check and test:
+#   formatting and clippy; domain, storage and HTTP tests on SQLite and on a throwaway PostgreSQL;
+#   a release build with the bundle-size budget; Playwright in Chromium at phone size against the
+#   release binary (which proves hydration after wasm-opt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+scripts/setup.sh
+export PATH="$ROOT/end2end/node_modules/.bin:$PATH"   # a current wasm-opt for release builds
+
+WORK=$(mktemp -d /tmp/portal-test.XXXXXX)
+PG_PORT=$((20000 + RANDOM % 20000))
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  scripts/pg.sh stop "$WORK/pg" || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
+export TEST_POSTGRES_URL=$(scripts/pg.sh start "$WORK/pg" "$PG_PORT")
+export PORTAL_REQUIRE_POSTGRES=1
+
+step "unit, storage and HTTP tests (SQLite and PostgreSQL)"
+cargo test --workspace 2>&1 | tee "$WORK/cargo-test.log"
+grep -E "^test result:" "$WORK/cargo-test.log" | awk '{p+=$4; f+=$6} END {print "cargo tests: " p " passed, " f " failed"}'
+
+step "release build (cargo leptos, wasm-release profile, wasm-opt $(wasm-opt --version | awk '{print $3}'))"
+cargo leptos build --release
+scripts/bundle-size.sh
+
+step "end-to-end in Chromium at 390x844 against the release binary"
+PORT=$((40000 + RANDOM % 20000))
+export DATABASE_URL="sqlite:$WORK/e2e.db"
+export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
+export PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
+target/release/server seed-demo --items 400 --seed 1 --until "$(date -u +%F)" > "$WORK/seed.log"
+target/release/server > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 50); do curl -fs "$PUBLIC_BASE_URL/healthz" >/dev/null && break; sleep 0.2; done
+(cd end2end && BASE_URL="$PUBLIC_BASE_URL" SEED_LOG="$WORK/seed.log" npx playwright test)

@@ -1,0 +1,378 @@
+//! HTTP flows against a real server on 127.0.0.1, on SQLite and PostgreSQL: submit (form posts and the
+//! islands' server functions), bad input, double submits, tracking, look-up, rating, reopening and
+//! withdrawing, wrong tokens, language choice and the health check.
+
+#[path = "db.rs"]
+mod db;
+
+use app::state::AppState;
+use domain::lifecycle::{Action, Actor};
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use std::net::SocketAddr;
+use store::Db;
+
+struct TestApp {
+    base: String,
+    db: Db,
+    http: reqwest::Client,
+}
+
+impl TestApp {
+    async fn start(backend: &str) -> TestApp {
+        let db = db::fresh(backend).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = server::Config {
+            database_url: String::new(),
+            site_addr: addr,
+            public_base_url: format!("http://{addr}"),
+            site_root: "target/site".into(),
+        };
+        let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone());
+        let app = server::router(state);
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        TestApp { base: format!("http://{addr}"), db, http }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    async fn get_lang(&self, path: &str, lang: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("lang={lang}"))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// Posts a form; returns status, Location and body.
+    async fn post(&self, path: &str, form: &[(&str, &str)], lang: Option<&str>) -> (StatusCode, String, String) {
+        let mut req = self.http.post(format!("{}{path}", self.base)).form(form);
+        if let Some(l) = lang {
+            req = req.header("cookie", format!("lang={l}"));
+        }
+        let r = req.send().await.unwrap();
+        let loc = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        (r.status(), loc, r.text().await.unwrap())
+    }
+}
+
+fn good_wish(key: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("beneficiary", "elderly_alone".into()),
+        ("submitted_by", "helper".into()),
+        ("helper_org", String::new()),
+        ("need", "独居老人需要一台轮椅".into()),
+        ("amount", "800".into()),
+        ("town", "guancheng".into()),
+        ("community", "1".into()),
+        ("contact_name", "王小明".into()),
+        ("phone", "13812341234".into()),
+        ("email", String::new()),
+        ("consent", "on".into()),
+        ("submission_key", key.into()),
+    ]
+}
+
+fn as_refs(v: &[(&'static str, String)]) -> Vec<(&'static str, &str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn token_of(location: &str) -> String {
+    location.trim_start_matches("/t/").split('?').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_wish_posted_without_javascript_is_stored_once_and_tracked() {
+    for b in db::backends() {
+        let app = TestApp::start(b).await;
+        let (status, page) = app.get("/wish/new").await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        assert!(page.contains("name=\"submission_key\""), "{b}: the form carries a submission key");
+        assert!(page.contains("莞城街道"), "{b}: towns are listed");
+
+        let form = good_wish("k-1");
+        let (status, loc, _) = app.post("/wish/new", &as_refs(&form), None).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert!(loc.starts_with("/t/") && loc.ends_with("?created=1"), "{b}: {loc}");
+        // The same form sent twice (double click, resend) lands on the same item.
+        let (_, loc2, _) = app.post("/wish/new", &as_refs(&form), None).await;
+        assert_eq!(token_of(&loc2), token_of(&loc), "{b}");
+        assert_eq!(app.db.count_items().await.unwrap(), 1, "{b}");
+
+        let (status, page) = app.get(&loc).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        let year = domain::Date::from_timestamp(store::now()).year;
+        assert!(page.contains(&format!("W-{year}-000001")), "{b}: the readable number is shown");
+        assert!(page.contains("已分派到镇街，等待受理"), "{b}: status in plain words");
+        assert!(page.contains("王** 138****1234"), "{b}: contact masked");
+        assert!(!page.contains("13812341234"), "{b}: the full phone never appears");
+        assert!(page.contains(&format!("{}/t/{}", app.base, token_of(&loc))), "{b}: the private link is shown");
+        assert!(page.contains("撤回诉求"), "{b}: can withdraw before fulfilment");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_explained_next_to_each_field_keeps_what_was_typed_and_writes_nothing() {
+    for b in db::backends() {
+        let app = TestApp::start(b).await;
+        let mut form = good_wish("k-bad");
+        form.retain(|(k, _)| *k != "consent");
+        for (k, v) in form.iter_mut() {
+            match *k {
+                "phone" => *v = "1234".into(),
+                "amount" => *v = "5000".into(),
+                "need" => *v = "要<b>轮椅</b>".into(),
+                _ => {}
+            }
+        }
+        let (status, _, page) = app.post("/wish/new", &as_refs(&form), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("请填写11位手机号码"), "{b}: phone message");
+        assert!(page.contains("金额超过了上限"), "{b}: amount message");
+        assert!(page.contains("请勾选同意后再提交"), "{b}: consent message");
+        assert!(page.contains("有 3 处需要修改"), "{b}: summary counts the fields");
+        assert!(page.contains("value=\"1234\""), "{b}: typed phone kept");
+        assert!(page.contains("要&lt;b&gt;轮椅&lt;/b&gt;"), "{b}: typed text kept, escaped");
+        assert_eq!(app.db.count_items().await.unwrap(), 0, "{b}: nothing written");
+
+        // A community that belongs to another town is refused on the server.
+        let mut wrong = good_wish("k-wrong");
+        for (k, v) in wrong.iter_mut() {
+            if *k == "town" {
+                *v = "humen".into();
+            }
+        }
+        let (status, _, page) = app.post("/wish/new", &as_refs(&wrong), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("请从列表中选择该镇街下的村（社区）"), "{b}");
+
+        // In English the messages are English.
+        let (status, _, page) = app.post("/wish/new", &as_refs(&form), Some("en")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("Enter an 11-digit mobile number"), "{b}");
+        assert!(page.contains("<html lang=\"en\""), "{b}");
+        assert_eq!(app.db.count_items().await.unwrap(), 0, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn choosing_a_town_without_javascript_lists_its_communities() {
+    let app = TestApp::start("sqlite").await;
+    let (status, _, page) =
+        app.post("/project/new", &[("town", "humen"), ("title", "修路灯"), ("refresh", "1")], None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("太平社区") && page.contains("白沙社区"), "Humen's communities are listed");
+    assert!(!page.contains("北隅社区"), "other towns' communities are not");
+    assert!(page.contains("value=\"修路灯\""), "typed title kept");
+    assert!(!page.contains("class=\"error\" id=\"title-error\">内容"), "no errors shown for a list refresh");
+}
+
+#[tokio::test]
+async fn a_project_through_the_server_function_as_the_island_sends_it() {
+    for b in db::backends() {
+        let app = TestApp::start(b).await;
+        let body = [
+            ("input[title]", "修复村口路灯"),
+            ("input[description]", "村口主路多盏路灯损坏，夜间出行不安全"),
+            ("input[category]", "roads_lighting"),
+            ("input[town]", "humen"),
+            ("input[community]", "66"),
+            ("input[location]", "村口大榕树旁"),
+            ("input[budget]", "80000"),
+            ("input[contact_name]", "李华"),
+            ("input[phone]", "13912345678"),
+            ("input[email]", ""),
+            ("input[consent]", "on"),
+            ("input[submission_key]", "sf-1"),
+            ("lang", "zh-Hans"),
+        ];
+        let humen_community: i64 =
+            sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' ORDER BY id LIMIT 1")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        let community = humen_community.to_string();
+        let body: Vec<(&str, &str)> = body
+            .iter()
+            .map(|(k, v)| if *k == "input[community]" { (*k, community.as_str()) } else { (*k, *v) })
+            .collect();
+        let r = app
+            .http
+            .post(format!("{}/api/submit_project", app.base))
+            .header("accept", "application/json")
+            .form(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        let url = v["Created"]["tracking_url"].as_str().unwrap_or_else(|| panic!("{b}: {v}")).to_string();
+        let (status, page) = app.get(&url).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("修复村口路灯") && page.contains("P-"), "{b}");
+
+        // Bad input through the server function: field errors, nothing written.
+        let bad: Vec<(&str, &str)> = body
+            .iter()
+            .map(|(k, v)| {
+                if *k == "input[phone]" {
+                    (*k, "999")
+                } else if *k == "input[submission_key]" {
+                    (*k, "sf-2")
+                } else {
+                    (*k, *v)
+                }
+            })
+            .collect();
+        let r = app
+            .http
+            .post(format!("{}/api/submit_project", app.base))
+            .header("accept", "application/json")
+            .form(&bad)
+            .send()
+            .await
+            .unwrap();
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["Invalid"]["errors"][0]["field"], "phone", "{b}: {v}");
+        assert_eq!(v["Invalid"]["errors"][0]["code"], "phone_invalid", "{b}");
+        assert_eq!(app.db.count_items().await.unwrap(), 1, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_tokens_and_pages_are_404() {
+    let app = TestApp::start("sqlite").await;
+    let (status, page) = app.get("/t/nosuchtoken0000000000000000").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("页面不存在"));
+    let (status, _) = app.get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app.post("/t/nosuchtoken/rate", &[("rating", "satisfied")], None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn look_up_by_number_and_phone_digits_with_a_limit_on_guessing() {
+    for b in db::backends() {
+        let app = TestApp::start(b).await;
+        let (_, loc, _) = app.post("/wish/new", &as_refs(&good_wish("k-l")), None).await;
+        let token = token_of(&loc);
+        let year = domain::Date::from_timestamp(store::now()).year;
+        let number = format!("w-{year}-000001");
+        let (status, to, _) = app.post("/track", &[("number", &number), ("phone4", "1234")], None).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/t/{token}")), "{b}");
+        let (status, _, page) = app.post("/track", &[("number", "W-2026"), ("phone4", "12")], None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("编号格式不正确") && page.contains("请填写4位数字"), "{b}");
+        for _ in 0..10 {
+            let (status, _, page) = app.post("/track", &[("number", &number), ("phone4", "0000")], None).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(page.contains("没有找到对应的诉求"), "{b}");
+        }
+        let (_, _, page) = app.post("/track", &[("number", &number), ("phone4", "1234")], None).await;
+        assert!(page.contains("尝试次数太多"), "{b}: the 11th try is refused even with the right digits");
+    }
+}
+
+async fn item_with_feedback(app: &TestApp, key: &str) -> String {
+    let (_, loc, _) = app.post("/wish/new", &as_refs(&good_wish(key)), None).await;
+    let token = token_of(&loc);
+    let id = app.db.item_by_token(&token).await.unwrap().unwrap().id;
+    let now = store::now();
+    for a in [
+        Action::Accept { plan: "核实".into() },
+        Action::Publish,
+        Action::RecordFulfilment { note: "已送达".into() },
+        Action::GiveFeedback { message: "心愿已实现".into() },
+    ] {
+        app.db.act(id, None, Actor::Staff, "staff@test", &a, now).await.unwrap();
+    }
+    token
+}
+
+#[tokio::test]
+async fn rating_reopening_and_stale_forms() {
+    for b in db::backends() {
+        let app = TestApp::start(b).await;
+        let token = item_with_feedback(&app, "k-r").await;
+        let (_, page) = app.get(&format!("/t/{token}")).await;
+        assert!(page.contains("请评价本次办理") && page.contains("心愿已实现"), "{b}: rating form and feedback shown");
+        let version = app.db.item_by_token(&token).await.unwrap().unwrap().version.to_string();
+
+        let (status, _, page) =
+            app.post(&format!("/t/{token}/rate"), &[("comment", "慢"), ("version", &version)], None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("请选择您的评价"), "{b}");
+
+        let rate = [("rating", "unsatisfied"), ("comment", "太慢了"), ("aware", "yes"), ("version", version.as_str())];
+        let (status, to, _) = app.post(&format!("/t/{token}/rate"), &rate, None).await;
+        assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, format!("/t/{token}?done=rated").as_str()), "{b}");
+        // The same form again (back button, double click) changes nothing and says why.
+        let (status, to, _) = app.post(&format!("/t/{token}/rate"), &rate, None).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/t/{token}?problem=conflict")), "{b}");
+        let item = app.db.item_by_token(&token).await.unwrap().unwrap();
+        assert_eq!((item.status, item.facts.aware), (domain::Status::Closed, Some(true)), "{b}");
+
+        let (_, page) = app.get(&format!("/t/{token}?done=rated")).await;
+        assert!(page.contains("谢谢您的评价") && page.contains("申请重新办理"), "{b}");
+        let (status, _, _) = app.post(&format!("/t/{token}/reopen"), &[("version", "")], None).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, to, _) = app.post(&format!("/t/{token}/reopen"), &[("version", "")], None).await;
+        assert!(to.ends_with("problem=not_allowed_now"), "{b}: only one reopen");
+        assert_eq!(app.db.item_by_token(&token).await.unwrap().unwrap().status, domain::Status::Reopened, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn withdrawing_needs_a_confirmation_and_stops_further_actions() {
+    for b in db::backends() {
+        let app = TestApp::start(b).await;
+        let (_, loc, _) = app.post("/wish/new", &as_refs(&good_wish("k-w")), None).await;
+        let token = token_of(&loc);
+        let (status, _, page) = app.post(&format!("/t/{token}/withdraw"), &[("reason", "已解决")], None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("请勾选确认") && page.contains("<details class=\"card withdraw\" open"), "{b}");
+        let (status, to, _) =
+            app.post(&format!("/t/{token}/withdraw"), &[("reason", "已解决"), ("confirm", "yes")], None).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/t/{token}?done=withdrawn")), "{b}");
+        let (_, page) = app.get(&format!("/t/{token}")).await;
+        assert!(page.contains("已撤回") && !page.contains("撤回诉求"), "{b}");
+        let (_, to, _) = app.post(&format!("/t/{token}/rate"), &[("rating", "satisfied")], None).await;
+        assert!(to.ends_with("problem=not_allowed_now"), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn home_figures_language_switch_awareness_and_health() {
+    let app = TestApp::start("sqlite").await;
+    let (status, page) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("反馈率") && page.contains("目标 100%"));
+    assert!(page.contains("<html lang=\"zh-Hans\""));
+    let r = app.http.get(format!("{}/lang/zh-Hant?back=/wish/new", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/wish/new");
+    assert!(r.headers()["set-cookie"].to_str().unwrap().starts_with("lang=zh-Hant"));
+    let r = app.http.get(format!("{}/lang/en?back=//evil.example", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/", "no open redirect");
+    let (_, page) = app.get_lang("/", "zh-Hant").await;
+    assert!(page.contains("有困難，說出來"));
+    let (status, to, _) = app.post("/awareness", &[("answer", "yes")], None).await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/?aware=1#aware-h"));
+    let (_, page) = app.get("/?aware=1").await;
+    assert!(page.contains("谢谢您的回答"));
+    let (status, body) = app.get("/healthz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    let r = app.http.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+}

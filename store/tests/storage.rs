@@ -1,0 +1,235 @@
+//! Storage on both databases: numbering, double submits, the lifecycle through `act`, stale writes,
+//! concurrent actions, determinism of the demo seeder, and SQL measures against the pure definitions.
+
+mod common;
+
+use domain::kpi::measures;
+use domain::lifecycle::{Action, Actor};
+use domain::{Date, Kind, Rating, Status};
+use store::seed::{seed_demo, SeedOptions};
+use store::{Db, NewItem, StoreError};
+
+fn new_wish(key: Option<&str>, at: i64) -> NewItem {
+    NewItem {
+        kind: Kind::Wish,
+        category: "elderly_alone".into(),
+        title: String::new(),
+        description: "一台轮椅".into(),
+        location: String::new(),
+        amount_yuan: 800,
+        urgent: false,
+        submitted_by: "helper".into(),
+        helper_org: None,
+        contact_name: "王小明".into(),
+        contact_phone: "13812341234".into(),
+        contact_email: None,
+        lang: "zh-Hans".into(),
+        town_slug: Some("humen".into()),
+        community_id: Some(1),
+        submission_key: key.map(str::to_string),
+        submitted_at: at,
+        acceptance_due_at: at + 86_400,
+        feedback_due_at: at + 30 * 86_400,
+    }
+}
+
+const T0: i64 = 1_790_000_000; // 2026-09-21
+
+async fn to_feedback_given(db: &Db, id: i64) {
+    let t = |s: &str| s.to_string();
+    for (i, a) in [
+        Action::Accept { plan: t("核实") },
+        Action::Publish,
+        Action::RecordFulfilment { note: t("已送达") },
+        Action::GiveFeedback { message: t("已实现") },
+    ]
+    .iter()
+    .enumerate()
+    {
+        db.act(id, None, Actor::Staff, "staff@test", a, T0 + 3600 * (i as i64 + 1)).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn numbers_are_sequential_per_kind_and_year_and_double_submits_make_one_item() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let a = db.create_item(&new_wish(Some("key-a"), T0)).await.unwrap();
+        let c = db.create_item(&new_wish(Some("key-b"), T0 + 5)).await.unwrap();
+        assert_eq!(a.number, "W-2026-000001", "{b}");
+        assert_eq!(c.number, "W-2026-000002", "{b}");
+        assert_ne!(a.token, c.token);
+        assert_eq!(a.token.len(), 26);
+        let again = db.create_item(&new_wish(Some("key-a"), T0 + 9)).await.unwrap();
+        assert_eq!((again.id, again.token.as_str(), again.already_existed), (a.id, a.token.as_str(), true), "{b}");
+        assert_eq!(db.count_items().await.unwrap(), 2, "{b}");
+        let p = db.create_item(&NewItem { kind: Kind::Project, ..new_wish(None, T0) }).await.unwrap();
+        assert_eq!(p.number, "P-2026-000001", "{b}");
+        let item = db.item_by_token(&a.token).await.unwrap().unwrap();
+        assert_eq!((item.status, item.community_name.as_deref()), (Status::Routed, Some("北隅社区")), "{b}");
+        let ev = db.events(a.id, true).await.unwrap();
+        assert_eq!(ev.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["submit", "route"], "{b}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_double_submits_make_one_item() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move { db.create_item(&new_wish(Some("same-key"), T0 + i)).await.unwrap() })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for h in handles {
+            ids.push(h.await.unwrap().id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{b}: {ids:?}");
+        assert_eq!(db.count_items().await.unwrap(), 1, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn lookup_needs_the_right_phone_digits() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let a = db.create_item(&new_wish(None, T0)).await.unwrap();
+        assert_eq!(
+            db.token_by_number_and_phone_tail(&a.number, "1234").await.unwrap().as_deref(),
+            Some(a.token.as_str())
+        );
+        assert_eq!(db.token_by_number_and_phone_tail(&a.number, "9999").await.unwrap(), None);
+        assert_eq!(db.token_by_number_and_phone_tail("W-2026-000999", "1234").await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn a_wish_is_rated_reopened_and_closed_again_with_every_step_on_the_timeline() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let a = db.create_item(&new_wish(None, T0)).await.unwrap();
+        to_feedback_given(&db, a.id).await;
+        let item = db.item_by_token(&a.token).await.unwrap().unwrap();
+        assert_eq!(item.status, Status::FeedbackGiven);
+        assert_eq!(item.facts.first_response_at, Some(T0 + 3600), "{b}: acceptance reply recorded");
+        assert_eq!(item.facts.feedback_at, Some(T0 + 4 * 3600), "{b}: feedback recorded at the feedback step");
+
+        let rate = |r: Rating| Action::Rate { rating: r, comment: "还行".into(), aware: Some(true) };
+        db.act(a.id, Some(item.version), Actor::Resident, "", &rate(Rating::Unsatisfied), T0 + 50_000).await.unwrap();
+        // A second rating from a stale page writes nothing.
+        let stale = db.act(a.id, Some(item.version), Actor::Resident, "", &rate(Rating::Satisfied), T0 + 50_001).await;
+        assert!(matches!(stale, Err(StoreError::Conflict)), "{b}: {stale:?}");
+        db.act(a.id, None, Actor::Resident, "", &Action::RequestReopen, T0 + 60_000).await.unwrap();
+        let refused = db.act(a.id, None, Actor::Resident, "", &Action::RequestReopen, T0 + 60_001).await;
+        assert!(matches!(refused, Err(StoreError::Refused(_))), "{b}");
+        db.act(
+            a.id,
+            None,
+            Actor::Staff,
+            "staff@test",
+            &Action::GiveFeedback { message: "重新办理".into() },
+            T0 + 70_000,
+        )
+        .await
+        .unwrap();
+        db.act(a.id, None, Actor::Resident, "", &rate(Rating::Satisfied), T0 + 80_000).await.unwrap();
+        let done = db.item_by_token(&a.token).await.unwrap().unwrap();
+        assert_eq!(
+            (done.status, done.facts.rating, done.facts.reopen_count),
+            (Status::Closed, Some(Rating::Satisfied), 1),
+            "{b}"
+        );
+        assert_eq!(done.facts.feedback_at, Some(T0 + 4 * 3600), "{b}: the first feedback time is kept");
+        let actions: Vec<String> = db.events(a.id, true).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(
+            actions,
+            ["submit", "route", "accept", "publish", "fulfil", "feedback", "rate", "reopen", "feedback", "rate"],
+            "{b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_staff_acting_at_once_make_one_change() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let a = db.create_item(&new_wish(None, T0)).await.unwrap();
+        let v = db.item_by_token(&a.token).await.unwrap().unwrap().version;
+        let accept = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.act(a.id, Some(v), Actor::Staff, "s1", &Action::Accept { plan: "ok".into() }, T0 + 10).await
+            })
+        };
+        let decline = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.act(a.id, Some(v), Actor::Staff, "s2", &Action::Decline { reason: "no".into() }, T0 + 10).await
+            })
+        };
+        let results = [accept.await.unwrap(), decline.await.unwrap()];
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{b}: {results:?}");
+        assert!(results.iter().any(|r| matches!(r, Err(StoreError::Conflict))), "{b}");
+        assert_eq!(db.events(a.id, false).await.unwrap().len(), 3, "{b}: submit, route and exactly one action");
+    }
+}
+
+async fn fingerprint(db: &Db) -> Vec<(String, String, String, Option<i64>)> {
+    let mut out = Vec::new();
+    for n in [1, 2, 3, 50, 400, 999] {
+        let number = format!("W-2026-{n:06}");
+        if let Some(it) = db.item_by_number(&number).await.unwrap() {
+            out.push((it.number, it.token, it.status.code().to_string(), it.facts.feedback_at));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_seeder_is_deterministic_and_sql_measures_match_the_definitions() {
+    let until = Date::parse("2026-10-31").unwrap();
+    let opts = SeedOptions { items: 3_000, seed: 7, until };
+    let mut prints = Vec::new();
+    let mut year_measures = Vec::new();
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let report = seed_demo(&db, &opts).await.unwrap();
+        assert_eq!(report.items, 3_000);
+        assert_eq!(db.count_items().await.unwrap(), 3_000);
+        // Every lifecycle state that matters appears.
+        for s in
+            [Status::Routed, Status::Published, Status::InProgress, Status::Closed, Status::Declined, Status::Withdrawn]
+        {
+            let n: i64 = sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM items WHERE status = $1")
+                .bind(s.code())
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            assert!(n > 0, "{b}: no item in {s:?}");
+        }
+        db.record_awareness(true, "home", until.start_ts()).await.unwrap();
+        db.record_awareness(false, "home", until.start_ts()).await.unwrap();
+        // SQL and the pure functions agree over many periods, evaluated at several moments.
+        let start = until.add_days(-364).start_ts();
+        let end = until.end_ts() + 1;
+        let mut rng = store::seed::Rng::new(42);
+        for _ in 0..25 {
+            let a = start + rng.below((end - start) as u64) as i64;
+            let z = a + rng.below((end - a) as u64) as i64 + 1;
+            let at = a + rng.below(400 * 86_400) as i64;
+            let sql = db.measures(a, z, at).await.unwrap();
+            let (items, extra) = db.kpi_inputs(a, z).await.unwrap();
+            assert_eq!(sql, measures(&items, at, extra), "{b}: period {a}..{z} at {at}");
+        }
+        prints.push(fingerprint(&db).await);
+        year_measures.push(db.measures(start, end, end).await.unwrap());
+    }
+    // Same seed and date: same items and the same measures on every backend.
+    assert!(prints.windows(2).all(|w| w[0] == w[1]), "{prints:?}");
+    assert!(year_measures.windows(2).all(|w| w[0] == w[1]), "{year_measures:?}");
+    let m = year_measures[0];
+    assert!(m.feedback.den > 1_000 && m.satisfaction.den > 500, "{m:?}");
+}
