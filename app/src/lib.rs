@@ -42,9 +42,23 @@ pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
+/// Pages that contain islands; every other page ships no JavaScript at all.
+pub const ISLAND_PAGES: &[&str] = &["/wish/new", "/project/new"];
+
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return parts.uri.path().to_string();
+        }
+    }
+    String::new()
+}
+
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    let islands = ISLAND_PAGES.contains(&request_path().as_str());
     view! {
         <!DOCTYPE html>
         <html lang=i18n::html_lang(lang)>
@@ -54,7 +68,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#b3261e" />
                 <link rel="stylesheet" href="/pkg/portal.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options islands=true />
+                {islands.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>

@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             /// Every value, in display order.
@@ -116,15 +116,10 @@ impl Rating {
 }
 
 code_enum!(
-    /// Interface languages.
-    Lang { ZhHans = "zh-Hans", ZhHant = "zh-Hant", En = "en" }
+    /// Interface languages; Simplified Chinese is the default.
+    #[derive(Default)]
+    Lang { #[default] ZhHans = "zh-Hans", ZhHant = "zh-Hant", En = "en" }
 );
-
-impl Default for Lang {
-    fn default() -> Self {
-        Lang::ZhHans
-    }
-}
 
 /// The readable number of an item: `W-2026-000123`.
 pub fn item_number(kind: Kind, year: i32, seq: i64) -> String {

@@ -2,7 +2,7 @@
 //! islands' server functions), bad input, double submits, tracking, look-up, rating, reopening and
 //! withdrawing, wrong tokens, language choice and the health check.
 
-#[path = "db.rs"]
+#[path = "support/db.rs"]
 mod db;
 
 use app::state::AppState;
@@ -83,7 +83,7 @@ fn good_wish(key: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn as_refs(v: &[(&'static str, String)]) -> Vec<(&'static str, &str)> {
+fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
@@ -341,7 +341,8 @@ async fn withdrawing_needs_a_confirmation_and_stops_further_actions() {
         let token = token_of(&loc);
         let (status, _, page) = app.post(&format!("/t/{token}/withdraw"), &[("reason", "已解决")], None).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert!(page.contains("请勾选确认") && page.contains("<details class=\"card withdraw\" open"), "{b}");
+        assert!(page.contains("请勾选确认"), "{b}: the confirmation is asked for");
+        assert!(page.contains("<details open class=\"card withdraw\">"), "{b}: the withdraw form stays open");
         let (status, to, _) =
             app.post(&format!("/t/{token}/withdraw"), &[("reason", "已解决"), ("confirm", "yes")], None).await;
         assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/t/{token}?done=withdrawn")), "{b}");

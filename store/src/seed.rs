@@ -335,7 +335,8 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
 
     let mut rng = Rng::new(opts.seed);
     let mut report = SeedReport { items: 0, events: 0, samples: Vec::new() };
-    let mut wanted_samples: Vec<Status> = vec![
+    // The most recent item in each of these states is printed as a link to try.
+    let wanted_samples = [
         Status::FeedbackGiven,
         Status::Closed,
         Status::Routed,
@@ -343,6 +344,7 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
         Status::Published,
         Status::Declined,
     ];
+    let mut samples: Vec<Option<(String, String, Status)>> = vec![None; wanted_samples.len()];
     const TX_ITEMS: u64 = 5_000;
     let mut i: u64 = 0;
     while i < opts.items {
@@ -458,8 +460,7 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                 updated_at,
             };
             if let Some(pos) = wanted_samples.iter().position(|s| *s == item.status) {
-                wanted_samples.remove(pos);
-                report.samples.push((item.number.clone(), item.token.clone(), item.status));
+                samples[pos] = Some((item.number.clone(), item.token.clone(), item.status));
             }
             items.push(item);
         }
@@ -468,6 +469,7 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
         report.events += events.len() as u64;
         i += n;
     }
+    report.samples = samples.into_iter().flatten().collect();
     if db.backend == Backend::Postgres {
         for t in ["items", "item_events"] {
             sqlx::query(&format!(
