@@ -9,8 +9,7 @@ for f in target/site/pkg/portal.wasm target/site/pkg/portal.js target/site/pkg/p
   [ -f "$f" ] || { echo "missing $f (run cargo leptos build --release)"; exit 1; }
   raw=$(stat -c %s "$f")
   gz=$(gzip -9 -c "$f" | wc -c)
-  br=$(python3 -c "import brotli,sys; print(len(brotli.compress(open(sys.argv[1],'rb').read(), quality=11)))" "$f" 2>/dev/null || echo "")
-  if [ -z "$br" ]; then pip install -q brotli >/dev/null 2>&1; br=$(python3 -c "import brotli,sys; print(len(brotli.compress(open(sys.argv[1],'rb').read(), quality=11)))" "$f"); fi
+  br=$(node -e 'const z=require("zlib");const b=require("fs").readFileSync(process.argv[1]);console.log(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)' "$f")
   printf '%-28s raw %8d  gzip %7d  brotli %7d bytes\n' "$(basename "$f")" "$raw" "$gz" "$br"
   case "$f" in *.wasm|*.js) total_br=$((total_br + br)) ;; esac
 done

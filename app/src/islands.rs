@@ -293,7 +293,9 @@ pub fn WishForm(
         "f.amount.hint",
         &[("cap", &limits.wish_cap_yuan.to_string()), ("urgent_cap", &limits.urgent_wish_cap_yuan.to_string())],
     );
-    let show_org = move || values.with(|v| v.submitted_by != "self" && !v.submitted_by.is_empty());
+    // The helper/organisation field matters only when someone submits on another's behalf; it stays visible
+    // until "self" is picked, so that it is there for a visitor without JavaScript.
+    let hide_org = move || values.with(|v| v.submitted_by == "self");
 
     view! {
         <form method="post" action="/wish/new" novalidate class="item-form" on:submit=on_submit>
@@ -303,7 +305,7 @@ pub fn WishForm(
                 on_pick=Callback::new(move |v| { values.update(|x| x.beneficiary = v); touch("beneficiary"); }) />
             <Choices lang id="submitted_by" legend=t(lang, "f.submitted_by") options=by selected=init.submitted_by.clone() errors=errs
                 on_pick=Callback::new(move |v| { values.update(|x| x.submitted_by = v); touch("submitted_by"); }) />
-            <div class="org" class:muted=move || !show_org()>
+            <div class="org" hidden=hide_org>
                 <Field lang id="helper_org" label=t(lang, "f.helper_org") hint=t(lang, "f.helper_org.hint") errors=errs>
                     <input type="text" id="helper_org" name="helper_org" value=init.helper_org.clone() maxlength="60"
                         aria-invalid=errs.invalid("helper_org") aria-describedby="helper_org-hint helper_org-error"

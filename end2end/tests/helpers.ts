@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 
@@ -6,7 +6,23 @@ import { readFileSync } from 'node:fs';
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  expect(bad.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/**
+ * The same check for a page rendered with JavaScript off, where axe cannot run inside the page: the
+ * rendered markup (scripts removed, so it stays the no-JavaScript view) is served at the same origin
+ * in a JavaScript-enabled page, with the same styles, and checked there.
+ */
+export async function expectAccessibleWithoutJs(browser: Browser, page: Page) {
+  const html = (await page.content()).replace(/<script[\s\S]*?<\/script>/g, '');
+  const url = new URL('/__axe-snapshot', page.url()).toString();
+  const context = await browser.newContext({ javaScriptEnabled: true, viewport: page.viewportSize() ?? undefined });
+  const copy = await context.newPage();
+  await copy.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  await copy.goto(url);
+  await expectAccessible(copy);
+  await context.close();
 }
 
 /** The islands have hydrated: the no-JavaScript "show villages" button hides itself. */

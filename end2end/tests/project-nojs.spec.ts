@@ -1,9 +1,9 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible } from './helpers';
+import { expectAccessibleWithoutJs } from './helpers';
 
 test.use({ javaScriptEnabled: false });
 
-test('a micro-project with JavaScript off: errors next to fields, typed values kept, village list by button', async ({ page }) => {
+test('a micro-project with JavaScript off: errors next to fields, typed values kept, village list by button', async ({ page, browser }) => {
   await page.goto('/project/new');
   await page.getByLabel('事项名称').fill('修复村口路灯');
   await page.getByRole('button', { name: '提交' }).click();
@@ -14,7 +14,7 @@ test('a micro-project with JavaScript off: errors next to fields, typed values k
   await expect(page.locator('#phone-error')).toHaveText('请填写此项。');
   await expect(page.getByLabel('事项名称')).toHaveValue('修复村口路灯');
   await expect(page.locator('#description')).toHaveAttribute('aria-invalid', 'true');
-  await expectAccessible(page);
+  await expectAccessibleWithoutJs(browser, page);
 
   await page.getByLabel('详细说明').fill('村口主路多盏路灯损坏，夜间出行不安全');
   await page.getByLabel('道路与照明').check();

@@ -15,7 +15,7 @@ test('a demo item with feedback: timeline, deadlines, rating, then closed', asyn
   await expect(page.locator('#rating-error')).toHaveText('请选择您的评价。');
   await page.getByLabel('基本满意').check();
   await page.getByLabel('意见或建议（选填）').fill('办得不错');
-  await page.getByLabel('听说过').check();
+  await page.getByLabel('听说过', { exact: true }).check();
   await page.getByRole('button', { name: '提交评价' }).click();
   await expect(page.getByText('谢谢您的评价！')).toBeVisible();
   await expect(page.locator('.status-text')).toHaveText('已办结');

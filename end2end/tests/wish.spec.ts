@@ -22,7 +22,11 @@ test('a micro-wish with JavaScript: inline validation, village list follows the 
   await expect(page.locator('#phone-error')).toHaveText('请填写11位手机号码，例如 13812345678。');
 
   await page.getByLabel('独居老人').check();
+  // The helper/organisation field is only asked for when someone fills in for another person.
+  await page.getByLabel('本人', { exact: true }).check();
+  await expect(page.locator('#helper_org')).toBeHidden();
   await page.getByLabel('代他人填写（社工、社区工作人员、亲友）').check();
+  await expect(page.locator('#helper_org')).toBeVisible();
   await page.getByLabel('需要什么帮助？').fill('奶奶腿脚不便，需要一台轮椅');
   await page.getByLabel('估计价值（元）').fill('800');
   await page.locator('#town').selectOption('humen');
