@@ -7,6 +7,9 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod ops;
 pub mod pages;
+pub mod staff;
+#[cfg(feature = "ssr")]
+pub mod staff_ops;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -95,6 +98,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/project/new") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=LookupPage ssr=SsrMode::Async />
                     <Route path=path!("/t/:token") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=staff::StaffInboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/sign-in") view=staff::StaffSignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/items/:number") view=staff::StaffItemPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

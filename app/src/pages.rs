@@ -56,7 +56,7 @@ fn new_submission_key() -> String {
     }
 }
 
-fn set_status(code: u16) {
+pub(crate) fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
         r.set_status(http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::OK));
@@ -65,11 +65,11 @@ fn set_status(code: u16) {
     let _ = code;
 }
 
-fn field_error(errors: &[FieldError], lang: Lang, field: &str) -> Option<String> {
+pub(crate) fn field_error(errors: &[FieldError], lang: Lang, field: &str) -> Option<String> {
     errors.iter().find(|e| e.field == field).map(|e| err(lang, &e.code))
 }
 
-fn server_trouble(lang: Lang) -> AnyView {
+pub(crate) fn server_trouble(lang: Lang) -> AnyView {
     set_status(500);
     view! { <p class="notice bad" role="alert">{err(lang, "server")}</p> }.into_any()
 }
@@ -409,7 +409,7 @@ fn TrackBody(
 }
 
 /// Pages render only on the server (they are not islands), so the server clock is the one that counts.
-fn now_ts() -> i64 {
+pub(crate) fn now_ts() -> i64 {
     #[cfg(feature = "ssr")]
     {
         store::now()

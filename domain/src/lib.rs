@@ -2,14 +2,17 @@
 //! what residents type, masking of names and phones, the working-day calendar and deadlines, and the
 //! KPI arithmetic. No IO: this crate compiles for the browser too, so the UI applies the same rules.
 
+#[macro_use]
+pub mod model;
 pub mod calendar;
 pub mod kpi;
 pub mod lifecycle;
 pub mod mask;
-pub mod model;
+pub mod staff;
 pub mod validate;
 
 pub use calendar::{Date, WorkCalendar};
 pub use lifecycle::{apply, transition, Action, Actor, Facts, ItemState, Outcome, TransitionError};
 pub use model::*;
+pub use staff::{Access, Role, StaffUser, Tab};
 pub use validate::{FieldError, Limits, ProjectInput, ValidProject, ValidWish, WishInput};

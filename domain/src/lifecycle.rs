@@ -26,24 +26,65 @@ pub enum Actor {
 /// What an actor asks to do to an item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Action {
-    Route { town: String },
-    Accept { plan: String },
-    Decline { reason: String },
+    Route {
+        town: String,
+    },
+    /// A dispatcher moves an item to another town, with the reason.
+    Reroute {
+        town: String,
+        reason: String,
+    },
+    /// Staff hand an item to a village/community of its town.
+    AssignCommunity {
+        community_id: i64,
+        name: String,
+    },
+    Accept {
+        plan: String,
+    },
+    Decline {
+        reason: String,
+    },
     Publish,
     Claim,
     ReleaseClaim,
-    RecordFulfilment { note: String },
-    StartNotice { days: u32 },
-    Approve { budget_yuan: i64, plan: String },
+    RecordFulfilment {
+        note: String,
+    },
+    StartNotice {
+        days: u32,
+    },
+    Approve {
+        budget_yuan: i64,
+        plan: String,
+    },
     StartWork,
-    Progress { percent: u8, note: String },
-    Complete { inspection: String },
-    GiveFeedback { message: String },
-    Rate { rating: Rating, comment: String, aware: Option<bool> },
+    Progress {
+        percent: u8,
+        note: String,
+    },
+    Complete {
+        inspection: String,
+    },
+    GiveFeedback {
+        message: String,
+    },
+    Rate {
+        rating: Rating,
+        comment: String,
+        aware: Option<bool>,
+    },
     RequestReopen,
-    Withdraw { reason: String },
-    MarkDuplicate { of_number: String },
-    Note { text: String, public: bool },
+    Withdraw {
+        reason: String,
+    },
+    MarkDuplicate {
+        of_number: String,
+    },
+    Note {
+        text: String,
+        public: bool,
+    },
 }
 
 impl Action {
@@ -51,6 +92,8 @@ impl Action {
     pub fn code(&self) -> &'static str {
         match self {
             Action::Route { .. } => "route",
+            Action::Reroute { .. } => "reroute",
+            Action::AssignCommunity { .. } => "assign",
             Action::Accept { .. } => "accept",
             Action::Decline { .. } => "decline",
             Action::Publish => "publish",
@@ -75,6 +118,8 @@ impl Action {
     pub fn text(&self) -> String {
         match self {
             Action::Route { town } => town.clone(),
+            Action::Reroute { reason, .. } => reason.clone(),
+            Action::AssignCommunity { name, .. } => name.clone(),
             Action::Accept { plan } => plan.clone(),
             Action::Decline { reason } | Action::Withdraw { reason } => reason.clone(),
             Action::RecordFulfilment { note } | Action::Progress { note, .. } => note.clone(),
@@ -161,6 +206,25 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
                 S::Submitted | S::Routed => Ok(ok(S::Routed)),
                 _ => not_now,
             }
+        }
+        A::Reroute { town, reason } => {
+            who(staff)?;
+            need_text(town)?;
+            need_text(reason)?;
+            match from {
+                S::Submitted | S::Routed => Ok(Outcome { public: false, ..ok(S::Routed) }),
+                _ => not_now,
+            }
+        }
+        A::AssignCommunity { community_id, .. } => {
+            who(staff)?;
+            if *community_id <= 0 {
+                return Err(TransitionError::OutOfRange);
+            }
+            if from.is_final() || matches!(from, S::Declined | S::FeedbackGiven) {
+                return not_now;
+            }
+            Ok(ok(from))
         }
         A::Accept { plan } => {
             who(staff)?;
@@ -319,6 +383,7 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
     pub town_slug: Option<String>,
+    pub community_id: Option<i64>,
     pub routed_at: Option<i64>,
     pub acceptance_due_at: i64,
     pub first_response_at: Option<i64>,
@@ -348,6 +413,14 @@ pub fn apply(f: &mut Facts, out: &Outcome, action: &Action, at: i64, rules: &cra
             f.routed_at = Some(at);
             f.acceptance_due_at = rules.acceptance_due(at);
         }
+        Action::Reroute { town, .. } => {
+            // The new town gets its own 24 hours; the village/community belonged to the old town.
+            f.town_slug = Some(town.clone());
+            f.community_id = None;
+            f.routed_at = Some(at);
+            f.acceptance_due_at = rules.acceptance_due(at);
+        }
+        Action::AssignCommunity { community_id, .. } => f.community_id = Some(*community_id),
         Action::Rate { rating, comment, aware } => {
             f.rating = Some(*rating);
             f.rating_comment = Some(comment.trim().to_string());
@@ -494,6 +567,42 @@ mod tests {
                 &Action::Progress { percent: 101, note: "x".into() }
             ),
             Err(TransitionError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn rerouting_needs_a_reason_resets_the_clock_and_forgets_the_village() {
+        let rules = crate::calendar::DeadlineRules::default();
+        let s = st(Kind::Wish, Status::Routed);
+        let bad = Action::Reroute { town: "humen".into(), reason: " ".into() };
+        assert_eq!(transition(&s, Actor::Staff, &bad), Err(TransitionError::TextRequired));
+        let a = Action::Reroute { town: "humen".into(), reason: "地址在虎门".into() };
+        let out = transition(&s, Actor::Staff, &a).unwrap();
+        assert_eq!((out.to, out.public), (Status::Routed, false));
+        let mut f = Facts { town_slug: Some("changan".into()), community_id: Some(9), ..Facts::default() };
+        apply(&mut f, &out, &a, 1_000, &rules);
+        assert_eq!(
+            (f.town_slug.as_deref(), f.community_id, f.acceptance_due_at),
+            (Some("humen"), None, 1_000 + 24 * 3600)
+        );
+        assert_eq!(
+            transition(&st(Kind::Wish, Status::Accepted), Actor::Staff, &a),
+            Err(TransitionError::NotAllowedNow)
+        );
+        assert_eq!(transition(&s, Actor::Resident, &a), Err(TransitionError::NotYourAction));
+    }
+
+    #[test]
+    fn assigning_a_village_keeps_the_status() {
+        let a = Action::AssignCommunity { community_id: 3, name: "太平社区".into() };
+        let out = transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &a).unwrap();
+        assert_eq!(out.to, Status::Accepted);
+        let mut f = Facts::default();
+        apply(&mut f, &out, &a, 5, &crate::calendar::DeadlineRules::default());
+        assert_eq!(f.community_id, Some(3));
+        assert_eq!(
+            transition(&st(Kind::Project, Status::Closed), Actor::Staff, &a),
+            Err(TransitionError::NotAllowedNow)
         );
     }
 }

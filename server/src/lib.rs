@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod routes;
+pub mod sessions;
+pub mod staff_routes;
 
 pub use config::Config;
 pub use routes::router;

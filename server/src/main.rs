@@ -4,6 +4,11 @@
 //! server                                   serve (same as `server serve`)
 //! server seed-demo --items N --seed S [--until YYYY-MM-DD] [--if-empty]
 //! server migrate                           run migrations and load reference data, then exit
+//! server user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]
+//!                                          password from standard input (first line)
+//! server user password --email E           new password from standard input
+//! server user disable --email E | user enable --email E
+//! server user list
 //! ```
 
 use app::state::AppState;
@@ -11,7 +16,12 @@ use server::Config;
 use std::net::SocketAddr;
 
 fn usage() -> ! {
-    eprintln!("usage: server [serve | migrate | seed-demo --items N --seed S [--until YYYY-MM-DD] [--if-empty]]");
+    eprintln!(
+        "usage: server [serve | migrate | seed-demo --items N --seed S [--until YYYY-MM-DD] [--if-empty]\n\
+         \x20      | user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]\n\
+         \x20      | user password --email E | user disable --email E | user enable --email E | user list]\n\
+         passwords are read from standard input"
+    );
     std::process::exit(2)
 }
 
@@ -39,6 +49,7 @@ async fn main() {
         None | Some("serve") => serve(config, db).await,
         Some("migrate") => println!("migrations applied; reference data loaded"),
         Some("seed-demo") => seed(&config, &db, &args).await,
+        Some("user") => user(&db, &args[1..]).await,
         Some(_) => usage(),
     }
 }
@@ -75,7 +86,99 @@ async fn seed(config: &Config, db: &store::Db, args: &[String]) {
     }
 }
 
+/// Reads a password from the first line of standard input (piped, or typed at a prompt).
+fn read_password() -> String {
+    use std::io::BufRead;
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        eprintln!("could not read the password from standard input");
+        std::process::exit(2)
+    }
+    line.trim_end_matches(['\r', '\n']).to_string()
+}
+
+fn fail(what: &str, e: store::StoreError) -> ! {
+    eprintln!("{what}: {e}");
+    std::process::exit(1)
+}
+
+async fn account_id(db: &store::Db, email: &str) -> i64 {
+    let email = store::normalise_email(email);
+    match db.staff_accounts().await {
+        Ok(list) => list.into_iter().find(|a| a.user.email == email).map(|a| a.user.id).unwrap_or_else(|| {
+            eprintln!("no account with email {email}");
+            std::process::exit(1)
+        }),
+        Err(e) => fail("cannot read accounts", e),
+    }
+}
+
+async fn user(db: &store::Db, args: &[String]) {
+    let email = flag_value(args, "--email");
+    match (args.first().map(String::as_str), email) {
+        (Some("add"), Some(email)) => {
+            let role = flag_value(args, "--role").and_then(domain::Role::from_code).unwrap_or_else(|| usage());
+            let name = flag_value(args, "--name").unwrap_or_else(|| email.split('@').next().unwrap_or(email));
+            let new = store::NewStaffUser {
+                email: email.to_string(),
+                name: name.to_string(),
+                role,
+                town_slug: flag_value(args, "--town").map(str::to_string),
+                password: read_password(),
+            };
+            match db.create_staff_user(&new, store::now()).await {
+                Ok(u) => println!(
+                    "created {} ({}{})",
+                    u.email,
+                    role.code(),
+                    u.town_slug.map(|t| format!(", {t}")).unwrap_or_default()
+                ),
+                Err(e) => fail("cannot create the account", e),
+            }
+        }
+        (Some("password"), Some(email)) => {
+            let id = account_id(db, email).await;
+            match db.set_staff_password(id, &read_password()).await {
+                Ok(()) => println!("password changed for {email}"),
+                Err(e) => fail("cannot change the password", e),
+            }
+        }
+        (Some(what @ ("disable" | "enable")), Some(email)) => {
+            let id = account_id(db, email).await;
+            match db.set_staff_active(id, what == "enable").await {
+                Ok(()) => println!("{email}: {what}d"),
+                Err(e) => fail("cannot change the account", e),
+            }
+        }
+        (Some("list"), _) => match db.staff_accounts().await {
+            Ok(list) => {
+                for a in list {
+                    println!(
+                        "{:<32} {:<11} {:<14} {}",
+                        a.user.email,
+                        a.user.role.code(),
+                        a.user.town_slug.unwrap_or_default(),
+                        if a.active { "active" } else { "disabled" }
+                    );
+                }
+            }
+            Err(e) => fail("cannot list accounts", e),
+        },
+        _ => usage(),
+    }
+}
+
 async fn serve(config: Config, db: store::Db) {
+    // Expired staff sessions are removed once an hour.
+    let sessions = server::sessions::DbSessionStore { db: db.clone() };
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = tower_sessions::ExpiredDeletion::delete_expired(&sessions).await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
     let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone());
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr).await.unwrap_or_else(|e| {

@@ -1,6 +1,8 @@
 //! The router. GET pages are Leptos routes; the forms post to plain handlers here, which answer with a
 //! redirect on success or re-render the page with the errors and the typed values (HTTP 422).
 
+use crate::sessions::DbSessionStore;
+use crate::staff_routes;
 use app::api::SubmitOutcome;
 use app::ops::{self, ResidentActError, ResidentForm};
 use app::pages::{PostedLookup, PostedProject, PostedTrack, PostedWish};
@@ -18,6 +20,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
@@ -33,12 +37,31 @@ pub fn router(state: AppState) -> Router {
         .route("/project/new", post(post_project))
         .route("/track", post(post_lookup))
         .route("/t/{token}/{what}", post(post_resident_action))
+        .route("/staff/sign-in", post(staff_routes::post_sign_in))
+        .route("/staff/sign-out", post(staff_routes::post_sign_out))
+        .route("/staff/items/{number}/act", post(staff_routes::post_staff_action))
+        .route("/staff/export.csv", get(staff_routes::export_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), staff_routes::guard))
+        .layer(session_layer(&state))
         // Tracking links carry their token in the path: never leak it to other sites.
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .with_state(state)
+}
+
+/// Staff sessions: stored in the database (shared by every instance), cookie HttpOnly and SameSite=Lax,
+/// Secure when the portal is served over HTTPS, ending after [`domain::staff::sign_in::IDLE_MINUTES`]
+/// without a request.
+fn session_layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
+    let secure = state.base_url.starts_with("https://");
+    SessionManagerLayer::new(DbSessionStore { db: state.db.clone() })
+        .with_name("portal_staff")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(domain::staff::sign_in::IDLE_MINUTES)))
 }
 
 async fn healthz(State(st): State<AppState>) -> Response {
@@ -58,6 +81,18 @@ async fn render_with<C: Clone + Send + Sync + 'static>(
     path: &str,
     extra: C,
 ) -> Response {
+    render_with_session(st, headers, path, extra, None).await
+}
+
+/// [`render_with`] for staff pages: the session goes along, so the page's server functions see who
+/// is signed in.
+pub(crate) async fn render_with_session<C: Clone + Send + Sync + 'static>(
+    st: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    extra: C,
+    session: Option<tower_sessions::Session>,
+) -> Response {
     let ctx_state = st.clone();
     let options = st.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -69,10 +104,13 @@ async fn render_with<C: Clone + Send + Sync + 'static>(
     );
     let mut req = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
     *req.headers_mut() = headers.clone();
+    if let Some(session) = session {
+        req.extensions_mut().insert(session);
+    }
     handler(req).await.into_response()
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 

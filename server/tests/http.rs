@@ -2,47 +2,18 @@
 //! islands' server functions), bad input, double submits, tracking, look-up, rating, reopening and
 //! withdrawing, wrong tokens, language choice and the health check.
 
-#[path = "support/db.rs"]
-mod db;
+mod support;
 
-use app::state::AppState;
 use domain::lifecycle::{Action, Actor};
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
-use std::net::SocketAddr;
-use store::Db;
+use support::{backends, TestApp};
 
-struct TestApp {
-    base: String,
-    db: Db,
-    http: reqwest::Client,
+trait Resident {
+    async fn get_lang(&self, path: &str, lang: &str) -> (StatusCode, String);
+    async fn post(&self, path: &str, form: &[(&str, &str)], lang: Option<&str>) -> (StatusCode, String, String);
 }
 
-impl TestApp {
-    async fn start(backend: &str) -> TestApp {
-        let db = db::fresh(backend).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let config = server::Config {
-            database_url: String::new(),
-            site_addr: addr,
-            public_base_url: format!("http://{addr}"),
-            site_root: "target/site".into(),
-        };
-        let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone());
-        let app = server::router(state);
-        tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-        });
-        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), db, http }
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
+impl Resident for TestApp {
     async fn get_lang(&self, path: &str, lang: &str) -> (StatusCode, String) {
         let r = self
             .http
@@ -93,7 +64,7 @@ fn token_of(location: &str) -> String {
 
 #[tokio::test]
 async fn a_wish_posted_without_javascript_is_stored_once_and_tracked() {
-    for b in db::backends() {
+    for b in backends() {
         let app = TestApp::start(b).await;
         let (status, page) = app.get("/wish/new").await;
         assert_eq!(status, StatusCode::OK, "{b}");
@@ -123,7 +94,7 @@ async fn a_wish_posted_without_javascript_is_stored_once_and_tracked() {
 
 #[tokio::test]
 async fn bad_input_is_explained_next_to_each_field_keeps_what_was_typed_and_writes_nothing() {
-    for b in db::backends() {
+    for b in backends() {
         let app = TestApp::start(b).await;
         let mut form = good_wish("k-bad");
         form.retain(|(k, _)| *k != "consent");
@@ -179,7 +150,7 @@ async fn choosing_a_town_without_javascript_lists_its_communities() {
 
 #[tokio::test]
 async fn a_project_through_the_server_function_as_the_island_sends_it() {
-    for b in db::backends() {
+    for b in backends() {
         let app = TestApp::start(b).await;
         let body = [
             ("input[title]", "修复村口路灯"),
@@ -263,7 +234,7 @@ async fn unknown_tokens_and_pages_are_404() {
 
 #[tokio::test]
 async fn look_up_by_number_and_phone_digits_with_a_limit_on_guessing() {
-    for b in db::backends() {
+    for b in backends() {
         let app = TestApp::start(b).await;
         let (_, loc, _) = app.post("/wish/new", &as_refs(&good_wish("k-l")), None).await;
         let token = token_of(&loc);
@@ -302,7 +273,7 @@ async fn item_with_feedback(app: &TestApp, key: &str) -> String {
 
 #[tokio::test]
 async fn rating_reopening_and_stale_forms() {
-    for b in db::backends() {
+    for b in backends() {
         let app = TestApp::start(b).await;
         let token = item_with_feedback(&app, "k-r").await;
         let (_, page) = app.get(&format!("/t/{token}")).await;
@@ -335,7 +306,7 @@ async fn rating_reopening_and_stale_forms() {
 
 #[tokio::test]
 async fn withdrawing_needs_a_confirmation_and_stops_further_actions() {
-    for b in db::backends() {
+    for b in backends() {
         let app = TestApp::start(b).await;
         let (_, loc, _) = app.post("/wish/new", &as_refs(&good_wish("k-w")), None).await;
         let token = token_of(&loc);

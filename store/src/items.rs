@@ -85,6 +85,16 @@ impl ItemRecord {
     }
 }
 
+/// Who takes an action: the lifecycle's actor, a label for the timeline (a staff member's name), the
+/// staff account if any, and the client address for the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct By {
+    pub actor: Actor,
+    pub label: String,
+    pub staff_id: Option<i64>,
+    pub remote_addr: String,
+}
+
 /// One entry of an item's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemEvent {
@@ -147,6 +157,7 @@ fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
         feedback_due_at: r.try_get("feedback_due_at")?,
         facts: Facts {
             town_slug: r.try_get("town_slug")?,
+            community_id: opt_i64(r, "community_id")?,
             routed_at: opt_i64(r, "routed_at")?,
             acceptance_due_at: r.try_get("acceptance_due_at")?,
             first_response_at: opt_i64(r, "first_response_at")?,
@@ -334,9 +345,8 @@ impl Db {
             .collect()
     }
 
-    /// Applies one action through the lifecycle function: status, timeline event and the item's
-    /// derived fields change together or not at all. `expected_version` guards against acting on a
-    /// stale page: if someone else acted first, nothing is written and [`StoreError::Conflict`] comes back.
+    /// Applies one action through the lifecycle function, for callers without a staff account
+    /// (residents, the seeder's tests). See [`Db::act_by`].
     pub async fn act(
         &self,
         item_id: i64,
@@ -346,6 +356,23 @@ impl Db {
         action: &Action,
         at: i64,
     ) -> Result<Outcome> {
+        let by = By { actor, label: actor_label.to_string(), staff_id: None, remote_addr: String::new() };
+        self.act_by(item_id, expected_version, &by, action, at).await
+    }
+
+    /// Applies one action through the lifecycle function: status, timeline event, the item's derived
+    /// fields and an audit entry change together or not at all. `expected_version` guards against acting
+    /// on a stale page: if someone else acted first, nothing is written and [`StoreError::Conflict`] comes
+    /// back. The first staff member to act on an item takes it (its assignee).
+    pub async fn act_by(
+        &self,
+        item_id: i64,
+        expected_version: Option<i64>,
+        by: &By,
+        action: &Action,
+        at: i64,
+    ) -> Result<Outcome> {
+        let (actor, actor_label) = (by.actor, by.label.as_str());
         let settings = self.settings().await?;
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
@@ -366,7 +393,8 @@ impl Db {
             "UPDATE items SET status = $1, updated_at = $2, version = version + 1, town_slug = $3, routed_at = $4, \
              acceptance_due_at = $5, first_response_at = $6, feedback_at = $7, completion_due_at = $8, closed_at = $9, \
              rating = $10, rating_comment = $11, rated_at = $12, aware = $13, reopen_count = $14, budget_yuan = $15, \
-             progress_percent = $16 WHERE id = $17 AND version = $18",
+             progress_percent = $16, community_id = $19, assignee_id = COALESCE(assignee_id, $20) \
+             WHERE id = $17 AND version = $18",
         )
         .bind(out.to.code())
         .bind(at)
@@ -386,6 +414,8 @@ impl Db {
         .bind(f.progress_percent)
         .bind(item.id)
         .bind(item.version)
+        .bind(f.community_id)
+        .bind(by.staff_id)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -404,6 +434,19 @@ impl Db {
             &action.text(),
         )
         .await?;
+        let audit = crate::staff::AuditEntry {
+            at,
+            actor: if actor_label.is_empty() {
+                actor_code(actor).to_string()
+            } else {
+                format!("{}:{actor_label}", actor_code(actor))
+            },
+            action: action.code().to_string(),
+            detail: format!("{} → {} {}", item.status.code(), out.to.code(), action.text()).trim_end().to_string(),
+            remote_addr: by.remote_addr.clone(),
+            user_id: by.staff_id,
+        };
+        crate::staff::insert_audit(&mut tx, &audit, Some(item.id)).await?;
         tx.commit().await?;
         Ok(out)
     }

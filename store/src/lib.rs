@@ -8,6 +8,9 @@
 pub mod items;
 pub mod reference;
 pub mod seed;
+pub mod staff;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
@@ -16,6 +19,7 @@ use std::time::Duration;
 
 pub use items::*;
 pub use reference::*;
+pub use staff::*;
 
 /// Storage errors. Database failures are logged by the caller and shown only as a generic error.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! Storage on both databases: numbering, double submits, the lifecycle through `act`, stale writes,
 //! concurrent actions, determinism of the demo seeder, and SQL measures against the pure definitions.
 
-mod common;
+use store::testing as common;
 
 use domain::kpi::measures;
 use domain::lifecycle::{Action, Actor};

@@ -1,9 +1,9 @@
-#![allow(dead_code)]
+//! Fresh databases for tests (feature `test-support`): a new SQLite file each time, and, when
+//! `TEST_POSTGRES_URL` points at a PostgreSQL server (the test script starts one), a new PostgreSQL
+//! database each time. Shared by the storage tests here and the HTTP tests of the server.
 
+use crate::Db;
 use sqlx::Connection;
-use store::Db;
-
-// The same helper as store/tests/common; integration tests cannot share files across crates.
 
 /// Every backend this run must cover. With `PORTAL_REQUIRE_POSTGRES=1` a missing server is an error.
 pub fn backends() -> Vec<&'static str> {

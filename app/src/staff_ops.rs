@@ -1,0 +1,535 @@
+//! Staff operations on the server: who is signed in, what they may see, and their actions. Every
+//! server function and form handler for staff goes through [`current_staff`] and the role/town checks
+//! of [`domain::staff`]; nothing trusts what the browser says about who it is.
+
+use crate::api::{CommunityOption, DeadlineView, TownOption};
+use crate::ops::OpResult;
+use crate::staff::*;
+use crate::state::AppState;
+use domain::lifecycle::{transition, Action, Actor};
+use domain::staff::{due_badge, next_due_at, wish_handling, WishHandling};
+use domain::{FieldError, Kind, Lang, Role, StaffUser, Status, Tab};
+use store::{By, InboxQuery, StoreError};
+use tower_sessions::Session;
+
+/// The session key holding the signed-in staff member's id.
+pub const SESSION_STAFF_ID: &str = "staff_id";
+
+/// The staff member behind this session, if the account is still active.
+pub async fn staff_of_session(st: &AppState, session: &Session) -> OpResult<Option<StaffUser>> {
+    let id: Option<i64> = session.get(SESSION_STAFF_ID).await.ok().flatten();
+    match id {
+        Some(id) => Ok(st.db.active_staff_user(id).await?),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in staff member of the current request (server functions and SSR).
+pub async fn current_staff(st: &AppState) -> OpResult<Option<StaffUser>> {
+    let Ok(session) = leptos_axum::extract::<Session>().await else { return Ok(None) };
+    staff_of_session(st, &session).await
+}
+
+/// Why signing in failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignInError {
+    Invalid(Vec<FieldError>),
+    /// Too many failures for this account or address; try again later.
+    TooMany,
+}
+
+/// Checks the limits and the password; on success the caller stores the id in a fresh session.
+pub async fn sign_in(
+    st: &AppState,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> OpResult<Result<StaffUser, SignInError>> {
+    use domain::staff::sign_in::*;
+    let mut errors = Vec::new();
+    if email.trim().is_empty() {
+        errors.push(FieldError::new("email", "required"));
+    }
+    if password.is_empty() {
+        errors.push(FieldError::new("password", "required"));
+    }
+    if !errors.is_empty() {
+        return Ok(Err(SignInError::Invalid(errors)));
+    }
+    let now = store::now();
+    let account_key = format!("account:{}", store::normalise_email(email));
+    let address_key = format!("address:{address}");
+    let since = now - WINDOW_SECS;
+    if st.db.sign_in_failures(&account_key, since).await? >= MAX_PER_ACCOUNT
+        || st.db.sign_in_failures(&address_key, since).await? >= MAX_PER_ADDRESS
+    {
+        return Ok(Err(SignInError::TooMany));
+    }
+    let found = st.db.staff_for_sign_in(email).await?;
+    let ok = match &found {
+        Some((_, hash)) => store::verify_password(hash, password).await,
+        None => {
+            // Same work for an unknown email as for a wrong password.
+            let _ = store::verify_password(&store::dummy_hash().await, password).await;
+            false
+        }
+    };
+    match found {
+        Some((user, _)) if ok => {
+            st.db.clear_sign_in_failures(&account_key).await?;
+            st.db.staff_signed_in(user.id, now).await?;
+            st.db
+                .audit(
+                    &store::AuditEntry {
+                        at: now,
+                        actor: format!("staff:{}", user.email),
+                        action: "sign_in".into(),
+                        detail: String::new(),
+                        remote_addr: address.to_string(),
+                        user_id: Some(user.id),
+                    },
+                    None,
+                )
+                .await?;
+            Ok(Ok(user))
+        }
+        _ => {
+            st.db.record_sign_in_failure(&[account_key, address_key], now).await?;
+            Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])))
+        }
+    }
+}
+
+fn town_name(towns: &[store::Town], slug: Option<&str>, lang: Lang) -> Option<String> {
+    slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
+}
+
+fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {
+    Me {
+        name: u.name.clone(),
+        email: u.email.clone(),
+        role: u.role,
+        town_name: town_name(towns, u.town_slug.as_deref(), lang),
+    }
+}
+
+/// Parses the inbox's query string values; unknown values are ignored rather than trusted.
+pub fn inbox_query(u: &StaffUser, f: &InboxFilters, per_page: i64) -> Result<InboxQuery, domain::staff::NoInbox> {
+    let scope_town = u.inbox_scope()?;
+    let some = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+    Ok(InboxQuery {
+        town: if scope_town.is_some() {
+            None
+        } else {
+            f.town.as_deref().map(|t| t.trim().to_string()).filter(|t| t != "*")
+        },
+        scope_town,
+        me: u.id,
+        tab: Tab::from_code(&f.tab).unwrap_or(Tab::New),
+        kind: Kind::from_code(&f.kind),
+        status: Status::from_code(&f.status),
+        category: some(&f.category),
+        community_id: f.community.trim().parse().ok(),
+        text: some(&f.q),
+        page: f.page.trim().parse::<i64>().unwrap_or(1).max(1),
+        per_page,
+    })
+}
+
+/// The inbox page's data.
+pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> OpResult<Guarded<InboxView>> {
+    let Some(u) = current_staff(st).await? else { return Ok(Guarded::SignIn) };
+    let Ok(q) = inbox_query(&u, f, INBOX_PAGE_SIZE) else { return Ok(Guarded::Forbidden) };
+    let now = store::now();
+    let (rows, total) = st.db.inbox(&q, now).await?;
+    let counts = st.db.inbox_counts(&q, now).await?;
+    let towns = st.db.towns().await?;
+    let community_town = q.scope_town.clone().or_else(|| q.town.clone().filter(|t| !t.is_empty()));
+    let communities = match community_town {
+        Some(t) => {
+            st.db.communities(&t).await?.into_iter().map(|c| CommunityOption { id: c.id, name: c.name }).collect()
+        }
+        None => Vec::new(),
+    };
+    let lines = rows
+        .into_iter()
+        .map(|r| InboxLine {
+            town_name: town_name(&towns, r.town_slug.as_deref(), lang),
+            badge: r.due_at.map(|d| due_badge(d, now)),
+            title: if r.title.is_empty() { r.excerpt } else { r.title },
+            number: r.number,
+            kind: r.kind,
+            status: r.status,
+            category: r.category,
+            community_name: r.community_name,
+            amount_yuan: r.amount_yuan,
+            urgent: r.urgent,
+            submitted_at: r.submitted_at,
+            due_at: r.due_at,
+            assignee_name: r.assignee_name,
+        })
+        .collect();
+    Ok(Guarded::Ok(InboxView {
+        me: me_view(&u, &towns, lang),
+        all_towns: q.scope_town.is_none(),
+        tab: q.tab,
+        counts,
+        lines,
+        total,
+        page: q.page,
+        pages: ((total + INBOX_PAGE_SIZE - 1) / INBOX_PAGE_SIZE).max(1),
+        towns: towns.iter().map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() }).collect(),
+        communities,
+    }))
+}
+
+/// The CSV of the current inbox view (every page, at most [`CSV_MAX_ROWS`] rows). No contact details.
+pub async fn inbox_csv(st: &AppState, u: &StaffUser, f: &InboxFilters, lang: Lang) -> OpResult<Option<String>> {
+    let Ok(mut q) = inbox_query(u, f, CSV_MAX_ROWS) else { return Ok(None) };
+    q.page = 1;
+    let (rows, _) = st.db.inbox(&q, store::now()).await?;
+    let towns = st.db.towns().await?;
+    let t = |k: &str| crate::i18n::t(lang, k);
+    let mut out = String::from("\u{feff}");
+    let header = [
+        "number",
+        "kind",
+        "status",
+        "category",
+        "title",
+        "town",
+        "community",
+        "amount_yuan",
+        "urgent",
+        "submitted_at",
+        "due_at",
+        "assignee",
+    ];
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for r in rows {
+        let category =
+            if r.kind == Kind::Wish { t(&format!("ben.{}", r.category)) } else { t(&format!("cat.{}", r.category)) };
+        let fields = [
+            r.number.clone(),
+            t(if r.kind == Kind::Wish { "kind.wish" } else { "kind.project" }),
+            t(&format!("status.{}", r.status.code())),
+            category,
+            if r.title.is_empty() { r.excerpt.clone() } else { r.title.clone() },
+            town_name(&towns, r.town_slug.as_deref(), lang).unwrap_or_default(),
+            r.community_name.clone().unwrap_or_default(),
+            r.amount_yuan.to_string(),
+            if r.urgent { "1".into() } else { "0".into() },
+            crate::i18n::local_time(r.submitted_at),
+            r.due_at.map(crate::i18n::local_time).unwrap_or_default(),
+            r.assignee_name.clone().unwrap_or_default(),
+        ];
+        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    Ok(Some(out))
+}
+
+/// Quotes a CSV field, and defuses spreadsheet formulas (`=`, `+`, `-`, `@` at the start).
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// Probes for each staff action, to ask the lifecycle which apply now.
+fn probes() -> Vec<Action> {
+    let t = || "x".to_string();
+    vec![
+        Action::Accept { plan: t() },
+        Action::Decline { reason: t() },
+        Action::AssignCommunity { community_id: 1, name: t() },
+        Action::Publish,
+        Action::RecordFulfilment { note: t() },
+        Action::StartNotice { days: 7 },
+        Action::Approve { budget_yuan: 1, plan: t() },
+        Action::StartWork,
+        Action::Progress { percent: 50, note: t() },
+        Action::Complete { inspection: t() },
+        Action::GiveFeedback { message: t() },
+        Action::MarkDuplicate { of_number: t() },
+        Action::Reroute { town: t(), reason: t() },
+        Action::Note { text: t(), public: false },
+    ]
+}
+
+/// The actions the lifecycle allows now on `item` for this person (re-routing for dispatchers only).
+pub fn allowed_actions(u: &StaffUser, item: &store::ItemRecord) -> Vec<&'static str> {
+    let state = item.state();
+    probes()
+        .into_iter()
+        .filter(|a| !matches!(a, Action::Reroute { .. }) || u.can_reroute())
+        .filter(|a| transition(&state, Actor::Staff, a).is_ok())
+        .map(|a| a.code())
+        .collect()
+}
+
+/// The staff item page's data; `NotFound` also when the item exists in a town this person may not see.
+pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guarded<StaffItemView>> {
+    let Some(u) = current_staff(st).await? else { return Ok(Guarded::SignIn) };
+    if u.role == Role::Admin {
+        return Ok(Guarded::Forbidden);
+    }
+    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Ok(Guarded::NotFound) };
+    let access = u.access(item.facts.town_slug.as_deref());
+    if !access.read {
+        return Ok(Guarded::NotFound);
+    }
+    let towns = st.db.towns().await?;
+    let settings = st.db.settings().await?;
+    let events = st.db.events(item.id, false).await?;
+    let audit = st.db.audit_for_item(item.id).await?;
+    let actions =
+        if access.act { allowed_actions(&u, &item).into_iter().map(str::to_string).collect() } else { Vec::new() };
+    let f = &item.facts;
+    let now = store::now();
+    let mut deadlines = vec![DeadlineView {
+        label_key: "dl.acceptance".into(),
+        due_at: f.acceptance_due_at,
+        done_at: f.first_response_at,
+    }];
+    let fb_key = if item.kind == Kind::Wish { "dl.feedback.wish" } else { "dl.feedback.project" };
+    deadlines.push(DeadlineView { label_key: fb_key.into(), due_at: item.feedback_due_at, done_at: f.feedback_at });
+    if let Some(due) = f.completion_due_at {
+        let done = events.iter().find(|e| e.action == "complete").map(|e| e.at);
+        deadlines.push(DeadlineView { label_key: "dl.completion".into(), due_at: due, done_at: done });
+    }
+    let next_due = next_due_at(item.status, f, item.feedback_due_at);
+    let contact = if access.contact {
+        ContactView {
+            name: item.contact_name.clone(),
+            phone: item.contact_phone.clone(),
+            email: item.contact_email.clone().unwrap_or_default(),
+            full: true,
+        }
+    } else {
+        ContactView {
+            name: domain::mask::mask_name(&item.contact_name),
+            phone: domain::mask::mask_phone(&item.contact_phone),
+            email: String::new(),
+            full: false,
+        }
+    };
+    let communities = match &f.town_slug {
+        Some(t) => {
+            st.db.communities(t).await?.into_iter().map(|c| CommunityOption { id: c.id, name: c.name }).collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(Guarded::Ok(StaffItemView {
+        me: me_view(&u, &towns, lang),
+        number: item.number.clone(),
+        kind: item.kind,
+        status: item.status,
+        category: item.category.clone(),
+        title: item.title.clone(),
+        description: item.description.clone(),
+        location: item.location.clone(),
+        amount_yuan: item.amount_yuan,
+        urgent: item.urgent,
+        handling: (item.kind == Kind::Wish)
+            .then(|| wish_handling(item.amount_yuan, settings.limits.wish_cap_yuan))
+            .map(|h| h == WishHandling::Community),
+        town_slug: f.town_slug.clone(),
+        town_name: town_name(&towns, f.town_slug.as_deref(), lang),
+        community_id: f.community_id,
+        community_name: item.community_name.clone(),
+        submitted_by: item.submitted_by.clone(),
+        helper_org: item.helper_org.clone().unwrap_or_default(),
+        contact,
+        submitted_at: item.submitted_at,
+        deadlines,
+        next_due_at: next_due,
+        badge: next_due.map(|d| due_badge(d, now)),
+        events: events
+            .into_iter()
+            .map(|e| StaffEventView {
+                at: e.at,
+                actor: e.actor,
+                label: String::new(),
+                action: e.action,
+                public: e.public,
+                body: e.body,
+            })
+            .collect(),
+        audit: audit
+            .into_iter()
+            .map(|a| AuditView {
+                at: a.at,
+                actor: a.actor,
+                action: a.action,
+                detail: a.detail,
+                remote_addr: a.remote_addr,
+            })
+            .collect(),
+        actions,
+        can_act: access.act,
+        towns: if u.can_reroute() {
+            towns.iter().map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() }).collect()
+        } else {
+            Vec::new()
+        },
+        communities,
+        assignee_name: st.db.assignee(item.id).await?.map(|(_, n)| n),
+        rating: f.rating,
+        rating_comment: f.rating_comment.clone().unwrap_or_default(),
+        version: item.version,
+    }))
+}
+
+/// Why a staff action did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaffActError {
+    /// Not signed in.
+    SignIn,
+    /// The item does not exist or is not this person's to see.
+    NotFound,
+    /// This person may see the item but not take this action (a leader; re-routing by town staff).
+    Forbidden,
+    /// Fields to fix, shown next to them.
+    Invalid(Vec<FieldError>),
+    /// Someone acted first, or the action no longer applies; nothing was written.
+    Stale(&'static str),
+}
+
+const TEXT_MAX: usize = 1000;
+
+/// Builds the lifecycle action from a posted staff form, with per-field errors.
+pub async fn build_action(
+    st: &AppState,
+    item: &store::ItemRecord,
+    f: &StaffActForm,
+) -> OpResult<Result<Action, Vec<FieldError>>> {
+    let mut errors = Vec::new();
+    let mut text = |field: &str, v: &str| -> String {
+        let v = v.trim();
+        if v.is_empty() {
+            errors.push(FieldError::new(field, "required"));
+        } else if v.chars().count() > TEXT_MAX {
+            errors.push(FieldError::new(field, "too_long"));
+        }
+        v.to_string()
+    };
+    let action = match f.action.as_str() {
+        "accept" => Action::Accept { plan: text("plan", &f.plan) },
+        "decline" => Action::Decline { reason: text("reason", &f.reason) },
+        "publish" => Action::Publish,
+        "start_work" => Action::StartWork,
+        "fulfil" => Action::RecordFulfilment { note: text("note", &f.note) },
+        "complete" => Action::Complete { inspection: text("inspection", &f.inspection) },
+        "feedback" => Action::GiveFeedback { message: text("message", &f.message) },
+        "note" => Action::Note { text: text("text", &f.text), public: f.public.is_some() },
+        "start_notice" => {
+            let days = f.days.trim().parse::<u32>().ok().filter(|d| (1..=60).contains(d));
+            if days.is_none() {
+                errors.push(FieldError::new("days", "days_range"));
+            }
+            Action::StartNotice { days: days.unwrap_or(7) }
+        }
+        "approve" => {
+            let plan = text("plan", &f.plan);
+            let budget = f.budget.trim().replace([',', '，'], "").parse::<i64>().ok().filter(|b| *b > 0);
+            if budget.is_none() {
+                errors.push(FieldError::new("budget", "amount_invalid"));
+            }
+            Action::Approve { budget_yuan: budget.unwrap_or(1), plan }
+        }
+        "progress" => {
+            let note = text("note", &f.note);
+            let percent = f.percent.trim().parse::<u8>().ok().filter(|p| *p <= 100);
+            if percent.is_none() {
+                errors.push(FieldError::new("percent", "percent_range"));
+            }
+            Action::Progress { percent: percent.unwrap_or(0), note }
+        }
+        "duplicate" => {
+            let of = text("of_number", &f.of_number).to_uppercase();
+            if !of.is_empty() {
+                match st.db.item_by_number(&of).await? {
+                    Some(other) if other.id != item.id => {}
+                    _ => errors.push(FieldError::new("of_number", "duplicate_unknown")),
+                }
+            }
+            Action::MarkDuplicate { of_number: of }
+        }
+        "assign" => {
+            let id = f.community_id.trim().parse::<i64>().ok();
+            let c = match id {
+                Some(id) => st.db.community(id).await?,
+                None => None,
+            };
+            match c {
+                Some(c) if Some(&c.town_slug) == item.facts.town_slug.as_ref() => {
+                    Action::AssignCommunity { community_id: c.id, name: c.name }
+                }
+                _ => {
+                    errors.push(FieldError::new("community_id", "community_required"));
+                    Action::AssignCommunity { community_id: 0, name: String::new() }
+                }
+            }
+        }
+        "reroute" => {
+            let reason = text("reason", &f.reason);
+            let town = f.town.trim().to_string();
+            if !st.db.towns().await?.iter().any(|t| t.slug == town) {
+                errors.push(FieldError::new("town", "town_required"));
+            } else if Some(&town) == item.facts.town_slug.as_ref() {
+                errors.push(FieldError::new("town", "reroute_same_town"));
+            }
+            Action::Reroute { town, reason }
+        }
+        _ => return Ok(Err(vec![FieldError::new("form", "not_allowed_now")])),
+    };
+    Ok(if errors.is_empty() { Ok(action) } else { Err(errors) })
+}
+
+/// Takes a staff action on an item: role and town checked here, the step decided by the lifecycle,
+/// status + timeline + audit written in one transaction by the store.
+pub async fn staff_act(
+    st: &AppState,
+    user: Option<StaffUser>,
+    number: &str,
+    f: &StaffActForm,
+    remote_addr: &str,
+) -> OpResult<Result<(), StaffActError>> {
+    let Some(u) = user else { return Ok(Err(StaffActError::SignIn)) };
+    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Ok(Err(StaffActError::NotFound)) };
+    let access = u.access(item.facts.town_slug.as_deref());
+    if !access.read {
+        return Ok(Err(StaffActError::NotFound));
+    }
+    if !access.act || (f.action == "reroute" && !u.can_reroute()) {
+        return Ok(Err(StaffActError::Forbidden));
+    }
+    // An action the item's status no longer allows (a stale page): say so before checking its fields.
+    if !allowed_actions(&u, &item).contains(&f.action.as_str()) {
+        return Ok(Err(StaffActError::Stale("not_allowed_now")));
+    }
+    let action = match build_action(st, &item, f).await? {
+        Ok(a) => a,
+        Err(errors) => return Ok(Err(StaffActError::Invalid(errors))),
+    };
+    let expected = f.version.trim().parse::<i64>().ok();
+    let by =
+        By { actor: Actor::Staff, label: u.name.clone(), staff_id: Some(u.id), remote_addr: remote_addr.to_string() };
+    match st.db.act_by(item.id, expected, &by, &action, store::now()).await {
+        Ok(_) => {
+            *st.home_cache.lock().await = None;
+            Ok(Ok(()))
+        }
+        Err(StoreError::Conflict) => Ok(Err(StaffActError::Stale("conflict"))),
+        Err(StoreError::Refused(domain::TransitionError::TextRequired)) => {
+            Ok(Err(StaffActError::Invalid(vec![FieldError::new("form", "required")])))
+        }
+        Err(StoreError::Refused(_)) => Ok(Err(StaffActError::Stale("not_allowed_now"))),
+        Err(e) => Err(e.into()),
+    }
+}

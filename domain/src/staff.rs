@@ -1,0 +1,277 @@
+//! Staff: roles and what each may see and do, the inbox tabs and the deadline that applies next, the
+//! programme's amount rule for wishes, and the limits on signing in. The server checks every request
+//! against these functions; pages use them to decide what to show.
+
+use crate::lifecycle::Facts;
+use crate::Status;
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    /// A staff member's role.
+    Role {
+        /// Staff of one town (镇街): their town's items only.
+        TownStaff = "town_staff",
+        /// City dispatcher (市民政局): every town, re-routes items between towns.
+        Dispatcher = "dispatcher",
+        /// Leadership: reads everything, acts on nothing.
+        Leader = "leader",
+        /// Administrator: users, towns, settings and the calendar; no access to residents' items.
+        Admin = "admin",
+    }
+);
+
+/// A signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The town of a town staff member; `None` for city-wide roles.
+    pub town_slug: Option<String>,
+}
+
+/// This role has no inbox (admins; a town staff account without a town).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoInbox;
+
+/// What a staff member may do with one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Access {
+    /// See the item, its internal notes and its audit trail.
+    pub read: bool,
+    /// Take lifecycle actions on it.
+    pub act: bool,
+    /// See the resident's full name, phone and email (PRODUCT: only staff of the item's town and city
+    /// staff who handle items).
+    pub contact: bool,
+}
+
+impl StaffUser {
+    /// What this person may do with an item of `item_town` (`None`: not yet routed, in the city queue).
+    pub fn access(&self, item_town: Option<&str>) -> Access {
+        match self.role {
+            Role::TownStaff => {
+                let own = self.town_slug.is_some() && self.town_slug.as_deref() == item_town;
+                Access { read: own, act: own, contact: own }
+            }
+            Role::Dispatcher => Access { read: true, act: true, contact: true },
+            Role::Leader => Access { read: true, act: false, contact: false },
+            Role::Admin => Access::default(),
+        }
+    }
+
+    /// The towns whose items this person lists: `Some(town)` for one town, `None` for all towns.
+    /// Admins have no inbox.
+    pub fn inbox_scope(&self) -> Result<Option<String>, NoInbox> {
+        match self.role {
+            Role::TownStaff => self.town_slug.clone().map(Some).ok_or(NoInbox),
+            Role::Dispatcher | Role::Leader => Ok(None),
+            Role::Admin => Err(NoInbox),
+        }
+    }
+
+    /// Only dispatchers move items between towns.
+    pub fn can_reroute(&self) -> bool {
+        self.role == Role::Dispatcher
+    }
+
+    /// Only admins manage users, towns, settings and the calendar.
+    pub fn can_administer(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+code_enum!(
+    /// The tabs of the staff inbox.
+    Tab {
+        /// Waiting for the acceptance reply (submitted or routed).
+        New = "new",
+        /// Open items this person has taken (the first staff member to act on an item takes it).
+        Mine = "mine",
+        /// Accepted and not yet answered or completed.
+        InProgress = "in_progress",
+        /// Open, with the next deadline within [`DUE_SOON_SECS`].
+        DueSoon = "due_soon",
+        /// Open, with the next deadline passed.
+        Overdue = "overdue",
+        /// Nothing left for staff: declined, feedback given, closed, withdrawn or duplicate.
+        Done = "done",
+    }
+);
+
+/// "Due soon" means the next deadline is less than two days away.
+pub const DUE_SOON_SECS: i64 = 2 * 24 * 3600;
+
+/// Statuses in which staff still have work to do on an item.
+pub fn open_for_staff(status: Status) -> bool {
+    !matches!(status, Status::Declined | Status::FeedbackGiven | Status::Closed | Status::Withdrawn | Status::Duplicate)
+}
+
+/// The statuses that are not open for staff, for SQL `IN (…)` lists.
+pub const STAFF_DONE_STATUSES: &[Status] =
+    &[Status::Declined, Status::FeedbackGiven, Status::Closed, Status::Withdrawn, Status::Duplicate];
+
+/// The deadline that applies next to an open item: the acceptance reply while it waits for one; then
+/// feedback until feedback is given; then completion (projects). `None` when nothing is due from staff.
+/// The inbox's SQL sorts by the same rule (`store::staff::DUE_AT_SQL`); a storage test checks they agree.
+pub fn next_due_at(status: Status, facts: &Facts, feedback_due_at: i64) -> Option<i64> {
+    if !open_for_staff(status) {
+        return None;
+    }
+    Some(match status {
+        Status::Submitted | Status::Routed => facts.acceptance_due_at,
+        _ if facts.feedback_at.is_none() => feedback_due_at,
+        _ => facts.completion_due_at.unwrap_or(feedback_due_at),
+    })
+}
+
+/// How close a deadline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DueBadge {
+    Overdue,
+    DueSoon,
+    OnTrack,
+}
+
+/// The badge for a deadline at `due_at` seen at `now`.
+pub fn due_badge(due_at: i64, now: i64) -> DueBadge {
+    if due_at < now {
+        DueBadge::Overdue
+    } else if due_at < now + DUE_SOON_SECS {
+        DueBadge::DueSoon
+    } else {
+        DueBadge::OnTrack
+    }
+}
+
+/// Whether an item belongs to a tab, for a staff member `me`, at `now`. The SQL of the inbox applies
+/// the same predicates.
+pub fn in_tab(tab: Tab, status: Status, due_at: Option<i64>, assignee: Option<i64>, me: i64, now: i64) -> bool {
+    let open = open_for_staff(status);
+    match tab {
+        Tab::New => matches!(status, Status::Submitted | Status::Routed),
+        Tab::Mine => open && assignee == Some(me),
+        Tab::InProgress => open && !matches!(status, Status::Submitted | Status::Routed),
+        Tab::DueSoon => open && due_at.is_some_and(|d| d >= now && d < now + DUE_SOON_SECS),
+        Tab::Overdue => open && due_at.is_some_and(|d| d < now),
+        Tab::Done => !open,
+    }
+}
+
+/// Who handles a micro-wish, by the programme's amount rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WishHandling {
+    /// Up to the direct limit (default ¥1,000): the village/community handles it directly.
+    Community,
+    /// Above it: the town verifies it first.
+    TownVerification,
+}
+
+/// The amount rule: a wish of at most `direct_limit` yuan goes straight to its village/community.
+pub fn wish_handling(amount_yuan: i64, direct_limit: i64) -> WishHandling {
+    if amount_yuan <= direct_limit {
+        WishHandling::Community
+    } else {
+        WishHandling::TownVerification
+    }
+}
+
+/// Limits on signing in. Failures are counted in the database, so they hold across server instances.
+pub mod sign_in {
+    /// The window over which failures are counted.
+    pub const WINDOW_SECS: i64 = 15 * 60;
+    /// Failed attempts on one account within the window before it is locked for the rest of it.
+    pub const MAX_PER_ACCOUNT: i64 = 5;
+    /// Failed attempts from one address within the window.
+    pub const MAX_PER_ADDRESS: i64 = 20;
+    /// A staff session ends after this long without a request.
+    pub const IDLE_MINUTES: i64 = 30;
+    /// The shortest password accepted.
+    pub const MIN_PASSWORD_CHARS: usize = 10;
+}
+
+/// Checks a new password: at least [`sign_in::MIN_PASSWORD_CHARS`] characters, not only digits.
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    if password.chars().count() < sign_in::MIN_PASSWORD_CHARS {
+        Some("password_short")
+    } else if password.chars().all(|c| c.is_ascii_digit()) {
+        Some("password_digits")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, town: Option<&str>) -> StaffUser {
+        StaffUser { id: 7, email: "a@b.cn".into(), name: "A".into(), role, town_slug: town.map(Into::into) }
+    }
+
+    #[test]
+    fn town_staff_see_and_act_on_their_own_town_only() {
+        let u = user(Role::TownStaff, Some("humen"));
+        assert_eq!(u.access(Some("humen")), Access { read: true, act: true, contact: true });
+        assert_eq!(u.access(Some("changan")), Access::default());
+        assert_eq!(u.access(None), Access::default(), "the city queue is not a town's");
+        assert_eq!(u.inbox_scope(), Ok(Some("humen".into())));
+        assert!(!u.can_reroute() && !u.can_administer());
+        // A town staff account without a town sees nothing at all.
+        let broken = user(Role::TownStaff, None);
+        assert_eq!(broken.access(None), Access::default());
+        assert!(broken.inbox_scope().is_err());
+    }
+
+    #[test]
+    fn city_roles() {
+        let d = user(Role::Dispatcher, None);
+        assert_eq!(d.access(Some("humen")), Access { read: true, act: true, contact: true });
+        assert_eq!(d.access(None), Access { read: true, act: true, contact: true });
+        assert!(d.can_reroute());
+        let l = user(Role::Leader, None);
+        assert_eq!(l.access(Some("humen")), Access { read: true, act: false, contact: false });
+        assert!(!l.can_reroute());
+        let a = user(Role::Admin, None);
+        assert_eq!(a.access(Some("humen")), Access::default());
+        assert!(a.inbox_scope().is_err() && a.can_administer());
+    }
+
+    #[test]
+    fn the_next_deadline_follows_the_lifecycle() {
+        let f = Facts { acceptance_due_at: 100, ..Facts::default() };
+        assert_eq!(next_due_at(Status::Routed, &f, 500), Some(100));
+        assert_eq!(next_due_at(Status::Accepted, &f, 500), Some(500));
+        let answered = Facts { feedback_at: Some(300), completion_due_at: Some(900), ..f.clone() };
+        assert_eq!(next_due_at(Status::InProgress, &answered, 500), Some(900));
+        assert_eq!(next_due_at(Status::FeedbackGiven, &answered, 500), None);
+        assert_eq!(next_due_at(Status::Declined, &f, 500), None);
+    }
+
+    #[test]
+    fn tabs_and_badges() {
+        let now = 1_000_000;
+        assert!(in_tab(Tab::New, Status::Routed, Some(now + 10), None, 1, now));
+        assert!(!in_tab(Tab::InProgress, Status::Routed, Some(now + 10), None, 1, now));
+        assert!(in_tab(Tab::DueSoon, Status::Routed, Some(now + 10), None, 1, now));
+        assert!(!in_tab(Tab::DueSoon, Status::Routed, Some(now + DUE_SOON_SECS), None, 1, now));
+        assert!(in_tab(Tab::Overdue, Status::Accepted, Some(now - 1), None, 1, now));
+        assert!(!in_tab(Tab::Overdue, Status::Closed, Some(now - 1), None, 1, now), "done items are never overdue");
+        assert!(in_tab(Tab::Mine, Status::Accepted, None, Some(1), 1, now));
+        assert!(!in_tab(Tab::Mine, Status::Accepted, None, Some(2), 1, now));
+        assert!(in_tab(Tab::Done, Status::Withdrawn, None, None, 1, now));
+        assert_eq!(due_badge(now - 1, now), DueBadge::Overdue);
+        assert_eq!(due_badge(now, now), DueBadge::DueSoon);
+        assert_eq!(due_badge(now + DUE_SOON_SECS, now), DueBadge::OnTrack);
+    }
+
+    #[test]
+    fn amount_rule_and_passwords() {
+        assert_eq!(wish_handling(1000, 1000), WishHandling::Community);
+        assert_eq!(wish_handling(1001, 1000), WishHandling::TownVerification);
+        assert_eq!(password_problem("short"), Some("password_short"));
+        assert_eq!(password_problem("1234567890"), Some("password_digits"));
+        assert_eq!(password_problem("correct horse"), None);
+    }
+}

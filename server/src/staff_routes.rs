@@ -1,0 +1,191 @@
+//! Staff routes outside Leptos: sign-in and sign-out, the action posts of the item page, the CSV
+//! export, and the guard that sends visitors of `/staff…` pages to sign in. Every handler reads the
+//! session itself and checks role and town through `app::staff_ops`.
+
+use crate::routes::{render_with_session, see_other};
+use app::lang_from_headers;
+use app::staff::{InboxFilters, PostedSignIn, PostedStaffAction, StaffActForm};
+use app::staff_ops::{self, SignInError, StaffActError, SESSION_STAFF_ID};
+use app::state::AppState;
+use axum::extract::{ConnectInfo, Form, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+fn server_error(e: app::ops::OpError) -> Response {
+    let _ = e.into_server_fn_error();
+    (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+}
+
+/// A `next` target after sign-in: only pages under `/staff`, never another site.
+fn safe_next(next: &str) -> String {
+    if next.starts_with("/staff") && !next.starts_with("//") && !next.contains("://") {
+        next.to_string()
+    } else {
+        "/staff".into()
+    }
+}
+
+/// Sends visitors without a staff session from `/staff…` pages to the sign-in page, and refuses
+/// cross-site form posts to `/staff…` (the session cookie is SameSite=Lax as well).
+pub async fn guard(State(st): State<AppState>, session: Session, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let staff_area = path == "/staff" || path.starts_with("/staff/");
+    if !staff_area {
+        return next.run(req).await;
+    }
+    if req.method() == Method::POST && !same_origin(req.headers()) {
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    if path == "/staff/sign-in" {
+        return next.run(req).await;
+    }
+    match staff_ops::staff_of_session(&st, &session).await {
+        Ok(Some(_)) => next.run(req).await,
+        Ok(None) if req.method() == Method::GET => {
+            let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone());
+            see_other(&format!("/staff/sign-in?next={}", urlencode(&target)))
+        }
+        Ok(None) => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Err(e) => server_error(e),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A post without `Origin` (old browsers, tools) passes; one with `Origin` must name this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
+    origin.split_once("://").map(|(_, h)| h.trim_end_matches('/')) == Some(host)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn post_sign_in(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    session: Session,
+    headers: HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Response {
+    match staff_ops::sign_in(&st, &f.email, &f.password, &addr.ip().to_string()).await {
+        Ok(Ok(user)) => {
+            // A new session id at sign-in, so an id planted before cannot be used after.
+            if session.cycle_id().await.is_err() || session.insert(SESSION_STAFF_ID, user.id).await.is_err() {
+                return (StatusCode::INTERNAL_SERVER_ERROR, "session error").into_response();
+            }
+            see_other(&safe_next(&f.next))
+        }
+        Ok(Err(SignInError::Invalid(errors))) => {
+            let posted = PostedSignIn { email: f.email, errors, too_many: false };
+            render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await
+        }
+        Ok(Err(SignInError::TooMany)) => {
+            let posted = PostedSignIn { email: f.email, errors: Vec::new(), too_many: true };
+            render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await
+        }
+        Err(e) => server_error(e),
+    }
+}
+
+pub async fn post_sign_out(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    session: Session,
+) -> Response {
+    if let Ok(Some(u)) = staff_ops::staff_of_session(&st, &session).await {
+        let entry = store::AuditEntry {
+            at: store::now(),
+            actor: format!("staff:{}", u.email),
+            action: "sign_out".into(),
+            detail: String::new(),
+            remote_addr: addr.ip().to_string(),
+            user_id: Some(u.id),
+        };
+        if let Err(e) = st.db.audit(&entry, None).await {
+            tracing::error!(error = %e, "could not audit sign-out");
+        }
+    }
+    let _ = session.flush().await;
+    see_other("/staff/sign-in?out=1")
+}
+
+pub async fn post_staff_action(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    session: Session,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<StaffActForm>,
+) -> Response {
+    let user = match staff_ops::staff_of_session(&st, &session).await {
+        Ok(u) => u,
+        Err(e) => return server_error(e),
+    };
+    let page = format!("/staff/items/{number}");
+    match staff_ops::staff_act(&st, user, &number, &f, &addr.ip().to_string()).await {
+        Ok(Ok(())) => see_other(&format!("{page}?done={}", f.action)),
+        Ok(Err(StaffActError::Invalid(errors))) => {
+            render_with_session(&st, &headers, &page, PostedStaffAction { form: f, errors }, Some(session)).await
+        }
+        Ok(Err(StaffActError::Stale(code))) => see_other(&format!("{page}?problem={code}")),
+        Ok(Err(StaffActError::SignIn)) => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Ok(Err(StaffActError::NotFound)) => {
+            let mut res = render_with_session(&st, &headers, &page, (), Some(session)).await;
+            *res.status_mut() = StatusCode::NOT_FOUND;
+            res
+        }
+        Ok(Err(StaffActError::Forbidden)) => {
+            let mut res = render_with_session(&st, &headers, &page, (), Some(session)).await;
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            res
+        }
+        Err(e) => server_error(e),
+    }
+}
+
+/// `GET /staff/export.csv?…`: the current inbox view as CSV (UTF-8 with BOM, opens in spreadsheets).
+pub async fn export_csv(
+    State(st): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(f): Query<InboxFilters>,
+) -> Response {
+    let user = match staff_ops::staff_of_session(&st, &session).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Err(e) => return server_error(e),
+    };
+    match staff_ops::inbox_csv(&st, &user, &f, lang_from_headers(&headers)).await {
+        Ok(Some(csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"inbox.csv\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            csv,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::FORBIDDEN, "not for this role").into_response(),
+        Err(e) => server_error(e),
+    }
+}

@@ -1,0 +1,445 @@
+//! The staff side over HTTP on SQLite and PostgreSQL: signing in (limits, session renewal, sign-out,
+//! disabled accounts), the authorization matrix over every staff route and server function × every role
+//! and town, actions with their timeline and audit entries, stale and concurrent actions, re-routing,
+//! the CSV export, and the whole flow from a resident's submission to a closed item.
+
+mod support;
+
+use domain::Role;
+use reqwest::{Client, StatusCode};
+use store::NewStaffUser;
+use support::{backends, get_with, post_with, TestApp};
+
+/// The text inside the element with this id (whatever the order of its attributes).
+fn text_of(html: &str, id: &str) -> String {
+    let Some(at) = html.find(&format!("id=\"{id}\"")) else { return format!("<no #{id}>") };
+    let rest = &html[at..];
+    let start = rest.find('>').unwrap() + 1;
+    let end = rest[start..].find('<').unwrap() + start;
+    rest[start..end].to_string()
+}
+
+/// The opening tag that contains `marker`.
+fn tag_of<'a>(html: &'a str, marker: &str) -> &'a str {
+    let at = html.find(marker).unwrap_or_else(|| panic!("no {marker}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn add_user(app: &TestApp, email: &str, role: Role, town: Option<&str>) -> i64 {
+    let u = NewStaffUser {
+        email: email.into(),
+        name: email.split('@').next().unwrap().into(),
+        role,
+        town_slug: town.map(Into::into),
+        password: PASSWORD.into(),
+    };
+    app.db.create_staff_user(&u, store::now()).await.unwrap().id
+}
+
+/// A signed-in browser for `email`.
+async fn signed_in(app: &TestApp, email: &str) -> Client {
+    let c = app.browser();
+    let (status, to, _) =
+        post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
+            .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/staff"), "{email} signs in");
+    c
+}
+
+/// Submits a wish in `town` through the resident form; returns its number.
+async fn submit_wish(app: &TestApp, town: &str, key: &str) -> String {
+    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 ORDER BY id LIMIT 1")
+        .bind(town)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let community = community.to_string();
+    let form = [
+        ("beneficiary", "elderly_alone"),
+        ("submitted_by", "self"),
+        ("need", "独居老人需要一台轮椅"),
+        ("amount", "800"),
+        ("town", town),
+        ("community", community.as_str()),
+        ("contact_name", "王小明"),
+        ("phone", "13812341234"),
+        ("consent", "on"),
+        ("submission_key", key),
+    ];
+    let (status, loc, _) = post_with(&app.http, &app.base, "/wish/new", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
+    app.db.item_by_token(&token).await.unwrap().unwrap().number
+}
+
+async fn version_of(app: &TestApp, number: &str) -> String {
+    app.db.item_by_number(number).await.unwrap().unwrap().version.to_string()
+}
+
+#[tokio::test]
+async fn signing_in_out_limits_and_disabled_accounts() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let id = add_user(&app, "a@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "b@dg.gov.cn", Role::TownStaff, Some("humen")).await;
+        let c = app.browser();
+
+        // A visitor is sent to sign in, and comes back to where they were going.
+        let (status, to) = get_with(&c, &app.base, "/staff?tab=overdue").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(to, "/staff/sign-in?next=/staff%3Ftab%3Doverdue", "{b}");
+        let (status, page) = get_with(&c, &app.base, "/staff/sign-in").await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        assert!(page.contains("工作人员登录") && page.contains("autocomplete=\"current-password\""), "{b}");
+
+        // A wrong password: one message, next to the field, the email kept; nothing about which was wrong.
+        let (status, _, page) =
+            post_with(&c, &app.base, "/staff/sign-in", &[("email", "a@dg.gov.cn"), ("password", "wrong one!")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("邮箱或密码不正确") && page.contains("value=\"a@dg.gov.cn\""), "{b}");
+        let (_, _, unknown) =
+            post_with(&c, &app.base, "/staff/sign-in", &[("email", "nobody@dg.gov.cn"), ("password", "wrong one!")])
+                .await;
+        assert!(unknown.contains("邮箱或密码不正确"), "{b}: an unknown email gets the same answer");
+        let (status, _, page) = post_with(&c, &app.base, "/staff/sign-in", &[("email", ""), ("password", "")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&page, "email-error"), "请填写此项。", "{b}: empty fields are named");
+
+        // Five failures lock the account for the window, even with the right password after.
+        for _ in 0..4 {
+            post_with(&c, &app.base, "/staff/sign-in", &[("email", "A@dg.gov.cn "), ("password", "wrong one!")]).await;
+        }
+        let (status, _, page) =
+            post_with(&c, &app.base, "/staff/sign-in", &[("email", "a@dg.gov.cn"), ("password", PASSWORD)]).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        assert!(page.contains("尝试次数太多"), "{b}");
+        // Another account from the same address is not locked (20 per address).
+        let other = signed_in(&app, "b@dg.gov.cn").await;
+        let (status, page) = get_with(&other, &app.base, "/staff").await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        assert!(page.contains("工作台") && page.contains("镇街工作人员 · 虎门镇"), "{b}");
+
+        // The session cookie: HttpOnly, SameSite=Lax, and a fresh id at sign-in.
+        let pre = app.browser();
+        let r = pre
+            .post(format!("{}/staff/sign-in", app.base))
+            .form(&[("email", "b@dg.gov.cn"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(
+            cookie.starts_with("portal_staff=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{b}: {cookie}"
+        );
+        assert!(!cookie.contains("Secure"), "{b}: plain http in tests");
+
+        // A cross-site post is refused.
+        let r = other
+            .post(format!("{}/staff/sign-out", app.base))
+            .header("origin", "http://evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}");
+
+        // Sign-out ends the session.
+        let (status, to, _) = post_with(&other, &app.base, "/staff/sign-out", &[]).await;
+        assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/staff/sign-in?out=1"), "{b}");
+        let (status, _) = get_with(&other, &app.base, "/staff").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}: signed out");
+
+        // Disabling an account ends its live sessions at once.
+        let c2 = signed_in(&app, "b@dg.gov.cn").await;
+        let b_id =
+            app.db.staff_accounts().await.unwrap().into_iter().find(|a| a.user.email == "b@dg.gov.cn").unwrap().user.id;
+        app.db.set_staff_active(b_id, false).await.unwrap();
+        let (status, _) = get_with(&c2, &app.base, "/staff").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}: disabled");
+        let _ = id;
+    }
+}
+
+/// What one role gets from one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    Ok,
+    SignIn,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+}
+
+fn expect_of(status: StatusCode) -> Expect {
+    match status {
+        StatusCode::OK => Expect::Ok,
+        StatusCode::SEE_OTHER => Expect::SignIn,
+        StatusCode::UNAUTHORIZED => Expect::Unauthorized,
+        StatusCode::FORBIDDEN => Expect::Forbidden,
+        StatusCode::NOT_FOUND => Expect::NotFound,
+        other => panic!("unexpected status {other}"),
+    }
+}
+
+#[tokio::test]
+async fn authorization_matrix_over_every_staff_route_and_server_function() {
+    use Expect::*;
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "a@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "b@dg.gov.cn", Role::TownStaff, Some("humen")).await;
+        add_user(&app, "d@dg.gov.cn", Role::Dispatcher, None).await;
+        add_user(&app, "l@dg.gov.cn", Role::Leader, None).await;
+        add_user(&app, "x@dg.gov.cn", Role::Admin, None).await;
+        let item_a = submit_wish(&app, "guancheng", "ka").await;
+        let item_b = submit_wish(&app, "humen", "kb").await;
+        let who: Vec<(&str, Client)> = vec![
+            ("town A", signed_in(&app, "a@dg.gov.cn").await),
+            ("town B", signed_in(&app, "b@dg.gov.cn").await),
+            ("dispatcher", signed_in(&app, "d@dg.gov.cn").await),
+            ("leader", signed_in(&app, "l@dg.gov.cn").await),
+            ("admin", signed_in(&app, "x@dg.gov.cn").await),
+            ("visitor", app.browser()),
+        ];
+        let mut checked = 0;
+
+        // Pages: the inbox, the item page of A's item, the CSV export.
+        let page_a = format!("/staff/items/{item_a}");
+        let expected: [(&str, [Expect; 6]); 4] = [
+            ("/staff", [Ok, Ok, Ok, Ok, Forbidden, SignIn]),
+            (&page_a, [Ok, NotFound, Ok, Ok, Forbidden, SignIn]),
+            ("/staff/export.csv?tab=new", [Ok, Ok, Ok, Ok, Forbidden, SignIn]),
+            ("/staff/items/W-2026-999999", [NotFound, NotFound, NotFound, NotFound, Forbidden, SignIn]),
+        ];
+        for (path, row) in &expected {
+            for ((name, c), want) in who.iter().zip(row) {
+                let (status, body) = get_with(c, &app.base, path).await;
+                assert_eq!(expect_of(status), *want, "{b}: {name} GET {path}");
+                if *want == Ok && path.starts_with("/staff/items/") {
+                    // Full contact for those who handle the item; masked for leaders.
+                    let full = body.contains("13812341234");
+                    assert_eq!(full, *name != "leader", "{b}: {name} sees the phone in full: {full}");
+                    assert!(body.contains("138****1234") || full, "{b}: {name}");
+                }
+                checked += 1;
+            }
+        }
+
+        // What each inbox and export lists: a town sees only its own items.
+        for (name, c) in &who[..4] {
+            let (_, inbox) = get_with(c, &app.base, "/staff?tab=new").await;
+            let (_, csv) = get_with(c, &app.base, "/staff/export.csv?tab=new").await;
+            let (sees_a, sees_b) = match *name {
+                "town A" => (true, false),
+                "town B" => (false, true),
+                _ => (true, true),
+            };
+            for (what, body) in [("inbox", &inbox), ("csv", &csv)] {
+                assert_eq!(body.contains(&item_a), sees_a, "{b}: {name} {what} lists A's item");
+                assert_eq!(body.contains(&item_b), sees_b, "{b}: {name} {what} lists B's item");
+                checked += 2;
+            }
+            assert!(!csv.contains("13812341234") && !csv.contains("王小明"), "{b}: no contact details in exports");
+        }
+
+        // Server functions, called directly as a script would.
+        for ((name, c), want) in who.iter().zip(["Ok", "NotFound", "Ok", "Ok", "Forbidden", "SignIn"]) {
+            let r = c
+                .post(format!("{}/api/staff_item", app.base))
+                .header("accept", "application/json")
+                .form(&[("number", item_a.as_str()), ("lang", "zh-Hans")])
+                .send()
+                .await
+                .unwrap();
+            let v: serde_json::Value = r.json().await.unwrap();
+            let got = v.as_str().map(str::to_string).or_else(|| v.as_object().and_then(|o| o.keys().next().cloned()));
+            assert_eq!(got.as_deref(), Some(want), "{b}: {name} /api/staff_item: {v}");
+            let r = c
+                .post(format!("{}/api/staff_inbox", app.base))
+                .header("accept", "application/json")
+                .form(&[("filters[tab]", "new"), ("lang", "zh-Hans")])
+                .send()
+                .await
+                .unwrap();
+            let v: serde_json::Value = r.json().await.unwrap();
+            let want_inbox = if *name == "town B" { "Ok" } else { want };
+            let got = v.as_str().map(str::to_string).or_else(|| v.as_object().and_then(|o| o.keys().next().cloned()));
+            assert_eq!(got.as_deref(), Some(want_inbox), "{b}: {name} /api/staff_inbox");
+            if *name == "town B" {
+                assert!(!v.to_string().contains(&item_a), "{b}: B's inbox over the API has no A item");
+            }
+            checked += 2;
+        }
+
+        // Actions: only town A and the dispatcher may act on A's item; nobody else writes anything.
+        let act = format!("/staff/items/{item_a}/act");
+        for ((name, c), want) in who.iter().zip([Ok, NotFound, Ok, Forbidden, NotFound, Unauthorized]) {
+            let before = version_of(&app, &item_a).await;
+            let note = format!("{name} note");
+            let (status, _, _) =
+                post_with(c, &app.base, &act, &[("action", "note"), ("text", &note), ("version", &before)]).await;
+            let got = if status == StatusCode::SEE_OTHER { Ok } else { expect_of(status) };
+            assert_eq!(got, want, "{b}: {name} POST note on A's item");
+            let after = version_of(&app, &item_a).await;
+            assert_eq!(before != after, want == Ok, "{b}: {name} wrote only if allowed");
+            checked += 1;
+        }
+
+        // Re-routing is the dispatcher's: town A may not, the dispatcher may, and then A loses the item.
+        let v = version_of(&app, &item_a).await;
+        let reroute = [("action", "reroute"), ("town", "humen"), ("reason", "地址在虎门"), ("version", v.as_str())];
+        let (status, _, _) = post_with(&who[0].1, &app.base, &act, &reroute).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}: town staff cannot re-route");
+        let (status, to, _) = post_with(&who[2].1, &app.base, &act, &reroute).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page_a}?done=reroute")), "{b}");
+        let (status, _) = get_with(&who[0].1, &app.base, &page_a).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{b}: A no longer sees the item");
+        let (status, page) = get_with(&who[1].1, &app.base, &page_a).await;
+        assert_eq!(status, StatusCode::OK, "{b}: B now has it");
+        assert!(page.contains("地址在虎门") && page.contains("转交其他镇街"), "{b}: the reason is on the timeline");
+        checked += 4;
+        println!("{b}: authorization matrix: {checked} checks");
+    }
+}
+
+#[tokio::test]
+async fn actions_need_their_fields_leave_timeline_and_audit_and_never_write_twice() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let a_id = add_user(&app, "a@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "a2@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        let number = submit_wish(&app, "guancheng", "k1").await;
+        let a = signed_in(&app, "a@dg.gov.cn").await;
+        let a2 = signed_in(&app, "a2@dg.gov.cn").await;
+        let page = format!("/staff/items/{number}");
+        let act = format!("{page}/act");
+
+        let (status, body) = get_with(&a, &app.base, &page).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        for offered in
+            ["data-action=\"accept\"", "data-action=\"decline\"", "data-action=\"duplicate\"", "data-action=\"note\""]
+        {
+            assert!(body.contains(offered), "{b}: {offered} offered on a routed wish");
+        }
+        assert!(!body.contains("data-action=\"reroute\""), "{b}: town staff are not offered re-routing");
+        assert!(!body.contains("data-action=\"publish\""), "{b}: publishing comes after acceptance");
+        assert!(body.contains("直接交村（社区）办理"), "{b}: the amount rule for ¥800");
+
+        // A decline without a reason: the message by the field, the form open, nothing written.
+        let v = version_of(&app, &number).await;
+        let (status, _, body) =
+            post_with(&a, &app.base, &act, &[("action", "decline"), ("reason", "  "), ("version", &v)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&body, "decline-reason-error"), "请填写此项。", "{b}");
+        assert!(tag_of(&body, "data-action=\"decline\"").contains(" open"), "{b}: that form stays open");
+        assert_eq!(version_of(&app, &number).await, v, "{b}: nothing written");
+        // A note that is too long: the message by the field, and what was typed stays.
+        let (status, _, body) = post_with(
+            &a,
+            &app.base,
+            &act,
+            &[("action", "note"), ("text", &"长".repeat(1001)), ("public", "on"), ("version", &v)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&body, "note-text-error"), "内容太长，请精简一些。", "{b}");
+        assert!(
+            body.contains(&"长".repeat(1001)) && body.contains("name=\"public\" value=\"on\" checked"),
+            "{b}: typed text kept"
+        );
+        // An action that does not apply now (approving a wish) is refused before its fields are read.
+        let (status, to, _) =
+            post_with(&a, &app.base, &act, &[("action", "approve"), ("budget", "abc"), ("version", &v)]).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}?problem=not_allowed_now")), "{b}");
+
+        // Two staff act on the same version at the same moment: exactly one wins.
+        let f1 = [("action", "accept"), ("plan", "上门核实"), ("version", v.as_str())];
+        let f2 = [("action", "decline"), ("reason", "不符合条件"), ("version", v.as_str())];
+        let (r1, r2) = tokio::join!(post_with(&a, &app.base, &act, &f1), post_with(&a2, &app.base, &act, &f2));
+        let outcomes = [r1.1.clone(), r2.1.clone()];
+        let wins = outcomes.iter().filter(|l| l.contains("?done=")).count();
+        let stale = outcomes
+            .iter()
+            .filter(|l| l.ends_with("?problem=conflict") || l.ends_with("?problem=not_allowed_now"))
+            .count();
+        assert_eq!((wins, stale), (1, 1), "{b}: {outcomes:?}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!(item.version, v.parse::<i64>().unwrap() + 1, "{b}: one write");
+        let (status, body) = get_with(&a, &app.base, &format!("{page}?problem=conflict")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("刚刚有了新的进展"), "{b}: the loser is told clearly");
+
+        // Every action left a timeline event and an audit entry with who, what and from where.
+        let audit = app.db.audit_for_item(item.id).await.unwrap();
+        let staff_entries: Vec<_> = audit.iter().filter(|e| e.actor.starts_with("staff:")).collect();
+        assert_eq!(staff_entries.len(), 1, "{b}: {audit:?}");
+        assert_eq!(staff_entries[0].remote_addr, "127.0.0.1", "{b}");
+        assert!(staff_entries[0].user_id.is_some(), "{b}");
+        let events = app.db.events(item.id, false).await.unwrap();
+        assert_eq!(events.last().unwrap().to_status, item.status.code(), "{b}");
+        let _ = a_id;
+    }
+}
+
+#[tokio::test]
+async fn from_submission_to_a_closed_item_through_the_staff_pages() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let a_id = add_user(&app, "a@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        let number = submit_wish(&app, "guancheng", "k1").await;
+        let a = signed_in(&app, "a@dg.gov.cn").await;
+        let act = format!("/staff/items/{number}/act");
+        let community = app.db.item_by_number(&number).await.unwrap().unwrap().community_id.unwrap().to_string();
+        let steps: Vec<Vec<(&str, &str)>> = vec![
+            vec![("action", "accept"), ("plan", "社工上门核实")],
+            vec![("action", "assign"), ("community_id", community.as_str())],
+            vec![("action", "note"), ("text", "已联系家属"), ("public", "on")],
+            vec![("action", "note"), ("text", "内部：家属电话已核实")],
+            vec![("action", "publish")],
+            vec![("action", "fulfil"), ("note", "轮椅已送到")],
+            vec![("action", "feedback"), ("message", "您的心愿已实现")],
+        ];
+        for step in &steps {
+            let v = version_of(&app, &number).await;
+            let mut form = step.clone();
+            form.push(("version", v.as_str()));
+            let (status, to, body) = post_with(&a, &app.base, &act, &form).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{b}: {step:?}: {body}");
+            assert!(to.contains("?done="), "{b}");
+        }
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!(item.status, domain::Status::FeedbackGiven, "{b}");
+        assert!(item.facts.first_response_at.is_some() && item.facts.feedback_at.is_some(), "{b}");
+        // The first to act took the item: it is in their "mine" tab until it is done.
+        assert_eq!(app.db.assignee(item.id).await.unwrap().map(|(id, _)| id), Some(a_id), "{b}");
+        let (_, done_tab) = get_with(&a, &app.base, "/staff?tab=done").await;
+        assert!(done_tab.contains(&number), "{b}");
+
+        // The resident rates through the tracking link; the item closes.
+        let (status, to, _) = post_with(
+            &app.http,
+            &app.base,
+            &format!("/t/{}/rate", item.token),
+            &[("rating", "satisfied"), ("aware", "yes"), ("version", &item.version.to_string())],
+        )
+        .await;
+        assert_eq!((status, to.ends_with("?done=rated")), (StatusCode::SEE_OTHER, true), "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!(item.status, domain::Status::Closed, "{b}");
+
+        // The public page shows the public note but never the internal audit; staff see both.
+        let (_, public) = get_with(&app.http, &app.base, &format!("/t/{}", item.token)).await;
+        assert!(public.contains("已联系家属") && !public.contains("家属电话已核实"), "{b}: public notes only");
+        let (_, staff_page) = get_with(&a, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(
+            staff_page.contains("家属电话已核实") && staff_page.contains("127.0.0.1"),
+            "{b}: staff see notes and audit"
+        );
+        let audit = app.db.audit_for_item(item.id).await.unwrap();
+        assert_eq!(audit.len(), steps.len() + 1, "{b}: one audit entry per action, the rating included");
+    }
+}

@@ -1,0 +1,582 @@
+//! Staff accounts (Argon2 password hashes), sign-in failures for rate limits, session records for
+//! tower-sessions, the staff inbox and the audit log. Everything lives in the database, so several
+//! server instances share it.
+
+use crate::{opt_i64, Db, Result, StoreError};
+use domain::staff::{DUE_SOON_SECS, STAFF_DONE_STATUSES};
+use domain::{Kind, Role, StaffUser, Status, Tab};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A staff account to create.
+#[derive(Debug, Clone)]
+pub struct NewStaffUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub town_slug: Option<String>,
+    pub password: String,
+}
+
+/// A staff account as listed for admins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffAccount {
+    pub user: StaffUser,
+    pub active: bool,
+    pub created_at: i64,
+    pub last_sign_in_at: Option<i64>,
+}
+
+/// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes). Runs off the async threads.
+pub async fn hash_password(password: &str) -> Result<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use rand::RngCore;
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| StoreError::Invalid(e.to_string()))
+    })
+    .await
+    .map_err(|e| StoreError::Invalid(e.to_string()))?
+}
+
+/// Checks a password against a stored hash. Runs off the async threads.
+pub async fn verify_password(hash: &str, password: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    let (hash, password) = (hash.to_string(), password.to_string());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a random password: compared against when an email is unknown, so that a wrong email
+/// takes as long to answer as a wrong password.
+pub async fn dummy_hash() -> String {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY.get_or_init(|| async { hash_password(&crate::new_token()).await.unwrap_or_default() }).await.clone()
+}
+
+fn user_from_row(r: &AnyRow) -> Result<StaffUser> {
+    let role: String = r.try_get("role")?;
+    Ok(StaffUser {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        role: Role::from_code(&role).ok_or_else(|| StoreError::Invalid(format!("role {role}")))?,
+        town_slug: r.try_get("town_slug")?,
+    })
+}
+
+/// Emails are compared lower-cased and trimmed.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Db {
+    /// Creates a staff account. Errors: `Invalid("email_taken")`, `Invalid("town_unknown")`,
+    /// `Invalid("town_required")`, `Invalid("password_…")`.
+    pub async fn create_staff_user(&self, u: &NewStaffUser, at: i64) -> Result<StaffUser> {
+        let email = normalise_email(&u.email);
+        if !email.contains('@') || email.len() > 254 {
+            return Err(StoreError::Invalid("email_invalid".into()));
+        }
+        if let Some(p) = domain::staff::password_problem(&u.password) {
+            return Err(StoreError::Invalid(p.into()));
+        }
+        let town = match (u.role, &u.town_slug) {
+            (Role::TownStaff, None) => return Err(StoreError::Invalid("town_required".into())),
+            (Role::TownStaff, Some(t)) => Some(t.clone()),
+            _ => None,
+        };
+        if let Some(t) = &town {
+            if !self.towns().await?.iter().any(|x| &x.slug == t) {
+                return Err(StoreError::Invalid("town_unknown".into()));
+            }
+        }
+        let hash = hash_password(&u.password).await?;
+        let _w = self.write_guard().await;
+        let exists =
+            sqlx::query("SELECT id FROM staff_users WHERE email = $1").bind(&email).fetch_optional(&self.pool).await?;
+        if exists.is_some() {
+            return Err(StoreError::Invalid("email_taken".into()));
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO staff_users (email, name, role, town_slug, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+        )
+        .bind(&email)
+        .bind(u.name.trim())
+        .bind(u.role.code())
+        .bind(town.as_deref())
+        .bind(&hash)
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("id")?;
+        Ok(StaffUser { id, email, name: u.name.trim().to_string(), role: u.role, town_slug: town })
+    }
+
+    /// An active staff account by id (a disabled account signs nobody in, even with a live session).
+    pub async fn active_staff_user(&self, id: i64) -> Result<Option<StaffUser>> {
+        let row = sqlx::query("SELECT id, email, name, role, town_slug FROM staff_users WHERE id = $1 AND active = 1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// The account and password hash for a sign-in attempt; `None` if unknown or disabled.
+    pub async fn staff_for_sign_in(&self, email: &str) -> Result<Option<(StaffUser, String)>> {
+        let row = sqlx::query(
+            "SELECT id, email, name, role, town_slug, password_hash FROM staff_users WHERE email = $1 AND active = 1",
+        )
+        .bind(normalise_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((user_from_row(&r)?, r.try_get("password_hash")?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Notes a successful sign-in.
+    pub async fn staff_signed_in(&self, id: i64, at: i64) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("UPDATE staff_users SET last_sign_in_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every staff account, by role then email.
+    pub async fn staff_accounts(&self) -> Result<Vec<StaffAccount>> {
+        let rows = sqlx::query(
+            "SELECT id, email, name, role, town_slug, active, created_at, last_sign_in_at FROM staff_users ORDER BY role, email",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StaffAccount {
+                    user: user_from_row(r)?,
+                    active: r.try_get::<i64, _>("active")? != 0,
+                    created_at: r.try_get("created_at")?,
+                    last_sign_in_at: opt_i64(r, "last_sign_in_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Enables or disables an account. A disabled account's sessions stop working at once.
+    pub async fn set_staff_active(&self, id: i64, active: bool) -> Result<()> {
+        let _w = self.write_guard().await;
+        let r = sqlx::query("UPDATE staff_users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Sets a new password.
+    pub async fn set_staff_password(&self, id: i64, password: &str) -> Result<()> {
+        if let Some(p) = domain::staff::password_problem(password) {
+            return Err(StoreError::Invalid(p.into()));
+        }
+        let hash = hash_password(password).await?;
+        let _w = self.write_guard().await;
+        let r = sqlx::query("UPDATE staff_users SET password_hash = $1 WHERE id = $2")
+            .bind(&hash)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Failed sign-ins under `key` (`account:…` or `address:…`) since `since`.
+    pub async fn sign_in_failures(&self, key: &str, since: i64) -> Result<i64> {
+        let r = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sign_in_failures WHERE key = $1 AND at >= $2")
+            .bind(key)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(r.try_get("n")?)
+    }
+
+    /// Records one failed sign-in under each key, and forgets failures older than a day.
+    pub async fn record_sign_in_failure(&self, keys: &[String], at: i64) -> Result<()> {
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        for k in keys {
+            sqlx::query("INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)")
+                .bind(k)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM sign_in_failures WHERE at < $1").bind(at - 86_400).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets an account's failures after it signs in.
+    pub async fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A live session record (JSON), or `None` when unknown or expired.
+    pub async fn session_load(&self, id: &str, now: i64) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT data FROM staff_sessions WHERE id = $1 AND expires_at > $2")
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("data")).transpose()?)
+    }
+
+    /// Stores a new session record; `false` if the id is taken (the caller picks another).
+    pub async fn session_create(&self, id: &str, data: &str, expires_at: i64) -> Result<bool> {
+        let _w = self.write_guard().await;
+        let r = sqlx::query(
+            "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(data)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Stores or replaces a session record.
+    pub async fn session_save(&self, id: &str, data: &str, expires_at: i64) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query(
+            "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(id)
+        .bind(data)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes a session (sign-out).
+    pub async fn session_delete(&self, id: &str) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("DELETE FROM staff_sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Deletes expired sessions; returns how many.
+    pub async fn sessions_delete_expired(&self, now: i64) -> Result<u64> {
+        let _w = self.write_guard().await;
+        let r = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        Ok(r.rows_affected())
+    }
+
+    /// One page of the staff inbox and the number of rows in the whole view.
+    pub async fn inbox(&self, q: &InboxQuery, now: i64) -> Result<(Vec<InboxRow>, i64)> {
+        let mut b = Where::new(q, now);
+        let tab_sql = tab_predicate(q.tab, &mut b);
+        let where_sql = format!("{} AND {tab_sql}", b.sql.join(" AND "));
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items i WHERE {where_sql}");
+        let total: i64 = b.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await?.try_get("n")?;
+        // PostgreSQL does not take output aliases inside ORDER BY expressions: repeat the expression.
+        let order = if q.tab == Tab::Done {
+            "i.updated_at DESC, i.id DESC".to_string()
+        } else {
+            format!("({DUE_AT_SQL} IS NULL), {DUE_AT_SQL}, i.id")
+        };
+        let limit = q.per_page.clamp(1, 100_000);
+        let offset = q.page.saturating_sub(1) * limit;
+        let sql = format!(
+            "SELECT i.id, i.number, i.kind, i.status, i.category, i.title, SUBSTR(i.description, 1, 60) AS excerpt, \
+             i.town_slug, c.name AS community_name, i.amount_yuan, i.urgent, i.submitted_at, i.assignee_id, \
+             u.name AS assignee_name, {DUE_AT_SQL} AS due \
+             FROM items i LEFT JOIN communities c ON c.id = i.community_id LEFT JOIN staff_users u ON u.id = i.assignee_id \
+             WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+        );
+        let rows = b.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                let status: String = r.try_get("status")?;
+                Ok(InboxRow {
+                    id: r.try_get("id")?,
+                    number: r.try_get("number")?,
+                    kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(kind.clone()))?,
+                    status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(status.clone()))?,
+                    category: r.try_get("category")?,
+                    title: r.try_get("title")?,
+                    excerpt: r.try_get("excerpt")?,
+                    town_slug: r.try_get("town_slug")?,
+                    community_name: r.try_get("community_name")?,
+                    amount_yuan: r.try_get("amount_yuan")?,
+                    urgent: r.try_get::<i64, _>("urgent")? != 0,
+                    submitted_at: r.try_get("submitted_at")?,
+                    assignee_id: opt_i64(r, "assignee_id")?,
+                    assignee_name: r.try_get("assignee_name")?,
+                    due_at: opt_i64(r, "due")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((rows, total))
+    }
+
+    /// How many items each tab holds under the same filters (the tab itself aside).
+    pub async fn inbox_counts(&self, q: &InboxQuery, now: i64) -> Result<Vec<(Tab, i64)>> {
+        let mut b = Where::new(q, now);
+        let mut sums = Vec::new();
+        for tab in Tab::ALL {
+            let p = tab_predicate(*tab, &mut b);
+            sums.push(format!("CAST(COALESCE(SUM(CASE WHEN {p} THEN 1 ELSE 0 END), 0) AS BIGINT) AS {}", tab.code()));
+        }
+        let sql = format!("SELECT {} FROM items i WHERE {}", sums.join(", "), b.sql.join(" AND "));
+        let r = b.bind(sqlx::query(&sql)).fetch_one(&self.pool).await?;
+        Tab::ALL.iter().map(|t| Ok((*t, r.try_get::<i64, _>(t.code())?))).collect()
+    }
+
+    /// The staff member who took an item (the first to act on it).
+    pub async fn assignee(&self, item_id: i64) -> Result<Option<(i64, String)>> {
+        let row =
+            sqlx::query("SELECT u.id, u.name FROM items i JOIN staff_users u ON u.id = i.assignee_id WHERE i.id = $1")
+                .bind(item_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).transpose()
+    }
+
+    /// An item's audit trail, newest first.
+    pub async fn audit_for_item(&self, item_id: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, detail, remote_addr, user_id FROM audit_log WHERE item_id = $1 ORDER BY at DESC, id DESC",
+        )
+        .bind(item_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    detail: r.try_get("detail")?,
+                    remote_addr: r.try_get("remote_addr")?,
+                    user_id: opt_i64(r, "user_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes an audit entry outside an item action (sign-in, sign-out, account changes).
+    pub async fn audit(&self, e: &AuditEntry, item_id: Option<i64>) -> Result<()> {
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        insert_audit(&mut tx, e, item_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// One line of the audit log: who, when, what, from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: i64,
+    /// `staff:<email>`, `resident`, `system` or `donor`.
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+    pub remote_addr: String,
+    pub user_id: Option<i64>,
+}
+
+pub(crate) async fn insert_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &AuditEntry,
+    item_id: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, item_id, detail, remote_addr, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(e.at)
+    .bind(&e.actor)
+    .bind(&e.action)
+    .bind(item_id)
+    .bind(&e.detail)
+    .bind(&e.remote_addr)
+    .bind(e.user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What the inbox shows: whose items, which tab, which filters, which page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxQuery {
+    /// `Some(town)` for town staff; `None` for all towns (then `town` may narrow it).
+    pub scope_town: Option<String>,
+    /// A town filter for city-wide roles (`""` for the city queue of unrouted items).
+    pub town: Option<String>,
+    pub me: i64,
+    pub tab: Tab,
+    pub kind: Option<Kind>,
+    pub status: Option<Status>,
+    pub category: Option<String>,
+    pub community_id: Option<i64>,
+    pub text: Option<String>,
+    /// From 1.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One line of the inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxRow {
+    pub id: i64,
+    pub number: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub category: String,
+    pub title: String,
+    pub excerpt: String,
+    pub town_slug: Option<String>,
+    pub community_name: Option<String>,
+    pub amount_yuan: i64,
+    pub urgent: bool,
+    pub submitted_at: i64,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    /// The deadline that applies next ([`domain::staff::next_due_at`]); `None` when nothing is due.
+    pub due_at: Option<i64>,
+}
+
+/// The SQL twin of [`domain::staff::next_due_at`] over `items i`.
+pub const DUE_AT_SQL: &str =
+    "(CASE WHEN i.status IN ('declined', 'feedback_given', 'closed', 'withdrawn', 'duplicate') THEN NULL \
+    WHEN i.status IN ('submitted', 'routed') THEN i.acceptance_due_at \
+    WHEN i.feedback_at IS NULL THEN i.feedback_due_at \
+    ELSE COALESCE(i.completion_due_at, i.feedback_due_at) END)";
+
+enum Arg {
+    I(i64),
+    S(String),
+}
+
+/// A WHERE clause with numbered placeholders, bound in order.
+struct Where {
+    sql: Vec<String>,
+    args: Vec<Arg>,
+    me: i64,
+    now: i64,
+}
+
+impl Where {
+    fn new(q: &InboxQuery, now: i64) -> Where {
+        let mut w = Where { sql: vec!["1 = 1".into()], args: Vec::new(), me: q.me, now };
+        if let Some(t) = &q.scope_town {
+            let p = w.arg(Arg::S(t.clone()));
+            w.sql.push(format!("i.town_slug = {p}"));
+        } else if let Some(t) = &q.town {
+            if t.is_empty() {
+                w.sql.push("i.town_slug IS NULL".into());
+            } else {
+                let p = w.arg(Arg::S(t.clone()));
+                w.sql.push(format!("i.town_slug = {p}"));
+            }
+        }
+        if let Some(k) = q.kind {
+            let p = w.arg(Arg::S(k.code().into()));
+            w.sql.push(format!("i.kind = {p}"));
+        }
+        if let Some(s) = q.status {
+            let p = w.arg(Arg::S(s.code().into()));
+            w.sql.push(format!("i.status = {p}"));
+        }
+        if let Some(c) = &q.category {
+            let p = w.arg(Arg::S(c.clone()));
+            w.sql.push(format!("i.category = {p}"));
+        }
+        if let Some(c) = q.community_id {
+            let p = w.arg(Arg::I(c));
+            w.sql.push(format!("i.community_id = {p}"));
+        }
+        if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let exact = w.arg(Arg::S(text.to_uppercase()));
+            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let like = w.arg(Arg::S(format!("%{escaped}%")));
+            w.sql.push(format!(
+                "(i.number = {exact} OR i.title LIKE {like} ESCAPE '\\' OR i.description LIKE {like} ESCAPE '\\')"
+            ));
+        }
+        w
+    }
+
+    fn arg(&mut self, a: Arg) -> String {
+        self.args.push(a);
+        format!("${}", self.args.len())
+    }
+
+    fn bind<'q>(
+        &'q self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for a in &self.args {
+            q = match a {
+                Arg::I(i) => q.bind(*i),
+                Arg::S(s) => q.bind(s.as_str()),
+            };
+        }
+        q
+    }
+}
+
+fn done_list() -> String {
+    STAFF_DONE_STATUSES.iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+}
+
+/// The SQL twin of [`domain::staff::in_tab`].
+fn tab_predicate(tab: Tab, w: &mut Where) -> String {
+    let open = format!("i.status NOT IN ({})", done_list());
+    match tab {
+        Tab::New => "i.status IN ('submitted', 'routed')".into(),
+        Tab::Mine => {
+            let me = w.arg(Arg::I(w.me));
+            format!("({open} AND i.assignee_id = {me})")
+        }
+        Tab::InProgress => format!("({open} AND i.status NOT IN ('submitted', 'routed'))"),
+        Tab::DueSoon => {
+            let now = w.arg(Arg::I(w.now));
+            let soon = w.arg(Arg::I(w.now + DUE_SOON_SECS));
+            format!("({open} AND {DUE_AT_SQL} >= {now} AND {DUE_AT_SQL} < {soon})")
+        }
+        Tab::Overdue => {
+            let now = w.arg(Arg::I(w.now));
+            format!("({open} AND {DUE_AT_SQL} < {now})")
+        }
+        Tab::Done => format!("i.status IN ({})", done_list()),
+    }
+}
