@@ -44,6 +44,7 @@ export DATABASE_URL="sqlite:$WORK/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
 export PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 target/release/server seed-demo --items 400 --seed 1 --until "$(date -u +%F)" > "$WORK/seed.log"
+scripts/demo-staff.sh > /dev/null
 target/release/server > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 50); do curl -fs "$PUBLIC_BASE_URL/healthz" >/dev/null && break; sleep 0.2; done

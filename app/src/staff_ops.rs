@@ -351,13 +351,18 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
         badge: next_due.map(|d| due_badge(d, now)),
         events: events
             .into_iter()
-            .map(|e| StaffEventView {
-                at: e.at,
-                actor: e.actor,
-                label: String::new(),
-                action: e.action,
-                public: e.public,
-                body: e.body,
+            .map(|e| {
+                // A routing event carries the town's slug; show its name.
+                let body =
+                    if e.action == "route" { town_name(&towns, Some(&e.body), lang).unwrap_or(e.body) } else { e.body };
+                StaffEventView {
+                    at: e.at,
+                    actor: e.actor,
+                    label: String::new(),
+                    action: e.action,
+                    public: e.public,
+                    body,
+                }
             })
             .collect(),
         audit: audit

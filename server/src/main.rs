@@ -4,7 +4,7 @@
 //! server                                   serve (same as `server serve`)
 //! server seed-demo --items N --seed S [--until YYYY-MM-DD] [--if-empty]
 //! server migrate                           run migrations and load reference data, then exit
-//! server user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]
+//! server user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME] [--if-missing]
 //!                                          password from standard input (first line)
 //! server user password --email E           new password from standard input
 //! server user disable --email E | user enable --email E

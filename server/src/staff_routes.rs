@@ -63,11 +63,21 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// A post without `Origin` (old browsers, tools) passes; one with `Origin` must name this host.
+/// Whether a post comes from the portal's own pages. Browsers say so in `Sec-Fetch-Site` (not affected
+/// by our `Referrer-Policy: no-referrer`, under which Chromium sends `Origin: null`); otherwise an
+/// `Origin` naming another host is refused. Clients that send neither (tools, old browsers) pass.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
-    origin.split_once("://").map(|(_, h)| h.trim_end_matches('/')) == Some(host)
+    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = value("sec-fetch-site") {
+        return site == "same-origin" || site == "none";
+    }
+    match value("origin") {
+        None | Some("null") => true,
+        Some(origin) => {
+            let host = value("host").unwrap_or_default();
+            origin.split_once("://").map(|(_, h)| h.trim_end_matches('/')) == Some(host)
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -146,6 +146,14 @@ async fn signing_in_out_limits_and_disabled_accounts() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}");
+        let r = other
+            .post(format!("{}/staff/sign-out", app.base))
+            .header("sec-fetch-site", "cross-site")
+            .header("origin", "null")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}: a browser that says cross-site is refused");
 
         // Sign-out ends the session.
         let (status, to, _) = post_with(&other, &app.base, "/staff/sign-out", &[]).await;
