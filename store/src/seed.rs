@@ -521,7 +521,10 @@ const ITEM_COLS: &[&str] = &[
     "updated_at",
 ];
 
-fn placeholders(rows: usize, cols: usize) -> String {
+/// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
+/// look its name up in a list (`sqlite3_bind_parameter_name`), quadratic in the number of parameters:
+/// with 14,400 of them that was 95% of the seeder's time (measured with perf; 490 items/s).
+fn placeholders(rows: usize, cols: usize, numbered: bool) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -532,8 +535,12 @@ fn placeholders(rows: usize, cols: usize) -> String {
             if c > 0 {
                 s.push(',');
             }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
+            if numbered {
+                s.push('$');
+                s.push_str(&(r * cols + c + 1).to_string());
+            } else {
+                s.push('?');
+            }
         }
         s.push(')');
     }
@@ -546,6 +553,7 @@ async fn write_batch(
     events: &[SeedEvent],
     counters: &std::collections::HashMap<(Kind, i32), i64>,
 ) -> Result<()> {
+    let numbered = db.backend == Backend::Postgres;
     let _w = db.write_guard().await;
     let mut tx = db.pool.begin().await?;
     const ITEM_ROWS: usize = 400; // 36 columns × 400 stays under SQLite's 32,766 variables
@@ -553,7 +561,7 @@ async fn write_batch(
         let sql = format!(
             "INSERT INTO items ({}) VALUES {}",
             ITEM_COLS.join(", "),
-            placeholders(chunk.len(), ITEM_COLS.len())
+            placeholders(chunk.len(), ITEM_COLS.len(), numbered)
         );
         let mut q = sqlx::query(&sql);
         for it in chunk {
@@ -600,7 +608,7 @@ async fn write_batch(
     }
     const EVENT_COLS: usize = 8;
     for chunk in events.chunks(2_000) {
-        let sql = format!("{} VALUES {}", insert_event_sql(), placeholders(chunk.len(), EVENT_COLS));
+        let sql = format!("{} VALUES {}", insert_event_sql(), placeholders(chunk.len(), EVENT_COLS, numbered));
         let mut q = sqlx::query(&sql);
         for e in chunk {
             q = q

@@ -233,3 +233,86 @@ async fn the_seeder_is_deterministic_and_sql_measures_match_the_definitions() {
     let m = year_measures[0];
     assert!(m.feedback.den > 1_000 && m.satisfaction.den > 500, "{m:?}");
 }
+
+#[tokio::test]
+async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
+    use domain::staff::{in_tab, next_due_at};
+    use domain::{Role, Tab};
+    use std::collections::BTreeMap;
+    let until = Date::parse("2026-11-20").unwrap();
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        seed_demo(&db, &SeedOptions { items: 1_500, seed: 11, until }).await.unwrap();
+        let staff = store::NewStaffUser {
+            email: "s@dg.gov.cn".into(),
+            name: "S".into(),
+            role: Role::Dispatcher,
+            town_slug: None,
+            password: "a long password".into(),
+        };
+        let me = db.create_staff_user(&staff, T0).await.unwrap();
+        // This staff member takes a few open items by noting on them.
+        let open: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM items WHERE status IN ('routed', 'accepted', 'in_progress') ORDER BY id LIMIT 40",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        for id in &open {
+            let by =
+                store::By { actor: Actor::Staff, label: "S".into(), staff_id: Some(me.id), remote_addr: "t".into() };
+            db.act_by(*id, None, &by, &Action::Note { text: "看过".into(), public: false }, until.start_ts())
+                .await
+                .unwrap();
+        }
+        // What the domain says, item by item.
+        let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM items").fetch_all(&db.pool).await.unwrap();
+        let mut facts = BTreeMap::new();
+        for n in &numbers {
+            let item = db.item_by_number(n).await.unwrap().unwrap();
+            let assignee = db.assignee(item.id).await.unwrap().map(|(id, _)| id);
+            facts.insert(
+                n.clone(),
+                (item.status, next_due_at(item.status, &item.facts, item.feedback_due_at), assignee),
+            );
+        }
+        for now in [until.start_ts() - 40 * 86_400, until.start_ts(), until.end_ts() + 20 * 86_400] {
+            let q = |tab| store::InboxQuery {
+                scope_town: None,
+                town: None,
+                me: me.id,
+                tab,
+                kind: None,
+                status: None,
+                category: None,
+                community_id: None,
+                text: None,
+                page: 1,
+                per_page: 100_000,
+            };
+            let counts = db.inbox_counts(&q(Tab::New), now).await.unwrap();
+            for tab in Tab::ALL {
+                let (rows, total) = db.inbox(&q(*tab), now).await.unwrap();
+                let expected: Vec<&String> = facts
+                    .iter()
+                    .filter(|(_, (s, due, who))| in_tab(*tab, *s, *due, *who, me.id, now))
+                    .map(|(n, _)| n)
+                    .collect();
+                let mut got: Vec<&String> = rows.iter().map(|r| &r.number).collect();
+                got.sort();
+                assert_eq!(got, expected, "{b}: tab {tab:?} at {now}");
+                assert_eq!(total as usize, expected.len(), "{b}");
+                assert_eq!(counts.iter().find(|(t, _)| t == tab).unwrap().1, total, "{b}: count of {tab:?}");
+                for r in &rows {
+                    assert_eq!(r.due_at, facts[&r.number].1, "{b}: due of {}", r.number);
+                }
+                if *tab != Tab::Done {
+                    let dues: Vec<i64> = rows.iter().filter_map(|r| r.due_at).collect();
+                    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{b}: {tab:?} sorted by deadline");
+                }
+            }
+            let n = |t: Tab| counts.iter().find(|(x, _)| *x == t).unwrap().1;
+            assert!(n(Tab::Mine) > 0 && n(Tab::Overdue) > 0 && n(Tab::Done) > 0, "{b}: {counts:?}");
+        }
+    }
+}
