@@ -1,6 +1,7 @@
 //! The Leptos application: pages, islands, translations and server functions.
 //! Pages render on the server; the two submission forms are islands that hydrate in the browser.
 
+pub mod admin;
 pub mod api;
 pub mod i18n;
 pub mod islands;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=staff::StaffInboxPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=staff::StaffSignInPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/items/:number") view=staff::StaffItemPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/admin") view=admin::AdminPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -294,13 +294,16 @@ fn role_label(lang: Lang, me: &Me) -> String {
     }
 }
 
+/// Who is signed in, where they can go, and signing out.
 #[component]
-fn StaffBar(lang: Lang, me: Me) -> impl IntoView {
+pub fn StaffBar(lang: Lang, me: Me) -> impl IntoView {
+    let admin = me.role == Role::Admin;
     view! {
         <div class="staff-bar">
             <p><strong>{me.name.clone()}</strong>" · "{role_label(lang, &me)}</p>
             <nav aria-label=t(lang, "staff.nav")>
-                <a href="/staff">{t(lang, "staff.inbox")}</a>
+                {(!admin).then(|| view! { <a href="/staff">{t(lang, "staff.inbox")}</a> })}
+                {admin.then(|| view! { <a href="/staff/admin">{t(lang, "admin.title")}</a> })}
             </nav>
             <form method="post" action="/staff/sign-out">
                 <button type="submit" class="secondary small">{t(lang, "staff.sign_out")}</button>

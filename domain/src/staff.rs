@@ -275,3 +275,100 @@ mod tests {
         assert_eq!(password_problem("correct horse"), None);
     }
 }
+
+/// Caps and deadlines as an admin types them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SettingsInput {
+    #[serde(default)]
+    pub wish_cap_yuan: String,
+    #[serde(default)]
+    pub urgent_wish_cap_yuan: String,
+    #[serde(default)]
+    pub project_cap_yuan: String,
+    #[serde(default)]
+    pub acceptance_hours: String,
+    #[serde(default)]
+    pub urgent_wish_working_days: String,
+    #[serde(default)]
+    pub wish_months: String,
+    #[serde(default)]
+    pub project_decision_days: String,
+    #[serde(default)]
+    pub project_build_months: String,
+}
+
+impl SettingsInput {
+    /// The form filled with the current values.
+    pub fn from_current(l: &crate::Limits, d: &crate::calendar::DeadlineRules) -> Self {
+        SettingsInput {
+            wish_cap_yuan: l.wish_cap_yuan.to_string(),
+            urgent_wish_cap_yuan: l.urgent_wish_cap_yuan.to_string(),
+            project_cap_yuan: l.project_cap_yuan.to_string(),
+            acceptance_hours: d.acceptance_hours.to_string(),
+            urgent_wish_working_days: d.urgent_wish_working_days.to_string(),
+            wish_months: d.wish_months.to_string(),
+            project_decision_days: d.project_decision_days.to_string(),
+            project_build_months: d.project_build_months.to_string(),
+        }
+    }
+}
+
+/// Checks caps and deadlines: whole numbers in sensible ranges, and an urgent wish's cap at least the
+/// ordinary one.
+pub fn validate_settings(
+    s: &SettingsInput,
+) -> Result<(crate::Limits, crate::calendar::DeadlineRules), Vec<crate::FieldError>> {
+    let mut errors = Vec::new();
+    let mut num = |field: &str, v: &str, lo: i64, hi: i64| -> i64 {
+        match v.trim().replace([',', '，'], "").parse::<i64>() {
+            Ok(n) if (lo..=hi).contains(&n) => n,
+            _ => {
+                errors.push(crate::FieldError::new(field, "setting_range"));
+                lo
+            }
+        }
+    };
+    let limits = crate::Limits {
+        wish_cap_yuan: num("wish_cap_yuan", &s.wish_cap_yuan, 1, 1_000_000),
+        urgent_wish_cap_yuan: num("urgent_wish_cap_yuan", &s.urgent_wish_cap_yuan, 1, 1_000_000),
+        project_cap_yuan: num("project_cap_yuan", &s.project_cap_yuan, 1, 100_000_000),
+    };
+    let deadlines = crate::calendar::DeadlineRules {
+        acceptance_hours: num("acceptance_hours", &s.acceptance_hours, 1, 720),
+        urgent_wish_working_days: num("urgent_wish_working_days", &s.urgent_wish_working_days, 1, 60) as u32,
+        wish_months: num("wish_months", &s.wish_months, 1, 24) as u32,
+        project_decision_days: num("project_decision_days", &s.project_decision_days, 1, 365),
+        project_build_months: num("project_build_months", &s.project_build_months, 1, 60) as u32,
+    };
+    if errors.is_empty() && limits.urgent_wish_cap_yuan < limits.wish_cap_yuan {
+        errors.push(crate::FieldError::new("urgent_wish_cap_yuan", "urgent_cap_below_cap"));
+    }
+    if errors.is_empty() {
+        Ok((limits, deadlines))
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_bad_values_are_named() {
+        let (l, d) = (crate::Limits::default(), crate::calendar::DeadlineRules::default());
+        assert_eq!(validate_settings(&SettingsInput::from_current(&l, &d)), Ok((l, d.clone())));
+        let mut s = SettingsInput::from_current(&l, &d);
+        s.wish_cap_yuan = "abc".into();
+        s.acceptance_hours = "0".into();
+        let e = validate_settings(&s).unwrap_err();
+        let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["wish_cap_yuan", "acceptance_hours"]);
+        let mut s = SettingsInput::from_current(&l, &d);
+        s.urgent_wish_cap_yuan = "500".into();
+        assert_eq!(validate_settings(&s).unwrap_err()[0].code, "urgent_cap_below_cap");
+        let mut s = SettingsInput::from_current(&l, &d);
+        s.project_cap_yuan = "300,000".into();
+        assert_eq!(validate_settings(&s).unwrap().0.project_cap_yuan, 300_000);
+    }
+}

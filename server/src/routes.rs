@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/sign-out", post(staff_routes::post_sign_out))
         .route("/staff/items/{number}/act", post(staff_routes::post_staff_action))
         .route("/staff/export.csv", get(staff_routes::export_csv))
+        .route("/staff/admin/{what}", post(staff_routes::post_admin))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), staff_routes::guard))

@@ -3,6 +3,8 @@
 //! session itself and checks role and town through `app::staff_ops`.
 
 use crate::routes::{render_with_session, see_other};
+use app::admin::ops::{self as admin_ops, AdminOutcome};
+use app::admin::{AdminForm, PostedAdmin};
 use app::lang_from_headers;
 use app::staff::{InboxFilters, PostedSignIn, PostedStaffAction, StaffActForm};
 use app::staff_ops::{self, SignInError, StaffActError, SESSION_STAFF_ID};
@@ -103,7 +105,10 @@ pub async fn post_sign_in(
             if session.cycle_id().await.is_err() || session.insert(SESSION_STAFF_ID, user.id).await.is_err() {
                 return (StatusCode::INTERNAL_SERVER_ERROR, "session error").into_response();
             }
-            see_other(&safe_next(&f.next))
+            // Admins have no inbox: their start page is the admin page.
+            let next = safe_next(&f.next);
+            let next = if user.role == domain::Role::Admin && next == "/staff" { "/staff/admin".into() } else { next };
+            see_other(&next)
         }
         Ok(Err(SignInError::Invalid(errors))) => {
             let posted = PostedSignIn { email: f.email, errors, too_many: false };
@@ -196,6 +201,37 @@ pub async fn export_csv(
         )
             .into_response(),
         Ok(None) => (StatusCode::FORBIDDEN, "not for this role").into_response(),
+        Err(e) => server_error(e),
+    }
+}
+
+/// `POST /staff/admin/{what}`: one admin form. Admins only; every change goes to the audit log.
+pub async fn post_admin(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    session: Session,
+    Path(what): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<AdminForm>,
+) -> Response {
+    let user = match staff_ops::staff_of_session(&st, &session).await {
+        Ok(u) => u,
+        Err(e) => return server_error(e),
+    };
+    let page = |p: PostedAdmin| render_with_session(&st, &headers, "/staff/admin", p, Some(session.clone()));
+    match admin_ops::admin_post(&st, user, &what, &f, &addr.ip().to_string()).await {
+        Ok(AdminOutcome::Done(query)) => see_other(&format!("/staff/admin{query}")),
+        Ok(AdminOutcome::Password(email, pw)) => {
+            let mut res =
+                page(PostedAdmin { form: what, one_time_password: Some((email, pw)), ..Default::default() }).await;
+            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+            res
+        }
+        Ok(AdminOutcome::Invalid(errors)) => {
+            page(PostedAdmin { form: what, values: f, errors, one_time_password: None }).await
+        }
+        Ok(AdminOutcome::Forbidden) => (StatusCode::FORBIDDEN, "admins only").into_response(),
+        Ok(AdminOutcome::SignIn) => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
         Err(e) => server_error(e),
     }
 }

@@ -46,7 +46,8 @@ async fn signed_in(app: &TestApp, email: &str) -> Client {
     let (status, to, _) =
         post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
             .await;
-    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/staff"), "{email} signs in");
+    assert_eq!(status, StatusCode::SEE_OTHER, "{email} signs in");
+    assert!(to == "/staff" || to == "/staff/admin", "{email} lands on {to}");
     c
 }
 
@@ -217,11 +218,12 @@ async fn authorization_matrix_over_every_staff_route_and_server_function() {
 
         // Pages: the inbox, the item page of A's item, the CSV export.
         let page_a = format!("/staff/items/{item_a}");
-        let expected: [(&str, [Expect; 6]); 4] = [
+        let expected: [(&str, [Expect; 6]); 5] = [
             ("/staff", [Ok, Ok, Ok, Ok, Forbidden, SignIn]),
             (&page_a, [Ok, NotFound, Ok, Ok, Forbidden, SignIn]),
             ("/staff/export.csv?tab=new", [Ok, Ok, Ok, Ok, Forbidden, SignIn]),
             ("/staff/items/W-2026-999999", [NotFound, NotFound, NotFound, NotFound, Forbidden, SignIn]),
+            ("/staff/admin", [Forbidden, Forbidden, Forbidden, Forbidden, Ok, SignIn]),
         ];
         for (path, row) in &expected {
             for ((name, c), want) in who.iter().zip(row) {
@@ -295,6 +297,37 @@ async fn authorization_matrix_over_every_staff_route_and_server_function() {
             let after = version_of(&app, &item_a).await;
             assert_eq!(before != after, want == Ok, "{b}: {name} wrote only if allowed");
             checked += 1;
+        }
+
+        // Admin forms are the admin's: nobody else changes settings.
+        for ((name, c), want) in who.iter().zip([Forbidden, Forbidden, Forbidden, Forbidden, Ok, Unauthorized]) {
+            let (status, _, _) = post_with(
+                c,
+                &app.base,
+                "/staff/admin/community_add",
+                &[("town", "humen"), ("name", &format!("{name}村")), ("kind", "village")],
+            )
+            .await;
+            let got = if status == StatusCode::SEE_OTHER { Ok } else { expect_of(status) };
+            assert_eq!(got, want, "{b}: {name} POST /staff/admin/community_add");
+            let added = app.db.communities("humen").await.unwrap().iter().any(|c| c.name == format!("{name}村"));
+            assert_eq!(added, want == Ok, "{b}: {name} wrote only if allowed");
+            let r = c
+                .post(format!("{}/api/admin_view", app.base))
+                .header("accept", "application/json")
+                .form(&[("year", "2026"), ("town", "humen"), ("lang", "zh-Hans")])
+                .send()
+                .await
+                .unwrap();
+            let v: serde_json::Value = r.json().await.unwrap();
+            let got = v.as_str().map(str::to_string).or_else(|| v.as_object().and_then(|o| o.keys().next().cloned()));
+            let want_fn = match want {
+                Ok => "Ok",
+                Unauthorized => "SignIn",
+                _ => "Forbidden",
+            };
+            assert_eq!(got.as_deref(), Some(want_fn), "{b}: {name} /api/admin_view");
+            checked += 2;
         }
 
         // Re-routing is the dispatcher's: town A may not, the dispatcher may, and then A loses the item.
@@ -449,5 +482,163 @@ async fn from_submission_to_a_closed_item_through_the_staff_pages() {
         );
         let audit = app.db.audit_for_item(item.id).await.unwrap();
         assert_eq!(audit.len(), steps.len() + 1, "{b}: one audit entry per action, the rating included");
+    }
+}
+
+#[tokio::test]
+async fn admins_manage_accounts_settings_the_calendar_and_villages() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "x@dg.gov.cn", Role::Admin, None).await;
+        let x = app.browser();
+        let (status, to, _) = post_with(
+            &x,
+            &app.base,
+            "/staff/sign-in",
+            &[("email", "x@dg.gov.cn"), ("password", PASSWORD), ("next", "/staff")],
+        )
+        .await;
+        assert_eq!(
+            (status, to.as_str()),
+            (StatusCode::SEE_OTHER, "/staff/admin"),
+            "{b}: admins start on the admin page"
+        );
+
+        // Inviting: bad input is named by its field and kept; a good one shows a one-time password once.
+        let (status, _, page) = post_with(
+            &x,
+            &app.base,
+            "/staff/admin/user_add",
+            &[("email", "zhang@dg.gov.cn"), ("name", "张敏"), ("role", "town_staff"), ("town", "")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&page, "user_add-town-error"), "请选择镇街。", "{b}");
+        assert!(page.contains("value=\"zhang@dg.gov.cn\"") && page.contains("value=\"张敏\""), "{b}: kept");
+        let (status, _, page) = post_with(
+            &x,
+            &app.base,
+            "/staff/admin/user_add",
+            &[("email", "zhang@dg.gov.cn"), ("name", "张敏"), ("role", "town_staff"), ("town", "humen")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        let at = page.find("class=\"one-time-password\"").expect("a one-time password is shown");
+        let start = at + page[at..].find('>').unwrap() + 1;
+        let pw = page[start..start + page[start..].find('<').unwrap()].to_string();
+        assert_eq!(pw.len(), 26, "{b}: {pw}");
+        let z = app.browser();
+        let (status, to, _) =
+            post_with(&z, &app.base, "/staff/sign-in", &[("email", "zhang@dg.gov.cn"), ("password", &pw)]).await;
+        assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/staff"), "{b}: the one-time password works");
+        let (_, page) = get_with(&x, &app.base, "/staff/admin").await;
+        assert!(!page.contains(&pw), "{b}: the password is not shown again");
+        let (_, _, page) = post_with(
+            &x,
+            &app.base,
+            "/staff/admin/user_add",
+            &[("email", "ZHANG@dg.gov.cn"), ("name", "另一个"), ("role", "leader")],
+        )
+        .await;
+        assert_eq!(text_of(&page, "user_add-email-error"), "这个邮箱已有账号。", "{b}");
+
+        // Disabling ends the account's session at once.
+        let zid = app
+            .db
+            .staff_accounts()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.user.email == "zhang@dg.gov.cn")
+            .unwrap()
+            .user
+            .id;
+        let (status, _, _) = post_with(&x, &app.base, "/staff/admin/user_disable", &[("id", &zid.to_string())]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (status, _) = get_with(&z, &app.base, "/staff").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}: disabled");
+
+        // Caps and deadlines: checked, kept when wrong, and used by the resident forms once saved.
+        let settings = |wish: &str| {
+            vec![
+                ("wish_cap_yuan", wish.to_string()),
+                ("urgent_wish_cap_yuan", "10000".to_string()),
+                ("project_cap_yuan", "200000".to_string()),
+                ("acceptance_hours", "24".to_string()),
+                ("urgent_wish_working_days", "5".to_string()),
+                ("wish_months", "1".to_string()),
+                ("project_decision_days", "30".to_string()),
+                ("project_build_months", "6".to_string()),
+            ]
+        };
+        let bad = settings("很多");
+        let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = post_with(&x, &app.base, "/staff/admin/settings", &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&page, "settings-wish_cap_yuan-error"), "请填写范围内的整数。", "{b}");
+        assert!(page.contains("value=\"很多\""), "{b}: kept");
+        assert_eq!(app.db.settings().await.unwrap().limits.wish_cap_yuan, 1_000, "{b}: nothing saved");
+        let good = settings("1500");
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, _) = post_with(&x, &app.base, "/staff/admin/settings", &good).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(app.db.settings().await.unwrap().limits.wish_cap_yuan, 1_500, "{b}");
+        let (_, form) = app.get("/wish/new").await;
+        assert!(form.contains("1500") || form.contains("1,500"), "{b}: the wish form shows the new cap");
+
+        // The calendar: a new holiday, then removed.
+        let (status, _, _) = post_with(
+            &x,
+            &app.base,
+            "/staff/admin/day_set",
+            &[("day", "2027-02-08"), ("day_kind", "holiday"), ("note", "春节"), ("year", "2027")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert!(app.db.calendar().await.unwrap().holidays.contains(&domain::Date::parse("2027-02-08").unwrap()), "{b}");
+        let (_, page) = get_with(&x, &app.base, "/staff/admin?year=2027").await;
+        assert!(page.contains("2027-02-08") && page.contains("春节"), "{b}");
+        let (status, _, page) =
+            post_with(&x, &app.base, "/staff/admin/day_set", &[("day", "2027-13-40"), ("day_kind", "holiday")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&page, "day_set-day-error"), "请填写日期，例如 2026-10-01。", "{b}");
+        post_with(&x, &app.base, "/staff/admin/day_delete", &[("day", "2027-02-08")]).await;
+        assert!(
+            !app.db.calendar().await.unwrap().holidays.contains(&domain::Date::parse("2027-02-08").unwrap()),
+            "{b}"
+        );
+
+        // Villages: added, renamed, hidden from the forms and shown again.
+        post_with(
+            &x,
+            &app.base,
+            "/staff/admin/community_add",
+            &[("town", "humen"), ("name", "新湾村"), ("kind", "village")],
+        )
+        .await;
+        let id =
+            app.db.communities("humen").await.unwrap().into_iter().find(|c| c.name == "新湾村").unwrap().id.to_string();
+        let (_, _, page) = post_with(
+            &x,
+            &app.base,
+            "/staff/admin/community_add",
+            &[("town", "humen"), ("name", "新湾村"), ("kind", "village")],
+        )
+        .await;
+        assert_eq!(text_of(&page, "community_add-name-error"), "该镇街已有同名的村（社区）。", "{b}");
+        post_with(&x, &app.base, "/staff/admin/community_rename", &[("id", &id), ("name", "新湾社区")]).await;
+        post_with(&x, &app.base, "/staff/admin/community_disable", &[("id", &id)]).await;
+        let names: Vec<String> = app.db.communities("humen").await.unwrap().into_iter().map(|c| c.name).collect();
+        assert!(!names.contains(&"新湾社区".to_string()) && !names.contains(&"新湾村".to_string()), "{b}: hidden");
+        post_with(&x, &app.base, "/staff/admin/community_enable", &[("id", &id)]).await;
+        let names: Vec<String> = app.db.communities("humen").await.unwrap().into_iter().map(|c| c.name).collect();
+        assert!(names.contains(&"新湾社区".to_string()), "{b}: shown again under the new name");
+
+        // Every admin change is in the audit log.
+        let n: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action LIKE 'admin_%'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 9, "{b}");
     }
 }

@@ -211,6 +211,171 @@ impl Db {
     }
 }
 
+/// A special day of the working calendar: a holiday, or a weekend worked instead (调休).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    pub day: Date,
+    /// `holiday` or `workday`.
+    pub kind: String,
+    pub note: String,
+}
+
+/// A village/community as admins manage it (inactive ones included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityRecord {
+    pub community: Community,
+    pub active: bool,
+}
+
+impl Db {
+    /// Stores caps and deadlines (already validated by `domain::staff::validate_settings`).
+    pub async fn save_settings(&self, s: &Settings) -> Result<()> {
+        let (l, d) = (&s.limits, &s.deadlines);
+        let pairs: [(&str, i64); 8] = [
+            ("wish_cap_yuan", l.wish_cap_yuan),
+            ("urgent_wish_cap_yuan", l.urgent_wish_cap_yuan),
+            ("project_cap_yuan", l.project_cap_yuan),
+            ("acceptance_hours", d.acceptance_hours),
+            ("urgent_wish_working_days", i64::from(d.urgent_wish_working_days)),
+            ("wish_months", i64::from(d.wish_months)),
+            ("project_decision_days", d.project_decision_days),
+            ("project_build_months", i64::from(d.project_build_months)),
+        ];
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        for (k, v) in pairs {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(k)
+                .bind(v.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The special days of one year, in date order.
+    pub async fn calendar_days(&self, year: i32) -> Result<Vec<CalendarDay>> {
+        let rows = sqlx::query("SELECT day, kind, note FROM calendar_days WHERE day >= $1 AND day <= $2 ORDER BY day")
+            .bind(format!("{year:04}-01-01"))
+            .bind(format!("{year:04}-12-31"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .filter_map(|r| {
+                let day: String = r.try_get("day").ok()?;
+                Some(Ok(CalendarDay {
+                    day: Date::parse(&day)?,
+                    kind: r.try_get("kind").ok()?,
+                    note: r.try_get("note").ok()?,
+                }))
+            })
+            .collect()
+    }
+
+    /// Marks a day as a holiday or an adjusted working day (replacing what it was).
+    pub async fn set_calendar_day(&self, day: Date, holiday: bool, note: &str) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query(
+            "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) \
+             ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
+        )
+        .bind(day.to_string())
+        .bind(if holiday { "holiday" } else { "workday" })
+        .bind(note.trim())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Makes a day ordinary again.
+    pub async fn delete_calendar_day(&self, day: Date) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("DELETE FROM calendar_days WHERE day = $1").bind(day.to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Every village/community of a town, inactive ones included.
+    pub async fn communities_for_admin(&self, town: &str) -> Result<Vec<CommunityRecord>> {
+        let rows =
+            sqlx::query("SELECT id, town_slug, name, kind, active FROM communities WHERE town_slug = $1 ORDER BY id")
+                .bind(town)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CommunityRecord { community: community_from_row(r)?, active: r.try_get::<i64, _>("active")? != 0 })
+            })
+            .collect()
+    }
+
+    /// Adds a village (`village`) or community (`community`) to a town. `Invalid("name_taken")` if the
+    /// town already has one of that name.
+    pub async fn add_community(&self, town: &str, name: &str, kind: &str) -> Result<i64> {
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        let taken = sqlx::query("SELECT id FROM communities WHERE town_slug = $1 AND name = $2")
+            .bind(town)
+            .bind(name.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(crate::StoreError::Invalid("name_taken".into()));
+        }
+        let id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS id FROM communities")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+        sqlx::query("INSERT INTO communities (id, town_slug, name, kind, active) VALUES ($1, $2, $3, $4, 1)")
+            .bind(id)
+            .bind(town)
+            .bind(name.trim())
+            .bind(kind)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Renames a village/community (items keep pointing at it).
+    pub async fn rename_community(&self, id: i64, name: &str) -> Result<()> {
+        let _w = self.write_guard().await;
+        let c =
+            sqlx::query("SELECT town_slug FROM communities WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let Some(c) = c else { return Err(crate::StoreError::NotFound) };
+        let town: String = c.try_get("town_slug")?;
+        let taken = sqlx::query("SELECT id FROM communities WHERE town_slug = $1 AND name = $2 AND id <> $3")
+            .bind(&town)
+            .bind(name.trim())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if taken.is_some() {
+            return Err(crate::StoreError::Invalid("name_taken".into()));
+        }
+        sqlx::query("UPDATE communities SET name = $1 WHERE id = $2")
+            .bind(name.trim())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Hides a village/community from the forms (or shows it again); its items stay as they are.
+    pub async fn set_community_active(&self, id: i64, active: bool) -> Result<()> {
+        let _w = self.write_guard().await;
+        let r = sqlx::query("UPDATE communities SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(crate::StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
 fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community> {
     Ok(Community {
         id: r.try_get("id")?,
