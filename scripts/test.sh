@@ -10,6 +10,7 @@ scripts/setup.sh
 export PATH="$ROOT/end2end/node_modules/.bin:$PATH"   # a current wasm-opt for release builds
 
 WORK=$(mktemp -d /tmp/portal-test.XXXXXX)
+chmod 755 "$WORK"   # the throwaway PostgreSQL runs as user postgres and must reach $WORK/pg
 PG_PORT=$((20000 + RANDOM % 20000))
 SERVER_PID=""
 cleanup() {
@@ -27,7 +28,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
-export TEST_POSTGRES_URL=$(scripts/pg.sh start "$WORK/pg" "$PG_PORT")
+TEST_POSTGRES_URL=$(scripts/pg.sh start "$WORK/pg" "$PG_PORT")   # not `export X=$(…)`: that hides a failure
+export TEST_POSTGRES_URL
 export PORTAL_REQUIRE_POSTGRES=1
 
 step "unit, storage and HTTP tests (SQLite and PostgreSQL)"
