@@ -115,9 +115,6 @@ pub mod ops {
             return Ok(Guarded::Forbidden);
         }
         let towns = st.db.towns().await?;
-        let town_name = |slug: Option<&str>| {
-            slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
-        };
         let now_year = domain::Date::from_timestamp(store::now()).year;
         let year = year.trim().parse::<i32>().ok().filter(|y| (2020..=2100).contains(y)).unwrap_or(now_year);
         let town = if towns.iter().any(|t| t.slug == town) { town.to_string() } else { towns[0].slug.clone() };
@@ -134,7 +131,7 @@ pub mod ops {
                     email: a.user.email,
                     name: a.user.name,
                     role: a.user.role,
-                    town_name: town_name(a.user.town_slug.as_deref()),
+                    town_name: crate::ops::town_name(&towns, a.user.town_slug.as_deref(), lang),
                     active: a.active,
                     last_sign_in_at: a.last_sign_in_at,
                 })

@@ -72,33 +72,8 @@ fn order(errors: &mut [FieldError], fields: &[&str]) {
     errors.sort_by_key(|e| fields.iter().position(|f| *f == e.field).unwrap_or(usize::MAX));
 }
 
-const WISH_FIELDS: &[&str] = &[
-    "beneficiary",
-    "submitted_by",
-    "helper_org",
-    "need",
-    "amount",
-    "urgent",
-    "town",
-    "community",
-    "contact_name",
-    "phone",
-    "email",
-    "consent",
-];
-const PROJECT_FIELDS: &[&str] = &[
-    "title",
-    "description",
-    "category",
-    "town",
-    "community",
-    "location",
-    "budget",
-    "contact_name",
-    "phone",
-    "email",
-    "consent",
-];
+// The field order of each form, shared with the islands so both list errors in the same order.
+use crate::islands::{PROJECT_FIELDS, WISH_FIELDS};
 
 pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang) -> OpResult<SubmitOutcome> {
     let settings = st.db.settings().await?;
@@ -210,30 +185,10 @@ pub async fn home_data(st: &AppState) -> OpResult<HomeData> {
 pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Option<TrackView>> {
     let Some(item) = st.db.item_by_token(token).await? else { return Ok(None) };
     let events = st.db.events(item.id, true).await?;
-    let town_name = match &item.facts.town_slug {
-        Some(slug) => st
-            .db
-            .towns()
-            .await?
-            .into_iter()
-            .find(|t| &t.slug == slug)
-            .map(|t| t.name(lang).to_string())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let town_name = town_name(&st.db.towns().await?, item.facts.town_slug.as_deref(), lang).unwrap_or_default();
     let state = item.state();
     let f = &item.facts;
-    let mut deadlines = vec![DeadlineView {
-        label_key: "dl.acceptance".into(),
-        due_at: f.acceptance_due_at,
-        done_at: f.first_response_at,
-    }];
-    let fb_key = if item.kind == Kind::Wish { "dl.feedback.wish" } else { "dl.feedback.project" };
-    deadlines.push(DeadlineView { label_key: fb_key.into(), due_at: item.feedback_due_at, done_at: f.feedback_at });
-    if let Some(due) = f.completion_due_at {
-        let done = events.iter().find(|e| e.action == "complete").map(|e| e.at);
-        deadlines.push(DeadlineView { label_key: "dl.completion".into(), due_at: due, done_at: done });
-    }
+    let deadlines = deadline_views(&item, &events);
     let open = !matches!(item.status, Status::Withdrawn | Status::Duplicate);
     Ok(Some(TrackView {
         number: item.number.clone(),
@@ -266,6 +221,29 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
         can_withdraw: resident_can(&state, &Action::Withdraw { reason: String::new() }),
         version: item.version,
     }))
+}
+
+/// The name of the town with this slug, in `lang`.
+pub fn town_name(towns: &[store::Town], slug: Option<&str>, lang: Lang) -> Option<String> {
+    slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
+}
+
+/// The deadlines that apply to an item, met or not: the acceptance reply, feedback, and for an approved
+/// project its completion. Shown on the tracking page and the staff item page.
+pub fn deadline_views(item: &store::ItemRecord, events: &[store::ItemEvent]) -> Vec<DeadlineView> {
+    let f = &item.facts;
+    let mut deadlines = vec![DeadlineView {
+        label_key: "dl.acceptance".into(),
+        due_at: f.acceptance_due_at,
+        done_at: f.first_response_at,
+    }];
+    let fb_key = if item.kind == Kind::Wish { "dl.feedback.wish" } else { "dl.feedback.project" };
+    deadlines.push(DeadlineView { label_key: fb_key.into(), due_at: item.feedback_due_at, done_at: f.feedback_at });
+    if let Some(due) = f.completion_due_at {
+        let done = events.iter().find(|e| e.action == "complete").map(|e| e.at);
+        deadlines.push(DeadlineView { label_key: "dl.completion".into(), due_at: due, done_at: done });
+    }
+    deadlines
 }
 
 /// A resident's action from the tracking page, as posted.

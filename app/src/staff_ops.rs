@@ -2,8 +2,8 @@
 //! server function and form handler for staff goes through [`current_staff`] and the role/town checks
 //! of [`domain::staff`]; nothing trusts what the browser says about who it is.
 
-use crate::api::{CommunityOption, DeadlineView, TownOption};
-use crate::ops::OpResult;
+use crate::api::{CommunityOption, TownOption};
+use crate::ops::{town_name, OpResult};
 use crate::staff::*;
 use crate::state::AppState;
 use domain::lifecycle::{transition, Action, Actor};
@@ -98,10 +98,6 @@ pub async fn sign_in(
             Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])))
         }
     }
-}
-
-fn town_name(towns: &[store::Town], slug: Option<&str>, lang: Lang) -> Option<String> {
-    slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
 }
 
 fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {
@@ -291,17 +287,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
         if access.act { allowed_actions(&u, &item).into_iter().map(str::to_string).collect() } else { Vec::new() };
     let f = &item.facts;
     let now = store::now();
-    let mut deadlines = vec![DeadlineView {
-        label_key: "dl.acceptance".into(),
-        due_at: f.acceptance_due_at,
-        done_at: f.first_response_at,
-    }];
-    let fb_key = if item.kind == Kind::Wish { "dl.feedback.wish" } else { "dl.feedback.project" };
-    deadlines.push(DeadlineView { label_key: fb_key.into(), due_at: item.feedback_due_at, done_at: f.feedback_at });
-    if let Some(due) = f.completion_due_at {
-        let done = events.iter().find(|e| e.action == "complete").map(|e| e.at);
-        deadlines.push(DeadlineView { label_key: "dl.completion".into(), due_at: due, done_at: done });
-    }
+    let deadlines = crate::ops::deadline_views(&item, &events);
     let next_due = next_due_at(item.status, f, item.feedback_due_at);
     let contact = if access.contact {
         ContactView {
