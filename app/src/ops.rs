@@ -174,9 +174,13 @@ pub async fn home_data(st: &AppState) -> OpResult<HomeData> {
             return Ok(data.clone());
         }
     }
-    let year = domain::Date::from_timestamp(now).year;
-    let from = domain::Date { year, month: 1, day: 1 }.start_ts();
-    let measures = st.db.measures(from, now + 1, now).await?;
+    let today = domain::Date::from_timestamp(now);
+    let q = store::MeasureQuery {
+        from: Some(domain::Date { year: today.year, month: 1, day: 1 }),
+        to: Some(today),
+        ..Default::default()
+    };
+    let measures = st.db.measures(&q, now).await?;
     let data = HomeData { measures };
     *cache = Some((now, data.clone()));
     Ok(data)

@@ -1,8 +1,9 @@
 //! The programme's measures, defined once. The storage layer computes the same numbers in SQL; tests
 //! hold both to these definitions.
 
-use crate::{Rating, Status};
+use crate::{Date, Facts, Kind, Rating, Status};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Programme targets.
 pub const FEEDBACK_TARGET: f64 = 1.0;
@@ -29,13 +30,60 @@ impl Ratio {
 /// What the measures need to know of one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiItem {
+    pub kind: Kind,
+    /// Beneficiary code of a wish, category code of a project.
+    pub category: String,
+    /// `None` while the item waits in the city queue.
+    pub town_slug: Option<String>,
     pub status: Status,
+    pub submitted_at: i64,
     pub acceptance_due_at: i64,
     pub first_response_at: Option<i64>,
     pub feedback_due_at: i64,
     pub feedback_at: Option<i64>,
     pub rating: Option<Rating>,
     pub aware: Option<bool>,
+    /// First time a donor claimed the wish.
+    pub claimed_at: Option<i64>,
+    /// When staff recorded the wish as fulfilled.
+    pub fulfilled_at: Option<i64>,
+}
+
+impl KpiItem {
+    /// An item's measure inputs from its stored fields and lifecycle facts.
+    pub fn new(
+        kind: Kind,
+        category: &str,
+        status: Status,
+        submitted_at: i64,
+        feedback_due_at: i64,
+        f: &Facts,
+    ) -> KpiItem {
+        KpiItem {
+            kind,
+            category: category.to_string(),
+            town_slug: f.town_slug.clone(),
+            status,
+            submitted_at,
+            acceptance_due_at: f.acceptance_due_at,
+            first_response_at: f.first_response_at,
+            feedback_due_at,
+            feedback_at: f.feedback_at,
+            rating: f.rating,
+            aware: f.aware,
+            claimed_at: f.claimed_at,
+            fulfilled_at: f.fulfilled_at,
+        }
+    }
+
+    /// Whole hours from submission to the first reply (acceptance or decline), rounded down.
+    pub fn response_hours(&self) -> Option<i64> {
+        self.first_response_at.map(|t| (t - self.submitted_at).max(0) / 3600)
+    }
+    /// Whole days from submission to the first feedback, rounded down.
+    pub fn feedback_days(&self) -> Option<i64> {
+        self.feedback_at.map(|t| (t - self.submitted_at).max(0) / 86_400)
+    }
 }
 
 /// The headline measures over a set of items, at time `now`.
@@ -57,11 +105,38 @@ pub struct Measures {
     pub awareness: Ratio,
     /// Items past their feedback deadline without feedback.
     pub overdue: i64,
+    /// Median whole hours from submission to the first reply, over the items replied to (the lower
+    /// median when the count is even).
+    pub median_response_hours: Option<i64>,
+    /// Median whole days from submission to the first feedback, over the items with feedback.
+    pub median_feedback_days: Option<i64>,
+    /// Micro-wishes counted, and of them those ever claimed by a donor and those fulfilled.
+    pub wishes: i64,
+    pub wishes_claimed: i64,
+    pub wishes_fulfilled: i64,
 }
 
-/// Computes [`Measures`]. `extra_awareness` adds answers given outside the rating form (home page).
+impl Measures {
+    /// Whether a rate is below its programme target (`None`: no target or no denominator).
+    pub fn below_target(rate: Option<f64>, target: f64) -> Option<bool> {
+        rate.map(|r| r + 1e-12 < target)
+    }
+}
+
+/// The lower median of a list of values.
+pub fn lower_median(mut values: Vec<i64>) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    Some(values[(values.len() - 1) / 2])
+}
+
+/// Computes [`Measures`] straight from their definitions. `extra_awareness` adds answers given outside
+/// the rating form (home page). This is the reference the faster paths ([`Tally`]) are tested against.
 pub fn measures(items: &[KpiItem], now: i64, extra_awareness: Ratio) -> Measures {
     let mut m = Measures { awareness: extra_awareness, ..Default::default() };
+    let (mut response_hours, mut feedback_days) = (Vec::new(), Vec::new());
     for it in items.iter().filter(|i| !i.status.excluded_from_measures()) {
         m.items += 1;
         let given = it.feedback_at.is_some();
@@ -95,8 +170,225 @@ pub fn measures(items: &[KpiItem], now: i64, extra_awareness: Ratio) -> Measures
                 m.awareness.num += 1;
             }
         }
+        if it.kind == Kind::Wish {
+            m.wishes += 1;
+            m.wishes_claimed += i64::from(it.claimed_at.is_some());
+            m.wishes_fulfilled += i64::from(it.fulfilled_at.is_some());
+        }
+        response_hours.extend(it.response_hours());
+        feedback_days.extend(it.feedback_days());
     }
+    m.median_response_hours = lower_median(response_hours);
+    m.median_feedback_days = lower_median(feedback_days);
     m
+}
+
+/// A count per whole value (hours or days), kept in rollups so that medians over any union of
+/// rollup rows are exact. Stored as text: `value:count,value:count` in ascending order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Histogram(pub BTreeMap<i64, i64>);
+
+impl Histogram {
+    pub fn add(&mut self, value: i64, n: i64) {
+        let e = self.0.entry(value).or_insert(0);
+        *e += n;
+        if *e == 0 {
+            self.0.remove(&value);
+        }
+    }
+    pub fn merge(&mut self, other: &Histogram, sign: i64) {
+        for (v, n) in &other.0 {
+            self.add(*v, sign * n);
+        }
+    }
+    pub fn count(&self) -> i64 {
+        self.0.values().sum()
+    }
+    /// The lower median of the values counted.
+    pub fn median(&self) -> Option<i64> {
+        let n = self.count();
+        if n <= 0 {
+            return None;
+        }
+        let k = (n - 1) / 2;
+        let mut seen = 0;
+        for (v, c) in &self.0 {
+            seen += c;
+            if seen > k {
+                return Some(*v);
+            }
+        }
+        None
+    }
+    pub fn encode(&self) -> String {
+        let mut s = String::new();
+        for (i, (v, n)) in self.0.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&format!("{v}:{n}"));
+        }
+        s
+    }
+    /// Parses [`Histogram::encode`]'s text; `None` if it is not that.
+    pub fn decode(s: &str) -> Option<Histogram> {
+        let mut h = Histogram::default();
+        for part in s.split(',').filter(|p| !p.is_empty()) {
+            let (v, n) = part.split_once(':')?;
+            h.add(v.parse().ok()?, n.parse().ok()?);
+        }
+        Some(h)
+    }
+}
+
+/// Where a rollup row belongs: the Dongguan month of submission (`202611`), the town (empty for the
+/// city queue), the kind and the category. Answers to the home page's awareness question have an
+/// empty town, kind and category.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RollupKey {
+    pub month: i32,
+    pub town: String,
+    pub kind: String,
+    pub category: String,
+}
+
+/// The Dongguan month of a timestamp as `yyyymm`.
+pub fn month_of(ts: i64) -> i32 {
+    let d = Date::from_timestamp(ts);
+    d.year * 100 + d.month as i32
+}
+
+impl RollupKey {
+    pub fn of(it: &KpiItem) -> RollupKey {
+        RollupKey {
+            month: month_of(it.submitted_at),
+            town: it.town_slug.clone().unwrap_or_default(),
+            kind: it.kind.code().to_string(),
+            category: it.category.clone(),
+        }
+    }
+    /// The key of the home page's awareness answers in a month.
+    pub fn home_awareness(month: i32) -> RollupKey {
+        RollupKey { month, town: String::new(), kind: String::new(), category: String::new() }
+    }
+}
+
+/// The parts of the measures that do not depend on the time they are looked at, summed over items.
+/// Kept per [`RollupKey`] in the same transaction as every change of an item, so a dashboard adds up
+/// a few thousand rows instead of millions of items. [`Tally::finish`] with the [`Pending`] counts at
+/// `now` gives exactly [`measures`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Tally {
+    pub items: i64,
+    pub fed: i64,
+    pub fed_on_time: i64,
+    pub replied: i64,
+    pub replied_on_time: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+    pub aware_answers: i64,
+    pub aware_yes: i64,
+    pub wishes: i64,
+    pub wishes_claimed: i64,
+    pub wishes_fulfilled: i64,
+    pub response_hours: Histogram,
+    pub feedback_days: Histogram,
+}
+
+impl Tally {
+    /// What one item adds (nothing for withdrawn and duplicate items).
+    pub fn of(it: &KpiItem) -> Tally {
+        let mut t = Tally::default();
+        if it.status.excluded_from_measures() {
+            return t;
+        }
+        t.items = 1;
+        t.fed = i64::from(it.feedback_at.is_some());
+        t.fed_on_time = i64::from(it.feedback_at.is_some_and(|f| f <= it.feedback_due_at));
+        t.replied = i64::from(it.first_response_at.is_some());
+        t.replied_on_time = i64::from(it.first_response_at.is_some_and(|f| f <= it.acceptance_due_at));
+        t.rated = i64::from(it.rating.is_some());
+        t.satisfied = i64::from(it.rating.is_some_and(Rating::counts_as_satisfied));
+        t.aware_answers = i64::from(it.aware.is_some());
+        t.aware_yes = i64::from(it.aware == Some(true));
+        if it.kind == Kind::Wish {
+            t.wishes = 1;
+            t.wishes_claimed = i64::from(it.claimed_at.is_some());
+            t.wishes_fulfilled = i64::from(it.fulfilled_at.is_some());
+        }
+        if let Some(h) = it.response_hours() {
+            t.response_hours.add(h, 1);
+        }
+        if let Some(d) = it.feedback_days() {
+            t.feedback_days.add(d, 1);
+        }
+        t
+    }
+
+    /// Adds (`sign` = 1) or takes away (`sign` = -1) another tally.
+    pub fn merge(&mut self, o: &Tally, sign: i64) {
+        self.items += sign * o.items;
+        self.fed += sign * o.fed;
+        self.fed_on_time += sign * o.fed_on_time;
+        self.replied += sign * o.replied;
+        self.replied_on_time += sign * o.replied_on_time;
+        self.rated += sign * o.rated;
+        self.satisfied += sign * o.satisfied;
+        self.aware_answers += sign * o.aware_answers;
+        self.aware_yes += sign * o.aware_yes;
+        self.wishes += sign * o.wishes;
+        self.wishes_claimed += sign * o.wishes_claimed;
+        self.wishes_fulfilled += sign * o.wishes_fulfilled;
+        self.response_hours.merge(&o.response_hours, sign);
+        self.feedback_days.merge(&o.feedback_days, sign);
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == Tally::default()
+    }
+
+    /// The measures, given what is still not due at the time of looking.
+    pub fn finish(&self, p: Pending) -> Measures {
+        let fb_due = self.items - p.feedback_not_due;
+        Measures {
+            items: self.items,
+            feedback: Ratio { num: self.fed, den: fb_due },
+            feedback_on_time: Ratio { num: self.fed_on_time, den: fb_due },
+            acceptance_on_time: Ratio { num: self.replied_on_time, den: self.items - p.reply_not_due },
+            satisfaction: Ratio { num: self.satisfied, den: self.rated },
+            awareness: Ratio { num: self.aware_yes, den: self.aware_answers },
+            overdue: fb_due - self.fed,
+            median_response_hours: self.response_hours.median(),
+            median_feedback_days: self.feedback_days.median(),
+            wishes: self.wishes,
+            wishes_claimed: self.wishes_claimed,
+            wishes_fulfilled: self.wishes_fulfilled,
+        }
+    }
+}
+
+/// Counted items still waiting whose deadline has not come yet at the time of looking: they are not
+/// due, so they are left out of the feedback and acceptance denominators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Pending {
+    pub feedback_not_due: i64,
+    pub reply_not_due: i64,
+}
+
+impl Pending {
+    pub fn of(it: &KpiItem, now: i64) -> Pending {
+        if it.status.excluded_from_measures() {
+            return Pending::default();
+        }
+        Pending {
+            feedback_not_due: i64::from(it.feedback_at.is_none() && it.feedback_due_at > now),
+            reply_not_due: i64::from(it.first_response_at.is_none() && it.acceptance_due_at > now),
+        }
+    }
+    pub fn add(&mut self, o: Pending) {
+        self.feedback_not_due += o.feedback_not_due;
+        self.reply_not_due += o.reply_not_due;
+    }
 }
 
 #[cfg(test)]
@@ -104,16 +396,24 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_000_000;
+    const H: i64 = 3600;
+    const D: i64 = 86_400;
 
     fn item(status: Status, due: i64, fb: Option<i64>) -> KpiItem {
         KpiItem {
+            kind: Kind::Project,
+            category: "other".into(),
+            town_slug: Some("humen".into()),
             status,
+            submitted_at: due - 1_000,
             acceptance_due_at: due - 500,
             first_response_at: None,
             feedback_due_at: due,
             feedback_at: fb,
             rating: None,
             aware: None,
+            claimed_at: None,
+            fulfilled_at: None,
         }
     }
 
@@ -173,5 +473,223 @@ mod tests {
         let empty = measures(&[], NOW, Ratio::default());
         assert_eq!(empty.feedback.rate(), None);
         assert_eq!(empty.satisfaction.percent(), None);
+        assert_eq!(empty.median_feedback_days, None);
+        assert_eq!(Tally::default().finish(Pending::default()), empty);
+    }
+
+    /// A town's month worked out by hand: ten items, every edge the definitions name.
+    pub(crate) fn hand_dataset() -> Vec<KpiItem> {
+        let s = NOW - 40 * D; // every item submitted at s
+        let base = KpiItem {
+            kind: Kind::Wish,
+            category: "elderly_alone".into(),
+            town_slug: Some("humen".into()),
+            status: Status::Closed,
+            submitted_at: s,
+            acceptance_due_at: s + 24 * H,
+            first_response_at: None,
+            feedback_due_at: s + 30 * D,
+            feedback_at: None,
+            rating: None,
+            aware: None,
+            claimed_at: None,
+            fulfilled_at: None,
+        };
+        let with = |f: &dyn Fn(&mut KpiItem)| {
+            let mut it = base.clone();
+            f(&mut it);
+            it
+        };
+        vec![
+            // 1 fulfilled wish, replied in 2 h, feedback on day 10, 满意, aware.
+            with(&|i| {
+                i.first_response_at = Some(s + 2 * H);
+                i.claimed_at = Some(s + 3 * D);
+                i.fulfilled_at = Some(s + 9 * D);
+                i.feedback_at = Some(s + 10 * D);
+                i.rating = Some(Rating::Satisfied);
+                i.aware = Some(true);
+            }),
+            // 2 declined wish: the decline is both reply (5 h) and feedback (day 0); 不满意, not aware.
+            with(&|i| {
+                i.status = Status::Closed;
+                i.first_response_at = Some(s + 5 * H);
+                i.feedback_at = Some(s + 5 * H);
+                i.rating = Some(Rating::Unsatisfied);
+                i.aware = Some(false);
+            }),
+            // 3 feedback after the deadline (day 35), reply late (30 h), 基本满意.
+            with(&|i| {
+                i.first_response_at = Some(s + 30 * H);
+                i.claimed_at = Some(s + 2 * D);
+                i.fulfilled_at = Some(s + 34 * D);
+                i.feedback_at = Some(s + 35 * D);
+                i.rating = Some(Rating::BasicallySatisfied);
+            }),
+            // 4 reopened after 不满意 and rated again 满意: the latest rating counts, the first
+            // feedback (day 20) stays.
+            with(&|i| {
+                i.first_response_at = Some(s + 20 * H);
+                i.fulfilled_at = Some(s + 19 * D);
+                i.feedback_at = Some(s + 20 * D);
+                i.rating = Some(Rating::Satisfied);
+                i.aware = Some(true);
+            }),
+            // 5 overdue: accepted in 1 h, no feedback, deadline (day 30) passed at NOW (day 40).
+            with(&|i| {
+                i.status = Status::Published;
+                i.first_response_at = Some(s + H);
+                i.claimed_at = Some(s + 5 * D);
+            }),
+            // 6 not yet due: an urgent project submitted at s with its deadline after NOW.
+            with(&|i| {
+                i.kind = Kind::Project;
+                i.category = "roads_lighting".into();
+                i.status = Status::Accepted;
+                i.first_response_at = Some(s + 10 * H);
+                i.feedback_due_at = NOW + D;
+            }),
+            // 7 never replied, reply deadline passed, feedback not yet due.
+            with(&|i| {
+                i.kind = Kind::Project;
+                i.category = "roads_lighting".into();
+                i.status = Status::Routed;
+                i.feedback_due_at = NOW + 5 * D;
+            }),
+            // 8 withdrawn and 9 duplicate: left out of everything, even with a rating.
+            with(&|i| {
+                i.status = Status::Withdrawn;
+                i.rating = Some(Rating::Unsatisfied);
+            }),
+            with(&|i| i.status = Status::Duplicate),
+            // 10 project adopted on day 25 (feedback), replied in 3 h, no rating yet.
+            with(&|i| {
+                i.kind = Kind::Project;
+                i.category = "roads_lighting".into();
+                i.status = Status::InProgress;
+                i.first_response_at = Some(s + 3 * H);
+                i.feedback_at = Some(s + 25 * D);
+            }),
+        ]
+    }
+
+    #[test]
+    fn hand_computed_month() {
+        let items = hand_dataset();
+        let m = measures(&items, NOW, Ratio { num: 1, den: 2 });
+        assert_eq!(m.items, 8);
+        // Due: 1, 2, 3, 4, 5, 10 (6 and 7 not yet due). Given: 1, 2, 3, 4, 10.
+        assert_eq!(m.feedback, Ratio { num: 5, den: 6 });
+        // On time: 1, 2, 4, 10 (3 was late).
+        assert_eq!(m.feedback_on_time, Ratio { num: 4, den: 6 });
+        assert_eq!(m.overdue, 1);
+        // Reply due: every counted item (all deadlines passed); on time: 1, 2, 4, 5, 6, 10.
+        assert_eq!(m.acceptance_on_time, Ratio { num: 6, den: 8 });
+        // Ratings 1 满意, 2 不满意, 3 基本满意, 4 满意.
+        assert_eq!(m.satisfaction, Ratio { num: 3, den: 4 });
+        assert_eq!(m.satisfaction.percent(), Some(75.0));
+        // Awareness: 1 yes, 2 no, 4 yes + home page 1 of 2.
+        assert_eq!(m.awareness, Ratio { num: 3, den: 5 });
+        // Reply hours 2, 5, 30, 20, 1, 10, 3 → sorted 1 2 3 5 10 20 30 → median 5.
+        assert_eq!(m.median_response_hours, Some(5));
+        // Feedback days 10, 0, 35, 20, 25 → 0 10 20 25 35 → 20.
+        assert_eq!(m.median_feedback_days, Some(20));
+        assert_eq!((m.wishes, m.wishes_claimed, m.wishes_fulfilled), (5, 3, 3));
+        assert_eq!(m.feedback.percent(), Some(83.3));
+        assert_eq!(Measures::below_target(m.feedback.rate(), FEEDBACK_TARGET), Some(true));
+        assert_eq!(Measures::below_target(Some(0.9), SATISFACTION_TARGET), Some(false));
+        // An empty town: no items, no rates, nothing overdue.
+        let none = measures(&[], NOW, Ratio::default());
+        assert_eq!((none.items, none.overdue, none.feedback.percent()), (0, 0, None));
+    }
+
+    #[test]
+    fn lower_median_and_histograms() {
+        assert_eq!(lower_median(vec![4, 1, 3, 2]), Some(2));
+        assert_eq!(lower_median(vec![7]), Some(7));
+        let mut h = Histogram::default();
+        for v in [4, 1, 3, 2, 2] {
+            h.add(v, 1);
+        }
+        assert_eq!(h.median(), Some(2));
+        assert_eq!(h.encode(), "1:1,2:2,3:1,4:1");
+        assert_eq!(Histogram::decode(&h.encode()), Some(h.clone()));
+        assert_eq!(Histogram::decode("1:x"), None);
+        h.add(2, -2);
+        assert_eq!(h.encode(), "1:1,3:1,4:1");
+        assert_eq!(h.median(), Some(3));
+    }
+
+    /// Tallies per rollup key, merged, with items changed afterwards by subtracting the old tally and
+    /// adding the new one (as storage does in each transaction), give exactly the direct definition.
+    #[test]
+    fn tallies_add_up_to_the_definition_on_pseudo_random_items() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: i64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as i64
+        };
+        for round in 0..50 {
+            let now = NOW + next(20) * D;
+            let mut items: Vec<KpiItem> = (0..200)
+                .map(|_| {
+                    let s = NOW - next(60) * D;
+                    let status =
+                        *[Status::Closed, Status::Accepted, Status::Withdrawn, Status::Duplicate, Status::Routed]
+                            .get(next(5) as usize)
+                            .unwrap();
+                    let t = |p: i64, span: i64, n: &mut dyn FnMut(i64) -> i64| (n(100) < p).then(|| s + n(span));
+                    KpiItem {
+                        kind: if next(2) == 0 { Kind::Wish } else { Kind::Project },
+                        category: ["a", "b", "c"][next(3) as usize].into(),
+                        town_slug: [Some("humen".to_string()), Some("guancheng".into()), None][next(3) as usize]
+                            .clone(),
+                        status,
+                        submitted_at: s,
+                        acceptance_due_at: s + 24 * H,
+                        first_response_at: t(80, 3 * D, &mut next),
+                        feedback_due_at: s + next(40) * D,
+                        feedback_at: t(60, 50 * D, &mut next),
+                        rating: [
+                            None,
+                            Some(Rating::Satisfied),
+                            Some(Rating::BasicallySatisfied),
+                            Some(Rating::Unsatisfied),
+                        ][next(4) as usize],
+                        aware: [None, Some(true), Some(false)][next(3) as usize],
+                        claimed_at: t(30, 9 * D, &mut next),
+                        fulfilled_at: t(30, 20 * D, &mut next),
+                    }
+                })
+                .collect();
+            let mut rollups: BTreeMap<RollupKey, Tally> = BTreeMap::new();
+            for it in &items {
+                rollups.entry(RollupKey::of(it)).or_default().merge(&Tally::of(it), 1);
+            }
+            // Change some items: re-route, rate again, withdraw.
+            for i in 0..20 {
+                let idx = ((i * 7 + round) % items.len() as i64) as usize;
+                let before = items[idx].clone();
+                let after = &mut items[idx];
+                match i % 3 {
+                    0 => after.town_slug = Some("dalang".into()),
+                    1 => after.rating = Some(Rating::Unsatisfied),
+                    _ => after.status = Status::Withdrawn,
+                }
+                rollups.entry(RollupKey::of(&before)).or_default().merge(&Tally::of(&before), -1);
+                rollups.entry(RollupKey::of(after)).or_default().merge(&Tally::of(after), 1);
+            }
+            let mut total = Tally::default();
+            let mut pending = Pending::default();
+            for t in rollups.values() {
+                total.merge(t, 1);
+            }
+            for it in &items {
+                pending.add(Pending::of(it, now));
+            }
+            assert_eq!(total.finish(pending), measures(&items, now, Ratio::default()), "round {round}");
+        }
     }
 }

@@ -397,6 +397,10 @@ pub struct Facts {
     pub reopen_count: i64,
     pub budget_yuan: Option<i64>,
     pub progress_percent: i64,
+    /// First time a donor claimed the wish.
+    pub claimed_at: Option<i64>,
+    /// When staff recorded the wish as fulfilled.
+    pub fulfilled_at: Option<i64>,
 }
 
 /// Updates the facts after an allowed action at time `at`.
@@ -421,6 +425,12 @@ pub fn apply(f: &mut Facts, out: &Outcome, action: &Action, at: i64, rules: &cra
             f.acceptance_due_at = rules.acceptance_due(at);
         }
         Action::AssignCommunity { community_id, .. } => f.community_id = Some(*community_id),
+        Action::Claim => {
+            f.claimed_at.get_or_insert(at);
+        }
+        Action::RecordFulfilment { .. } => {
+            f.fulfilled_at.get_or_insert(at);
+        }
         Action::Rate { rating, comment, aware } => {
             f.rating = Some(*rating);
             f.rating_comment = Some(comment.trim().to_string());

@@ -17,7 +17,8 @@ use std::net::SocketAddr;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: server [serve | migrate | seed-demo --items N --seed S [--until YYYY-MM-DD] [--if-empty]\n\
+        "usage: server [serve | migrate | seed-demo --items N --seed S [--until YYYY-MM-DD] [--years Y] [--if-empty]\n\
+         \x20      | measures rebuild\n\
          \x20      | user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]\n\
          \x20      | user password --email E | user disable --email E | user enable --email E | user list]\n\
          passwords are read from standard input"
@@ -50,6 +51,11 @@ async fn main() {
         Some("migrate") => println!("migrations applied; reference data loaded"),
         Some("seed-demo") => seed(&config, &db, &args).await,
         Some("user") => user(&db, &args[1..]).await,
+        Some("measures") if args.get(1).map(String::as_str) == Some("rebuild") => {
+            let started = std::time::Instant::now();
+            let rows = db.rebuild_rollups().await.unwrap_or_else(|e| fail("rebuilding the measure rollups", e));
+            println!("measure rollups rebuilt: {rows} rows in {:.1} s", started.elapsed().as_secs_f64());
+        }
         Some(_) => usage(),
     }
 }
@@ -57,6 +63,10 @@ async fn main() {
 async fn seed(config: &Config, db: &store::Db, args: &[String]) {
     let items: u64 = flag_value(args, "--items").and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
     let seed: u64 = flag_value(args, "--seed").and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
+    let years: u32 = match flag_value(args, "--years") {
+        Some(v) => v.parse().ok().filter(|y| (1..=20).contains(y)).unwrap_or_else(|| usage()),
+        None => 1,
+    };
     let until = match flag_value(args, "--until") {
         Some(s) => domain::Date::parse(s).unwrap_or_else(|| usage()),
         None => domain::Date::from_timestamp(store::now()),
@@ -67,13 +77,13 @@ async fn seed(config: &Config, db: &store::Db, args: &[String]) {
     }
     let started = std::time::Instant::now();
     let report =
-        store::seed::seed_demo(db, &store::seed::SeedOptions { items, seed, until }).await.unwrap_or_else(|e| {
+        store::seed::seed_demo(db, &store::seed::SeedOptions { items, seed, until, years }).await.unwrap_or_else(|e| {
             eprintln!("seeding failed: {e}");
             std::process::exit(1)
         });
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "seeded {} items and {} timeline events in {:.1} s ({:.0} items/s), year ending {}",
+        "seeded {} items and {} timeline events in {:.1} s ({:.0} items/s), {years} year(s) ending {}",
         report.items,
         report.events,
         secs,

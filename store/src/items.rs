@@ -1,7 +1,7 @@
 //! Items (micro-wishes and micro-projects), their timelines, and the measures over them.
 
 use crate::{opt_i64, Db, Result, StoreError};
-use domain::kpi::{KpiItem, Measures, Ratio};
+use domain::kpi::KpiItem;
 use domain::lifecycle::{apply, transition, Action, Actor, Facts, ItemState, Outcome};
 use domain::{item_number, Kind, Rating, Status};
 use rand::Rng;
@@ -74,6 +74,15 @@ pub struct ItemRecord {
 }
 
 impl ItemRecord {
+    /// What the measures need of this item.
+    pub fn kpi_item(&self) -> KpiItem {
+        ItemRecord::kpi_of(self, &self.facts)
+    }
+
+    fn kpi_of(&self, f: &Facts) -> KpiItem {
+        KpiItem::new(self.kind, &self.category, self.status, self.submitted_at, self.feedback_due_at, f)
+    }
+
     /// What the lifecycle function needs.
     pub fn state(&self) -> ItemState {
         ItemState {
@@ -127,7 +136,7 @@ const ITEM_COLUMNS: &str = "i.id, i.number, i.kind, i.token, i.status, i.town_sl
     i.category, i.title, i.description, i.location, i.amount_yuan, i.urgent, i.submitted_by, i.helper_org, i.contact_name, \
     i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, i.acceptance_due_at, i.first_response_at, i.feedback_due_at, \
     i.feedback_at, i.completion_due_at, i.closed_at, i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, \
-    i.progress_percent, i.version";
+    i.progress_percent, i.claimed_at, i.fulfilled_at, i.version";
 
 fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
     let kind: String = r.try_get("kind")?;
@@ -171,6 +180,8 @@ fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
             reopen_count: r.try_get("reopen_count")?,
             budget_yuan: opt_i64(r, "budget_yuan")?,
             progress_percent: r.try_get("progress_percent")?,
+            claimed_at: opt_i64(r, "claimed_at")?,
+            fulfilled_at: opt_i64(r, "fulfilled_at")?,
         },
         version: r.try_get("version")?,
     })
@@ -280,6 +291,10 @@ impl Db {
             )
             .await?;
         }
+        let facts =
+            Facts { town_slug: n.town_slug.clone(), acceptance_due_at: n.acceptance_due_at, ..Facts::default() };
+        let kpi = KpiItem::new(n.kind, &n.category, status, n.submitted_at, n.feedback_due_at, &facts);
+        crate::measures::rollup_change(&mut tx, self.backend, None, Some(&kpi)).await?;
         tx.commit().await?;
         Ok(Created { id, number, token, already_existed: false })
     }
@@ -393,8 +408,8 @@ impl Db {
             "UPDATE items SET status = $1, updated_at = $2, version = version + 1, town_slug = $3, routed_at = $4, \
              acceptance_due_at = $5, first_response_at = $6, feedback_at = $7, completion_due_at = $8, closed_at = $9, \
              rating = $10, rating_comment = $11, rated_at = $12, aware = $13, reopen_count = $14, budget_yuan = $15, \
-             progress_percent = $16, community_id = $19, assignee_id = COALESCE(assignee_id, $20) \
-             WHERE id = $17 AND version = $18",
+             progress_percent = $16, community_id = $19, assignee_id = COALESCE(assignee_id, $20), claimed_at = $21, \
+             fulfilled_at = $22 WHERE id = $17 AND version = $18",
         )
         .bind(out.to.code())
         .bind(at)
@@ -416,11 +431,16 @@ impl Db {
         .bind(item.version)
         .bind(f.community_id)
         .bind(by.staff_id)
+        .bind(f.claimed_at)
+        .bind(f.fulfilled_at)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
+        let before = item.kpi_item();
+        let after = KpiItem { status: out.to, ..ItemRecord::kpi_of(&item, &f) };
+        crate::measures::rollup_change(&mut tx, self.backend, Some(&before), Some(&after)).await?;
         insert_event(
             &mut tx,
             item.id,
@@ -454,96 +474,18 @@ impl Db {
     /// Records a one-tap answer to "Had you heard of 民生大莞家 before today?" given outside the rating form.
     pub async fn record_awareness(&self, yes: bool, source: &str, at: i64) -> Result<()> {
         let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO awareness_answers (answered_at, source, yes) VALUES ($1, $2, $3)")
             .bind(at)
             .bind(source)
             .bind(i64::from(yes))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        let t = domain::kpi::Tally { aware_answers: 1, aware_yes: i64::from(yes), ..Default::default() };
+        let key = domain::kpi::RollupKey::home_awareness(domain::kpi::month_of(at));
+        crate::measures::apply_rollup(&mut tx, self.backend, &key, &t).await?;
+        tx.commit().await?;
         Ok(())
-    }
-
-    /// The headline measures for items submitted in `[from, to)`, evaluated at `at`, computed in SQL.
-    /// Must agree with [`domain::kpi::measures`]; tests hold them together.
-    pub async fn measures(&self, from: i64, to: i64, at: i64) -> Result<Measures> {
-        let r = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS items, \
-             CAST(COALESCE(SUM(CASE WHEN feedback_at IS NOT NULL OR feedback_due_at <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS fb_due, \
-             CAST(COALESCE(SUM(CASE WHEN feedback_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS fb_given, \
-             CAST(COALESCE(SUM(CASE WHEN feedback_at <= feedback_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS fb_on_time, \
-             CAST(COALESCE(SUM(CASE WHEN first_response_at IS NOT NULL OR acceptance_due_at <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS acc_due, \
-             CAST(COALESCE(SUM(CASE WHEN first_response_at <= acceptance_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS acc_on_time, \
-             CAST(COALESCE(SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS rated, \
-             CAST(COALESCE(SUM(CASE WHEN rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied, \
-             CAST(COALESCE(SUM(CASE WHEN aware IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS aware_answers, \
-             CAST(COALESCE(SUM(CASE WHEN aware = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS aware_yes \
-             FROM items WHERE submitted_at >= $1 AND submitted_at < $2 AND status NOT IN ('withdrawn', 'duplicate')",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(at)
-        .fetch_one(&self.pool)
-        .await?;
-        let extra = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS answers, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
-             FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_one(&self.pool)
-        .await?;
-        let g = |k: &str| -> Result<i64> { Ok(r.try_get::<i64, _>(k)?) };
-        let (fb_due, fb_given) = (g("fb_due")?, g("fb_given")?);
-        Ok(Measures {
-            items: g("items")?,
-            feedback: Ratio { num: fb_given, den: fb_due },
-            feedback_on_time: Ratio { num: g("fb_on_time")?, den: fb_due },
-            acceptance_on_time: Ratio { num: g("acc_on_time")?, den: g("acc_due")? },
-            satisfaction: Ratio { num: g("satisfied")?, den: g("rated")? },
-            awareness: Ratio {
-                num: g("aware_yes")? + extra.try_get::<i64, _>("yes")?,
-                den: g("aware_answers")? + extra.try_get::<i64, _>("answers")?,
-            },
-            overdue: fb_due - fb_given,
-        })
-    }
-
-    /// The items submitted in `[from, to)` in the shape the pure KPI functions take, plus the
-    /// awareness answers given outside the rating form. For tests and audits, not for pages.
-    pub async fn kpi_inputs(&self, from: i64, to: i64) -> Result<(Vec<KpiItem>, Ratio)> {
-        let rows = sqlx::query(
-            "SELECT status, acceptance_due_at, first_response_at, feedback_due_at, feedback_at, rating, aware \
-             FROM items WHERE submitted_at >= $1 AND submitted_at < $2",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                let status: String = r.try_get("status")?;
-                let rating: Option<String> = r.try_get("rating")?;
-                Ok(KpiItem {
-                    status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(status.clone()))?,
-                    acceptance_due_at: r.try_get("acceptance_due_at")?,
-                    first_response_at: opt_i64(r, "first_response_at")?,
-                    feedback_due_at: r.try_get("feedback_due_at")?,
-                    feedback_at: opt_i64(r, "feedback_at")?,
-                    rating: rating.as_deref().and_then(Rating::from_code),
-                    aware: opt_i64(r, "aware")?.map(|v| v != 0),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let extra = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS answers, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
-             FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((items, Ratio { num: extra.try_get("yes")?, den: extra.try_get("answers")? }))
     }
 
     /// Counts items, for the seeder and tests.

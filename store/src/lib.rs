@@ -6,6 +6,7 @@
 //! PostgreSQL and read as `i64`; aggregates are cast to `BIGINT` so both backends return the same type.
 
 pub mod items;
+pub mod measures;
 pub mod reference;
 pub mod seed;
 pub mod staff;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use items::*;
+pub use measures::{sum_rows, MeasureQuery, MeasureRow};
 pub use reference::*;
 pub use staff::*;
 
@@ -98,6 +100,7 @@ impl Db {
             Backend::Postgres => MIGRATOR_POSTGRES.run(&db.pool).await?,
         }
         reference::load_missing(&db).await?;
+        db.ensure_rollups().await?;
         Ok(db)
     }
 

@@ -50,8 +50,10 @@ impl Rng {
 pub struct SeedOptions {
     pub items: u64,
     pub seed: u64,
-    /// The last day of the demo year (Dongguan date); items are spread over the 365 days up to it.
+    /// The last day of the demo period (Dongguan date); items are spread over the `years` × 365 days up
+    /// to it.
     pub until: Date,
+    pub years: u32,
 }
 
 /// What a seeding run did, with a few tracking links to try.
@@ -317,7 +319,7 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
     let total_weight: u64 = weights.iter().sum();
 
     let end = opts.until.end_ts();
-    let start = opts.until.add_days(-364).start_ts();
+    let start = opts.until.add_days(-(365 * i64::from(opts.years.max(1))) + 1).start_ts();
     let span = (end - start) as u64;
 
     let mut next_id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM items")
@@ -519,6 +521,8 @@ const ITEM_COLS: &[&str] = &[
     "budget_yuan",
     "progress_percent",
     "updated_at",
+    "claimed_at",
+    "fulfilled_at",
 ];
 
 /// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
@@ -556,7 +560,7 @@ async fn write_batch(
     let numbered = db.backend == Backend::Postgres;
     let _w = db.write_guard().await;
     let mut tx = db.pool.begin().await?;
-    const ITEM_ROWS: usize = 400; // 36 columns × 400 stays under SQLite's 32,766 variables
+    const ITEM_ROWS: usize = 400; // 38 columns × 400 stays under SQLite's 32,766 variables
     for chunk in items.chunks(ITEM_ROWS) {
         let sql = format!(
             "INSERT INTO items ({}) VALUES {}",
@@ -602,7 +606,9 @@ async fn write_batch(
                 .bind(f.reopen_count)
                 .bind(f.budget_yuan)
                 .bind(f.progress_percent)
-                .bind(it.updated_at);
+                .bind(it.updated_at)
+                .bind(f.claimed_at)
+                .bind(f.fulfilled_at);
         }
         q.execute(&mut *tx).await?;
     }
@@ -633,6 +639,13 @@ async fn write_batch(
         .execute(&mut *tx)
         .await?;
     }
+    let mut rollups: std::collections::BTreeMap<domain::kpi::RollupKey, domain::kpi::Tally> = Default::default();
+    for it in items {
+        let f = &it.facts;
+        let k = domain::kpi::KpiItem::new(it.kind, &it.category, it.status, it.submitted_at, it.feedback_due_at, f);
+        rollups.entry(domain::kpi::RollupKey::of(&k)).or_default().merge(&domain::kpi::Tally::of(&k), 1);
+    }
+    crate::measures::apply_rollups(&mut tx, db.backend, &rollups).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,0 +1,550 @@
+//! The measures over any period, town, kind and category, fast enough for five years of items.
+//!
+//! The parts of the measures that do not depend on the moment of looking ([`Tally`]) are kept per
+//! (month of submission, town, kind, category) in `measure_rollups`, changed in the same transaction as
+//! every change of an item. A dashboard adds up those rows for the whole months of its period, reads the
+//! items of a period's partial months directly, and counts the items still waiting whose deadline has
+//! not come yet ([`Pending`], a small set found through partial indexes). Tests hold the result to
+//! [`domain::kpi::measures`] computed from the items themselves, on both databases.
+
+use crate::{opt_i64, Backend, Db, Result, StoreError};
+use domain::kpi::{month_of, Histogram, KpiItem, Pending, RollupKey, Tally};
+use domain::{Date, Kind, Rating, Status};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// Which items a measure is taken over: submitted from `from` to `to` (Dongguan dates, both included),
+/// optionally one town, one kind and one category.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeasureQuery {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub town: Option<String>,
+    pub kind: Option<Kind>,
+    pub category: Option<String>,
+}
+
+impl MeasureQuery {
+    /// `[lo, hi)` in unix seconds.
+    fn bounds(&self) -> (i64, i64) {
+        let lo = self.from.map(Date::start_ts).unwrap_or(0);
+        let hi = self.to.map(|d| d.end_ts() + 1).unwrap_or(i64::MAX / 2);
+        (lo, hi)
+    }
+    fn whole_city(&self) -> bool {
+        self.town.is_none() && self.kind.is_none() && self.category.is_none()
+    }
+    /// `AND …` conditions on items for the filters, with their values from `$first` on.
+    fn item_filters(&self, first: usize) -> (String, Vec<String>) {
+        self.filters("", first)
+    }
+    fn filters(&self, prefix: &str, first: usize) -> (String, Vec<String>) {
+        let mut sql = String::new();
+        let mut binds = Vec::new();
+        for (col, v) in [
+            ("town_slug", self.town.clone()),
+            ("kind", self.kind.map(|k| k.code().to_string())),
+            ("category", self.category.clone()),
+        ] {
+            if let Some(v) = v {
+                binds.push(v);
+                sql.push_str(&format!(" AND {prefix}{col} = ${}", first + binds.len() - 1));
+            }
+        }
+        (sql, binds)
+    }
+}
+
+/// One rollup row of a measure query: what its items add up to, and how many of them are still not due.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeasureRow {
+    pub tally: Tally,
+    pub pending: Pending,
+}
+
+/// The columns [`KpiItem`] is read from.
+pub(crate) const KPI_COLUMNS: &str = "kind, category, town_slug, status, submitted_at, acceptance_due_at, \
+    first_response_at, feedback_due_at, feedback_at, rating, aware, claimed_at, fulfilled_at";
+
+pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
+    let kind: String = r.try_get("kind")?;
+    let status: String = r.try_get("status")?;
+    let rating: Option<String> = r.try_get("rating")?;
+    Ok(KpiItem {
+        kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(format!("kind {kind}")))?,
+        category: r.try_get("category")?,
+        town_slug: r.try_get("town_slug")?,
+        status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(format!("status {status}")))?,
+        submitted_at: r.try_get("submitted_at")?,
+        acceptance_due_at: r.try_get("acceptance_due_at")?,
+        first_response_at: opt_i64(r, "first_response_at")?,
+        feedback_due_at: r.try_get("feedback_due_at")?,
+        feedback_at: opt_i64(r, "feedback_at")?,
+        rating: rating.as_deref().and_then(Rating::from_code),
+        aware: opt_i64(r, "aware")?.map(|v| v != 0),
+        claimed_at: opt_i64(r, "claimed_at")?,
+        fulfilled_at: opt_i64(r, "fulfilled_at")?,
+    })
+}
+
+const COUNTERS: [&str; 12] = [
+    "items",
+    "fed",
+    "fed_on_time",
+    "replied",
+    "replied_on_time",
+    "rated",
+    "satisfied",
+    "aware_answers",
+    "aware_yes",
+    "wishes",
+    "wishes_claimed",
+    "wishes_fulfilled",
+];
+
+fn counters(t: &Tally) -> [i64; 12] {
+    [
+        t.items,
+        t.fed,
+        t.fed_on_time,
+        t.replied,
+        t.replied_on_time,
+        t.rated,
+        t.satisfied,
+        t.aware_answers,
+        t.aware_yes,
+        t.wishes,
+        t.wishes_claimed,
+        t.wishes_fulfilled,
+    ]
+}
+
+fn tally_from_row(r: &AnyRow) -> Result<Tally> {
+    let g = |c: &str| -> Result<i64> { Ok(r.try_get::<i64, _>(c)?) };
+    let h = |c: &str| -> Result<Histogram> {
+        let s: String = r.try_get(c)?;
+        Histogram::decode(&s).ok_or_else(|| StoreError::Invalid(format!("{c} histogram {s:?}")))
+    };
+    Ok(Tally {
+        items: g("items")?,
+        fed: g("fed")?,
+        fed_on_time: g("fed_on_time")?,
+        replied: g("replied")?,
+        replied_on_time: g("replied_on_time")?,
+        rated: g("rated")?,
+        satisfied: g("satisfied")?,
+        aware_answers: g("aware_answers")?,
+        aware_yes: g("aware_yes")?,
+        wishes: g("wishes")?,
+        wishes_claimed: g("wishes_claimed")?,
+        wishes_fulfilled: g("wishes_fulfilled")?,
+        response_hours: h("response_hours")?,
+        feedback_days: h("feedback_days")?,
+    })
+}
+
+/// Adds `delta` to the rollup row of `key` (creating it). The histograms are read and written back
+/// under the row's lock (PostgreSQL `FOR UPDATE`; SQLite has one writer at a time).
+pub(crate) async fn apply_rollup(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    key: &RollupKey,
+    delta: &Tally,
+) -> Result<()> {
+    if delta.is_zero() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO measure_rollups (month, town_slug, kind, category) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (month, town_slug, kind, category) DO NOTHING",
+    )
+    .bind(i64::from(key.month))
+    .bind(&key.town)
+    .bind(&key.kind)
+    .bind(&key.category)
+    .execute(&mut **tx)
+    .await?;
+    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+    let row = sqlx::query(&format!(
+        "SELECT response_hours, feedback_days FROM measure_rollups \
+         WHERE month = $1 AND town_slug = $2 AND kind = $3 AND category = $4{lock}"
+    ))
+    .bind(i64::from(key.month))
+    .bind(&key.town)
+    .bind(&key.kind)
+    .bind(&key.category)
+    .fetch_one(&mut **tx)
+    .await?;
+    let merged = |c: &str, d: &Histogram| -> Result<String> {
+        let s: String = row.try_get(c)?;
+        let mut h = Histogram::decode(&s).ok_or_else(|| StoreError::Invalid(format!("{c} histogram {s:?}")))?;
+        h.merge(d, 1);
+        Ok(h.encode())
+    };
+    let response_hours = merged("response_hours", &delta.response_hours)?;
+    let feedback_days = merged("feedback_days", &delta.feedback_days)?;
+    let sets: Vec<String> = COUNTERS.iter().enumerate().map(|(i, c)| format!("{c} = {c} + ${}", i + 1)).collect();
+    let sql = format!(
+        "UPDATE measure_rollups SET {}, response_hours = $13, feedback_days = $14 \
+         WHERE month = $15 AND town_slug = $16 AND kind = $17 AND category = $18",
+        sets.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for v in counters(delta) {
+        q = q.bind(v);
+    }
+    q.bind(response_hours)
+        .bind(feedback_days)
+        .bind(i64::from(key.month))
+        .bind(&key.town)
+        .bind(&key.kind)
+        .bind(&key.category)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves an item's contribution from what it was (`before`, `None` for a new item) to what it is now.
+pub(crate) async fn rollup_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    before: Option<&KpiItem>,
+    after: Option<&KpiItem>,
+) -> Result<()> {
+    let mut deltas: BTreeMap<RollupKey, Tally> = BTreeMap::new();
+    if let Some(b) = before {
+        deltas.entry(RollupKey::of(b)).or_default().merge(&Tally::of(b), -1);
+    }
+    if let Some(a) = after {
+        deltas.entry(RollupKey::of(a)).or_default().merge(&Tally::of(a), 1);
+    }
+    apply_rollups(tx, backend, &deltas).await
+}
+
+/// Applies many deltas (the seeder's batches, rebuilds).
+pub(crate) async fn apply_rollups(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    deltas: &BTreeMap<RollupKey, Tally>,
+) -> Result<()> {
+    for (key, delta) in deltas {
+        apply_rollup(tx, backend, key, delta).await?;
+    }
+    Ok(())
+}
+
+/// Adds measure rows up into the measures they give together.
+pub fn sum_rows<'a>(rows: impl IntoIterator<Item = &'a MeasureRow>) -> domain::kpi::Measures {
+    let mut t = Tally::default();
+    let mut p = Pending::default();
+    for r in rows {
+        t.merge(&r.tally, 1);
+        p.add(r.pending);
+    }
+    t.finish(p)
+}
+
+/// The first second of a `yyyymm` month, and of the month after it.
+fn month_bounds(month: i32) -> (i64, i64) {
+    let d = Date { year: month / 100, month: (month % 100) as u32, day: 1 };
+    (d.start_ts(), d.add_months(1).start_ts())
+}
+
+impl Db {
+    /// The measure rows of a query at time `now`, one per rollup key (month, town, kind, category).
+    /// Adding them all up and calling [`Tally::finish`] gives [`domain::kpi::measures`] over the same
+    /// items; grouping them by town, month, kind or category gives the league table, trends and
+    /// breakdowns.
+    pub async fn measure_rows(&self, q: &MeasureQuery, now: i64) -> Result<BTreeMap<RollupKey, MeasureRow>> {
+        let (lo, hi) = q.bounds();
+        let mut out: BTreeMap<RollupKey, MeasureRow> = BTreeMap::new();
+        if lo >= hi {
+            return Ok(out);
+        }
+        // Months from the first to the last with anything in [lo, hi).
+        let Some((first, last)) = self.month_span(lo, hi).await? else { return Ok(out) };
+        // A month at an edge of the period is read from the rollups only if nothing outside the period
+        // was submitted in it; otherwise its part inside the period is read from the items.
+        let mut whole: Vec<i32> = Vec::new();
+        let mut partial: Vec<(i64, i64)> = Vec::new();
+        let mut m = first;
+        loop {
+            let (ms, me) = month_bounds(m);
+            let (a, b) = (ms.max(lo), me.min(hi));
+            let outside_empty = (a == ms || !self.anything_between(ms, a, q).await?)
+                && (b == me || !self.anything_between(b, me, q).await?);
+            if outside_empty {
+                whole.push(m);
+            } else {
+                partial.push((a, b));
+            }
+            if m >= last {
+                break;
+            }
+            let next = Date { year: m / 100, month: (m % 100) as u32, day: 1 }.add_months(1);
+            m = next.year * 100 + next.month as i32;
+        }
+        if !whole.is_empty() {
+            self.add_rollup_rows(q, &whole, &mut out).await?;
+        }
+        for (a, b) in partial {
+            self.add_item_tallies(q, a, b, &mut out).await?;
+        }
+        self.add_pending(q, lo, hi, now, &mut out).await?;
+        Ok(out)
+    }
+
+    /// The first and last month with an item or a home-page awareness answer in `[lo, hi)`.
+    async fn month_span(&self, lo: i64, hi: i64) -> Result<Option<(i32, i32)>> {
+        let r = sqlx::query(
+            "SELECT MIN(t) AS lo, MAX(t) AS hi FROM (\
+             SELECT MIN(submitted_at) AS t FROM items WHERE submitted_at >= $1 AND submitted_at < $2 \
+             UNION ALL SELECT MAX(submitted_at) FROM items WHERE submitted_at >= $1 AND submitted_at < $2 \
+             UNION ALL SELECT MIN(answered_at) FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2 \
+             UNION ALL SELECT MAX(answered_at) FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2) x",
+        )
+        .bind(lo)
+        .bind(hi)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(match (opt_i64(&r, "lo")?, opt_i64(&r, "hi")?) {
+            (Some(a), Some(b)) => Some((month_of(a), month_of(b))),
+            _ => None,
+        })
+    }
+
+    /// Whether anything the query counts was submitted (or answered) in `[a, b)`.
+    async fn anything_between(&self, a: i64, b: i64, q: &MeasureQuery) -> Result<bool> {
+        if a >= b {
+            return Ok(false);
+        }
+        let (filters, binds) = q.item_filters(3);
+        let sql = format!("SELECT 1 AS x FROM items WHERE submitted_at >= $1 AND submitted_at < $2{filters} LIMIT 1");
+        let mut query = sqlx::query(&sql).bind(a).bind(b);
+        for v in &binds {
+            query = query.bind(v);
+        }
+        if query.fetch_optional(&self.pool).await?.is_some() {
+            return Ok(true);
+        }
+        if !q.whole_city() {
+            return Ok(false);
+        }
+        Ok(sqlx::query("SELECT 1 AS x FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2 LIMIT 1")
+            .bind(a)
+            .bind(b)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
+    async fn add_rollup_rows(
+        &self,
+        q: &MeasureQuery,
+        months: &[i32],
+        out: &mut BTreeMap<RollupKey, MeasureRow>,
+    ) -> Result<()> {
+        let (filters, binds) = q.filters("r.", 3);
+        let sql = format!(
+            "SELECT r.month, r.town_slug, r.kind, r.category, {}, r.response_hours, r.feedback_days \
+             FROM measure_rollups r WHERE r.month >= $1 AND r.month <= $2{filters}",
+            COUNTERS.map(|c| format!("r.{c}")).join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(i64::from(months[0])).bind(i64::from(months[months.len() - 1]));
+        for v in &binds {
+            query = query.bind(v);
+        }
+        let wanted: std::collections::BTreeSet<i32> = months.iter().copied().collect();
+        for r in query.fetch_all(&self.pool).await? {
+            let month = r.try_get::<i64, _>("month")? as i32;
+            if !wanted.contains(&month) {
+                continue;
+            }
+            let key = RollupKey {
+                month,
+                town: r.try_get("town_slug")?,
+                kind: r.try_get("kind")?,
+                category: r.try_get("category")?,
+            };
+            let t = tally_from_row(&r)?;
+            if !t.is_zero() {
+                out.entry(key).or_default().tally.merge(&t, 1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Tallies straight from the items submitted in `[a, b)`, and the home page's answers then.
+    async fn add_item_tallies(
+        &self,
+        q: &MeasureQuery,
+        a: i64,
+        b: i64,
+        out: &mut BTreeMap<RollupKey, MeasureRow>,
+    ) -> Result<()> {
+        let (filters, binds) = q.item_filters(3);
+        let sql = format!("SELECT {KPI_COLUMNS} FROM items WHERE submitted_at >= $1 AND submitted_at < $2{filters}");
+        let mut query = sqlx::query(&sql).bind(a).bind(b);
+        for v in &binds {
+            query = query.bind(v);
+        }
+        for r in query.fetch_all(&self.pool).await? {
+            let it = kpi_item_from_row(&r)?;
+            if !it.status.excluded_from_measures() {
+                out.entry(RollupKey::of(&it)).or_default().tally.merge(&Tally::of(&it), 1);
+            }
+        }
+        if q.whole_city() {
+            let r = sqlx::query(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
+                 FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
+            )
+            .bind(a)
+            .bind(b)
+            .fetch_one(&self.pool)
+            .await?;
+            let n: i64 = r.try_get("n")?;
+            if n > 0 {
+                let t = Tally { aware_answers: n, aware_yes: r.try_get("yes")?, ..Default::default() };
+                out.entry(RollupKey::home_awareness(month_of(a))).or_default().tally.merge(&t, 1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts the items still waiting whose deadline is after `now` (through the partial indexes on
+    /// items awaiting feedback and awaiting a reply: only recent items are in that range).
+    async fn add_pending(
+        &self,
+        q: &MeasureQuery,
+        lo: i64,
+        hi: i64,
+        now: i64,
+        out: &mut BTreeMap<RollupKey, MeasureRow>,
+    ) -> Result<()> {
+        let (filters, binds) = q.item_filters(4);
+        for (waiting, due, is_feedback) in [
+            ("feedback_at IS NULL", "feedback_due_at", true),
+            ("first_response_at IS NULL", "acceptance_due_at", false),
+        ] {
+            let sql = format!(
+                "SELECT (submitted_at + 28800) / 86400 AS day, town_slug, kind, category, CAST(COUNT(*) AS BIGINT) AS n \
+                 FROM items WHERE {waiting} AND {due} > $1 AND submitted_at >= $2 AND submitted_at < $3 \
+                 AND status NOT IN ('withdrawn', 'duplicate'){filters} GROUP BY 1, town_slug, kind, category"
+            );
+            let mut query = sqlx::query(&sql).bind(now).bind(lo).bind(hi);
+            for v in &binds {
+                query = query.bind(v);
+            }
+            for r in query.fetch_all(&self.pool).await? {
+                let day: i64 = r.try_get("day")?;
+                let d = Date::from_days(day);
+                let town: Option<String> = r.try_get("town_slug")?;
+                let key = RollupKey {
+                    month: d.year * 100 + d.month as i32,
+                    town: town.unwrap_or_default(),
+                    kind: r.try_get("kind")?,
+                    category: r.try_get("category")?,
+                };
+                let n: i64 = r.try_get("n")?;
+                let p = &mut out.entry(key).or_default().pending;
+                if is_feedback {
+                    p.feedback_not_due += n;
+                } else {
+                    p.reply_not_due += n;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The measures of a query at time `now`: the sum of [`Db::measure_rows`].
+    pub async fn measures(&self, q: &MeasureQuery, now: i64) -> Result<domain::kpi::Measures> {
+        Ok(sum_rows(self.measure_rows(q, now).await?.values()))
+    }
+
+    /// The items of a query in the shape the pure KPI functions take, plus the home page's awareness
+    /// answers when the query is the whole city. For tests and audits, not for pages.
+    pub async fn kpi_items(&self, q: &MeasureQuery) -> Result<(Vec<KpiItem>, domain::kpi::Ratio)> {
+        let (lo, hi) = q.bounds();
+        let (filters, binds) = q.item_filters(3);
+        let sql = format!("SELECT {KPI_COLUMNS} FROM items WHERE submitted_at >= $1 AND submitted_at < $2{filters}");
+        let mut query = sqlx::query(&sql).bind(lo).bind(hi);
+        for v in &binds {
+            query = query.bind(v);
+        }
+        let items = query.fetch_all(&self.pool).await?.iter().map(kpi_item_from_row).collect::<Result<Vec<_>>>()?;
+        let mut extra = domain::kpi::Ratio::default();
+        if q.whole_city() {
+            let r = sqlx::query(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
+                 FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
+            )
+            .bind(lo)
+            .bind(hi)
+            .fetch_one(&self.pool)
+            .await?;
+            extra = domain::kpi::Ratio { num: r.try_get("yes")?, den: r.try_get("n")? };
+        }
+        Ok((items, extra))
+    }
+
+    /// Recomputes every rollup row from the items and answers (after a migration, or to check them).
+    /// Returns the number of rows written.
+    pub async fn rebuild_rollups(&self) -> Result<usize> {
+        let mut all: BTreeMap<RollupKey, Tally> = BTreeMap::new();
+        let mut after_id = 0i64;
+        loop {
+            let rows =
+                sqlx::query(&format!("SELECT id, {KPI_COLUMNS} FROM items WHERE id > $1 ORDER BY id LIMIT 50000"))
+                    .bind(after_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+            let Some(last) = rows.last() else { break };
+            after_id = last.try_get("id")?;
+            for r in &rows {
+                let it = kpi_item_from_row(r)?;
+                if !it.status.excluded_from_measures() {
+                    all.entry(RollupKey::of(&it)).or_default().merge(&Tally::of(&it), 1);
+                }
+            }
+        }
+        for r in sqlx::query(
+            "SELECT (answered_at + 28800) / 86400 AS day, CAST(COUNT(*) AS BIGINT) AS n, \
+             CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes FROM awareness_answers GROUP BY 1",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let d = Date::from_days(r.try_get("day")?);
+            let t = Tally { aware_answers: r.try_get("n")?, aware_yes: r.try_get("yes")?, ..Default::default() };
+            all.entry(RollupKey::home_awareness(d.year * 100 + d.month as i32)).or_default().merge(&t, 1);
+        }
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM measure_rollups").execute(&mut *tx).await?;
+        apply_rollups(&mut tx, self.backend, &all).await?;
+        tx.commit().await?;
+        Ok(all.len())
+    }
+
+    /// Fills the rollups if they are empty while there is something to count (first start after the
+    /// migration that added them).
+    pub(crate) async fn ensure_rollups(&self) -> Result<()> {
+        let has_rollups =
+            sqlx::query("SELECT 1 AS x FROM measure_rollups LIMIT 1").fetch_optional(&self.pool).await?.is_some();
+        if has_rollups {
+            return Ok(());
+        }
+        let has_data = sqlx::query("SELECT 1 AS x FROM items UNION ALL SELECT 1 FROM awareness_answers LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some();
+        if has_data {
+            let n = self.rebuild_rollups().await?;
+            tracing::info!(rows = n, "measure rollups filled from the items");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,192 @@
+//! The measures as storage computes them (rollups kept in each transaction, partial months read from the
+//! items, pending counts through partial indexes) against the pure definitions in `domain::kpi`, on
+//! random data, on both databases.
+
+use store::testing as common;
+
+use domain::kpi::{measures, Ratio};
+use domain::lifecycle::{Action, Actor};
+use domain::{Date, Kind, Rating};
+use store::seed::{seed_demo, Rng, SeedOptions};
+use store::{Db, MeasureQuery, NewItem, StoreError};
+
+const DAY: i64 = 86_400;
+
+/// Random actions on random items at random later times, through the same `act` the pages use, so
+/// the rollups are changed the way production changes them: claims, fulfilments, feedback, ratings,
+/// reopening, withdrawal, duplicates, re-routing, declines.
+async fn shake(db: &Db, rng: &mut Rng, from: i64, n: usize) -> usize {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM items ORDER BY id").fetch_all(&db.pool).await.unwrap();
+    let towns = ["humen", "guancheng", "dalang", "changan"];
+    let mut applied = 0;
+    for _ in 0..n {
+        let id = *rng.pick(&ids);
+        let at = from + rng.below(20 * DAY as u64) as i64;
+        let rating = *rng.pick(&[Rating::Satisfied, Rating::BasicallySatisfied, Rating::Unsatisfied]);
+        let aware = *rng.pick(&[None, Some(true), Some(false)]);
+        let (actor, action) = match rng.below(11) {
+            0 => (Actor::Donor, Action::Claim),
+            1 => (Actor::Staff, Action::RecordFulfilment { note: "送到".into() }),
+            2 => (Actor::Staff, Action::GiveFeedback { message: "已办结".into() }),
+            3 | 4 => (Actor::Resident, Action::Rate { rating, comment: String::new(), aware }),
+            5 => (Actor::Resident, Action::RequestReopen),
+            6 => (Actor::Resident, Action::Withdraw { reason: "不需要了".into() }),
+            7 => (Actor::Staff, Action::MarkDuplicate { of_number: "W-2026-000001".into() }),
+            8 => (Actor::Staff, Action::Reroute { town: rng.pick(&towns).to_string(), reason: "属地".into() }),
+            9 => (Actor::Staff, Action::Decline { reason: "不符合条件".into() }),
+            _ => (Actor::Staff, Action::Accept { plan: "村委跟进".into() }),
+        };
+        match db.act(id, None, actor, "", &action, at).await {
+            Ok(_) => applied += 1,
+            Err(StoreError::Refused(_)) => {}
+            Err(e) => panic!("{action:?}: {e}"),
+        }
+    }
+    applied
+}
+
+fn city_queue_item(at: i64, kind: Kind) -> NewItem {
+    NewItem {
+        kind,
+        category: if kind == Kind::Wish { "disabled".into() } else { "safety".into() },
+        title: "路灯".into(),
+        description: "需要帮助".into(),
+        location: String::new(),
+        amount_yuan: 500,
+        urgent: false,
+        submitted_by: "self".into(),
+        helper_org: None,
+        contact_name: "李四".into(),
+        contact_phone: "13900001111".into(),
+        contact_email: None,
+        lang: "zh-Hans".into(),
+        town_slug: None,
+        community_id: None,
+        submission_key: None,
+        submitted_at: at,
+        acceptance_due_at: at + DAY,
+        feedback_due_at: at + 30 * DAY,
+    }
+}
+
+fn random_query(rng: &mut Rng, start: Date, days: i64) -> MeasureQuery {
+    let towns = [None, Some("humen"), Some("guancheng"), Some("dalang"), Some("songshanhu")];
+    let cats = [None, Some("elderly_alone"), Some("roads_lighting"), Some("disabled")];
+    let (from, to) = match rng.below(4) {
+        // Whole months.
+        0 => {
+            let a = start.add_days(rng.below(days as u64) as i64);
+            let a = Date { day: 1, ..a };
+            (Some(a), Some(a.add_months(1 + rng.below(6) as u32).add_days(-1)))
+        }
+        // No bounds at all.
+        1 if rng.pct(30) => (None, None),
+        // Any days.
+        _ => {
+            let a = start.add_days(rng.below(days as u64 + 20) as i64 - 10);
+            (Some(a), Some(a.add_days(rng.below(200) as i64)))
+        }
+    };
+    MeasureQuery {
+        from,
+        to,
+        town: if rng.pct(60) { None } else { rng.pick(&towns).map(str::to_string) },
+        kind: if rng.pct(60) { None } else { Some(*rng.pick(&[Kind::Wish, Kind::Project])) },
+        category: if rng.pct(75) { None } else { rng.pick(&cats).map(str::to_string) },
+    }
+}
+
+async fn rollup_table(db: &Db) -> Vec<String> {
+    let rows = sqlx::query(
+        "SELECT month, town_slug, kind, category, items, fed, fed_on_time, replied, replied_on_time, rated, satisfied, \
+         aware_answers, aware_yes, wishes, wishes_claimed, wishes_fulfilled, response_hours, feedback_days \
+         FROM measure_rollups ORDER BY month, town_slug, kind, category",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    use sqlx::Row;
+    rows.iter()
+        .filter_map(|r| {
+            let ints: Vec<i64> = (4..16).map(|i| r.try_get::<i64, _>(i).unwrap()).collect();
+            let h1: String = r.try_get(16).unwrap();
+            let h2: String = r.try_get(17).unwrap();
+            let m: i64 = r.try_get(0).unwrap();
+            let (t, k, c): (String, String, String) =
+                (r.try_get(1).unwrap(), r.try_get(2).unwrap(), r.try_get(3).unwrap());
+            (ints.iter().any(|v| *v != 0) || !h1.is_empty() || !h2.is_empty())
+                .then(|| format!("{m} {t} {k} {c} {ints:?} {h1} {h2}"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn rollup_measures_equal_the_definitions_on_random_data() {
+    for b in common::backends() {
+        for (round, seed) in [3u64, 19].into_iter().enumerate() {
+            let db = common::fresh(b).await;
+            let mut rng = Rng::new(seed);
+            let until = Date::parse(["2026-03-14", "2025-12-31"][round]).unwrap();
+            seed_demo(&db, &SeedOptions { items: 1_200, seed, until, years: 2 }).await.unwrap();
+            let start = until.add_days(-729);
+            let end = until.end_ts() + 1;
+            // The city queue, and home-page awareness answers spread over the period.
+            for i in 0..30 {
+                let at = start.start_ts() + rng.below((end - start.start_ts()) as u64) as i64;
+                db.create_item(&city_queue_item(at, if i % 2 == 0 { Kind::Wish } else { Kind::Project }))
+                    .await
+                    .unwrap();
+                db.record_awareness(rng.pct(80), "home", at).await.unwrap();
+            }
+            let applied = shake(&db, &mut rng, end, 3_000).await;
+            assert!(applied > 100, "{b}: only {applied} random actions were allowed");
+            for i in 0..60 {
+                let q = random_query(&mut rng, start, 730);
+                let now = start.start_ts() + rng.below((end + 90 * DAY - start.start_ts()) as u64) as i64;
+                let fast = db.measures(&q, now).await.unwrap();
+                let (items, extra) = db.kpi_items(&q).await.unwrap();
+                assert_eq!(fast, measures(&items, now, extra), "{b} seed {seed} query {i}: {q:?} at {now}");
+            }
+            // The rollups kept action by action are exactly what a rebuild from the items gives.
+            let kept = rollup_table(&db).await;
+            db.rebuild_rollups().await.unwrap();
+            assert_eq!(kept, rollup_table(&db).await, "{b} seed {seed}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_town_with_nothing_and_a_period_with_nothing_have_no_rates() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let until = Date::parse("2026-06-30").unwrap();
+        seed_demo(&db, &SeedOptions { items: 300, seed: 5, until, years: 1 }).await.unwrap();
+        let now = until.end_ts() + 1;
+        let empty_period = MeasureQuery {
+            from: Some(Date::parse("2020-01-01").unwrap()),
+            to: Some(Date::parse("2020-12-31").unwrap()),
+            ..Default::default()
+        };
+        let m = db.measures(&empty_period, now).await.unwrap();
+        assert_eq!((m.items, m.feedback.rate(), m.satisfaction.rate(), m.median_feedback_days), (0, None, None, None));
+        let nowhere = MeasureQuery { town: Some("no-such-town".into()), ..Default::default() };
+        assert_eq!(db.measures(&nowhere, now).await.unwrap(), measures(&[], now, Ratio::default()));
+        // The whole year adds up to the sum of its towns.
+        let all = db.measure_rows(&MeasureQuery::default(), now).await.unwrap();
+        let towns: std::collections::BTreeSet<String> = all.keys().map(|k| k.town.clone()).collect();
+        let mut items = 0;
+        for t in towns.iter().filter(|t| !t.is_empty()) {
+            items +=
+                db.measures(&MeasureQuery { town: Some(t.clone()), ..Default::default() }, now).await.unwrap().items;
+        }
+        assert_eq!(items, db.measures(&MeasureQuery::default(), now).await.unwrap().items);
+        assert_eq!(items, 300 - excluded(&db).await);
+    }
+}
+
+async fn excluded(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM items WHERE status IN ('withdrawn', 'duplicate')")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
