@@ -3,6 +3,9 @@
 
 pub mod admin;
 pub mod api;
+pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod dashboard_ops;
 pub mod i18n;
 pub mod islands;
 #[cfg(feature = "ssr")]
@@ -103,6 +106,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/sign-in") view=staff::StaffSignInPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/items/:number") view=staff::StaffItemPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/admin") view=admin::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard/items") view=dashboard::DrillPage ssr=SsrMode::Async />
+                    <Route path=path!("/figures") view=dashboard::FiguresPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

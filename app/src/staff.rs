@@ -320,7 +320,7 @@ pub fn StaffSignInPage() -> impl IntoView {
     let next = use_query_map()
         .read_untracked()
         .get("next")
-        .filter(|n| n.starts_with("/staff"))
+        .filter(|n| n.starts_with("/staff") || n.starts_with("/dashboard"))
         .unwrap_or_else(|| "/staff".into());
     let signed_out = use_query_map().read_untracked().get("out").is_some();
     let (email, errors, too_many) = match &posted {

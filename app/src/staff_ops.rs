@@ -100,7 +100,7 @@ pub async fn sign_in(
     }
 }
 
-fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {
+pub fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {
     Me {
         name: u.name.clone(),
         email: u.email.clone(),

@@ -27,6 +27,48 @@ impl Ratio {
     }
 }
 
+/// A period of submission dates (Dongguan), both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Period {
+    /// From 1 January of `today`'s year to `today`.
+    pub fn year_to_date(today: Date) -> Period {
+        Period { from: Date { year: today.year, month: 1, day: 1 }, to: today }
+    }
+
+    /// Reads `from` and `to` as typed (`YYYY-MM-DD`; empty means the default of the year to date).
+    /// A bad value gets a field error and its default, so the page still shows something sensible.
+    pub fn parse(from: &str, to: &str, today: Date) -> (Period, Vec<crate::FieldError>) {
+        let default = Period::year_to_date(today);
+        let mut errors = Vec::new();
+        let mut read = |field: &'static str, raw: &str, fallback: Date| -> Date {
+            if raw.trim().is_empty() {
+                return fallback;
+            }
+            match Date::parse(raw).filter(|d| (2000..=2999).contains(&d.year)) {
+                Some(d) => d,
+                None => {
+                    errors.push(crate::FieldError::new(field, "date_invalid"));
+                    fallback
+                }
+            }
+        };
+        let from_d = read("from", from, default.from);
+        let to_d = read("to", to, default.to);
+        if from_d > to_d {
+            if errors.is_empty() {
+                errors.push(crate::FieldError::new("to", "period_order"));
+            }
+            return (default, errors);
+        }
+        (Period { from: from_d, to: to_d }, errors)
+    }
+}
+
 /// What the measures need to know of one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiItem {
@@ -601,6 +643,20 @@ mod tests {
         // An empty town: no items, no rates, nothing overdue.
         let none = measures(&[], NOW, Ratio::default());
         assert_eq!((none.items, none.overdue, none.feedback.percent()), (0, 0, None));
+    }
+
+    #[test]
+    fn periods_default_to_the_year_so_far_and_name_bad_fields() {
+        let today = Date::parse("2026-11-22").unwrap();
+        let (p, e) = Period::parse("", "", today);
+        assert_eq!((p.from.to_string(), p.to.to_string(), e.len()), ("2026-01-01".into(), "2026-11-22".into(), 0));
+        let (p, e) = Period::parse("2025-02-30", "2026-03-31", today);
+        assert_eq!((p.from.to_string(), p.to.to_string()), ("2026-01-01".into(), "2026-03-31".into()));
+        assert_eq!((e.len(), e[0].field.as_str(), e[0].code.as_str()), (1, "from", "date_invalid"));
+        let (p, e) = Period::parse("2025-02-30", "2025-12-31", today);
+        assert_eq!((p, e.len()), (Period::year_to_date(today), 1));
+        let (p, e) = Period::parse("2026-05-01", "2026-04-30", today);
+        assert_eq!((p, e[0].field.as_str(), e[0].code.as_str()), (Period::year_to_date(today), "to", "period_order"));
     }
 
     #[test]

@@ -72,6 +72,15 @@ impl StaffUser {
     }
 
     /// Only dispatchers move items between towns.
+    /// Whose measures this person sees on the dashboard: town staff their own town whatever they ask
+    /// for; dispatchers and leaders the town they ask for, or the whole city; admins none.
+    pub fn dashboard_town(&self, requested: Option<&str>) -> Result<Option<String>, NoInbox> {
+        match self.inbox_scope()? {
+            Some(own) => Ok(Some(own)),
+            None => Ok(requested.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)),
+        }
+    }
+
     pub fn can_reroute(&self) -> bool {
         self.role == Role::Dispatcher
     }

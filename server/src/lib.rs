@@ -2,6 +2,7 @@
 //! form posts for browsers without JavaScript, health check) and the command line.
 
 pub mod config;
+pub mod dashboard_routes;
 pub mod routes;
 pub mod sessions;
 pub mod staff_routes;

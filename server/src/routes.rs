@@ -2,7 +2,7 @@
 //! redirect on success or re-render the page with the errors and the typed values (HTTP 422).
 
 use crate::sessions::DbSessionStore;
-use crate::staff_routes;
+use crate::{dashboard_routes, staff_routes};
 use app::api::SubmitOutcome;
 use app::ops::{self, ResidentActError, ResidentForm};
 use app::pages::{PostedLookup, PostedProject, PostedTrack, PostedWish};
@@ -42,6 +42,9 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/items/{number}/act", post(staff_routes::post_staff_action))
         .route("/staff/export.csv", get(staff_routes::export_csv))
         .route("/staff/admin/{what}", post(staff_routes::post_admin))
+        .route("/dashboard/league.csv", get(dashboard_routes::league_csv))
+        .route("/dashboard/league.xlsx", get(dashboard_routes::league_xlsx))
+        .route("/api/v1/kpi", get(dashboard_routes::api_kpi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), staff_routes::guard))

@@ -24,7 +24,10 @@ fn server_error(e: app::ops::OpError) -> Response {
 
 /// A `next` target after sign-in: only pages under `/staff`, never another site.
 fn safe_next(next: &str) -> String {
-    if next.starts_with("/staff") && !next.starts_with("//") && !next.contains("://") {
+    if (next.starts_with("/staff") || next.starts_with("/dashboard"))
+        && !next.starts_with("//")
+        && !next.contains("://")
+    {
         next.to_string()
     } else {
         "/staff".into()
@@ -35,7 +38,8 @@ fn safe_next(next: &str) -> String {
 /// cross-site form posts to `/staff…` (the session cookie is SameSite=Lax as well).
 pub async fn guard(State(st): State<AppState>, session: Session, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let staff_area = path == "/staff" || path.starts_with("/staff/");
+    let staff_area =
+        path == "/staff" || path.starts_with("/staff/") || path == "/dashboard" || path.starts_with("/dashboard/");
     if !staff_area {
         return next.run(req).await;
     }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use items::*;
-pub use measures::{sum_rows, MeasureQuery, MeasureRow};
+pub use measures::{sum_rows, MeasureItem, MeasureQuery, MeasureRow, MeasureSet};
 pub use reference::*;
 pub use staff::*;
 

@@ -1,0 +1,154 @@
+//! The dashboard's downloads (league table as CSV and XLSX) and the public figures API
+//! `GET /api/v1/kpi`. The pages themselves are Leptos routes (`app::dashboard`).
+
+use app::dashboard::DashboardFilters;
+use app::dashboard_ops::{self, Cell};
+use app::lang_from_headers;
+use app::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+fn server_error(e: app::ops::OpError) -> Response {
+    let _ = e.into_server_fn_error();
+    (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+}
+
+/// The league table for the signed-in staff member, or why not.
+async fn league(
+    st: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    f: &DashboardFilters,
+) -> Result<(String, Vec<String>, Vec<Vec<Cell>>), Response> {
+    let user = match app::staff_ops::staff_of_session(st, session).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Err((StatusCode::UNAUTHORIZED, "sign in first").into_response()),
+        Err(e) => return Err(server_error(e)),
+    };
+    match dashboard_ops::league_export(st, &user, f, lang_from_headers(headers)).await {
+        Ok(Some(t)) => Ok(t),
+        Ok(None) => Err((StatusCode::FORBIDDEN, "not for this role").into_response()),
+        Err(e) => Err(server_error(e)),
+    }
+}
+
+fn attachment(content_type: &'static str, name: &str, body: impl IntoResponse) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// `GET /dashboard/league.csv`.
+pub async fn league_csv(
+    State(st): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(f): Query<DashboardFilters>,
+) -> Response {
+    match league(&st, &session, &headers, &f).await {
+        Ok((name, header, rows)) => {
+            attachment("text/csv; charset=utf-8", &format!("{name}.csv"), dashboard_ops::league_csv(&header, &rows))
+        }
+        Err(r) => r,
+    }
+}
+
+/// `GET /dashboard/league.xlsx`: one sheet, numbers as numbers and rates as percentages.
+pub async fn league_xlsx(
+    State(st): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(f): Query<DashboardFilters>,
+) -> Response {
+    let (name, header, rows) = match league(&st, &session, &headers, &f).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    match xlsx(&header, &rows) {
+        Ok(bytes) => attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("{name}.xlsx"),
+            bytes,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "could not write the XLSX league table");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+/// Writes the table as an XLSX workbook.
+pub fn xlsx(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("league")?;
+    let bold = Format::new().set_bold();
+    let pct = Format::new().set_num_format("0.0%");
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    sheet.write_string(r, c, s)?;
+                }
+                Cell::Int(n) => {
+                    sheet.write_number(r, c, *n as f64)?;
+                }
+                Cell::Rate(Some(v)) => {
+                    sheet.write_number_with_format(r, c, *v, &pct)?;
+                }
+                Cell::Rate(None) => {}
+            }
+        }
+    }
+    sheet.set_column_width(0, 16)?;
+    sheet.set_freeze_panes(1, 1)?;
+    book.save_to_buffer()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct KpiParams {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    town: String,
+}
+
+/// `GET /api/v1/kpi?from=YYYY-MM-DD&to=YYYY-MM-DD&town=SLUG`: the public measures, overall and for
+/// every town. No personal data; cacheable for five minutes. Bad parameters get HTTP 400 with stable
+/// error codes per field.
+pub async fn api_kpi(State(st): State<AppState>, Query(p): Query<KpiParams>) -> Response {
+    match dashboard_ops::public_figures(&st, &p.from, &p.to, &p.town, domain::Lang::ZhHans).await {
+        Ok(Ok(figures)) => {
+            let mut r = axum::Json(figures).into_response();
+            let h = r.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            r
+        }
+        Ok(Err(errors)) => {
+            let body = serde_json::json!({
+                "error": "invalid_parameters",
+                "fields": errors.iter().map(|e| serde_json::json!({ "field": e.field, "code": e.code })).collect::<Vec<_>>(),
+            });
+            (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+        }
+        Err(e) => server_error(e),
+    }
+}
