@@ -160,6 +160,7 @@ fn Figures(lang: Lang, d: HomeData) -> impl IntoView {
             {tile("fig.satisfaction", pct(m.satisfaction), SATISFACTION_TARGET, "fig.help.satisfaction")}
             {tile("fig.awareness", pct(m.awareness), AWARENESS_TARGET, "fig.help.awareness")}
         </div>
+        <p><a href="/figures">{t(lang, "home.figures.more")}</a></p>
     }
 }
 

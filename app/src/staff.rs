@@ -303,6 +303,7 @@ pub fn StaffBar(lang: Lang, me: Me) -> impl IntoView {
             <p><strong>{me.name.clone()}</strong>" · "{role_label(lang, &me)}</p>
             <nav aria-label=t(lang, "staff.nav")>
                 {(!admin).then(|| view! { <a href="/staff">{t(lang, "staff.inbox")}</a> })}
+                {(!admin).then(|| view! { <a href="/dashboard">{t(lang, "dash.title")}</a> })}
                 {admin.then(|| view! { <a href="/staff/admin">{t(lang, "admin.title")}</a> })}
             </nav>
             <form method="post" action="/staff/sign-out">

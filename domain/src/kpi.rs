@@ -3,7 +3,6 @@
 
 use crate::{Date, Facts, Kind, Rating, Status};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Programme targets.
 pub const FEEDBACK_TARGET: f64 = 1.0;
@@ -226,26 +225,77 @@ pub fn measures(items: &[KpiItem], now: i64, extra_awareness: Ratio) -> Measures
 }
 
 /// A count per whole value (hours or days), kept in rollups so that medians over any union of
-/// rollup rows are exact. Stored as text: `value:count,value:count` in ascending order.
+/// rollup rows are exact. A sorted list of `(value, count)` without zero counts (merging two is one
+/// linear pass, which matters when a dashboard adds up tens of thousands of rollup rows). Stored as
+/// text: `value:count,value:count` in ascending order.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Histogram(pub BTreeMap<i64, i64>);
+pub struct Histogram(Vec<(i64, i64)>);
 
 impl Histogram {
     pub fn add(&mut self, value: i64, n: i64) {
-        let e = self.0.entry(value).or_insert(0);
-        *e += n;
-        if *e == 0 {
-            self.0.remove(&value);
-        }
+        self.merge(&Histogram(vec![(value, n)]), 1);
     }
+
+    /// Adds (`sign` = 1) or takes away (`sign` = -1) another histogram.
     pub fn merge(&mut self, other: &Histogram, sign: i64) {
-        for (v, n) in &other.0 {
-            self.add(*v, sign * n);
+        if other.0.is_empty() {
+            return;
         }
+        if self.0.is_empty() && sign == 1 {
+            self.0.clone_from(&other.0);
+            return;
+        }
+        if other.0.len() * 8 < self.0.len() {
+            // A few values into a long list (a dashboard adding thousands of rollup rows into one
+            // total): mostly counts that exist already, found by binary search, changed in place.
+            for &(v, n) in &other.0 {
+                match self.0.binary_search_by_key(&v, |e| e.0) {
+                    Ok(i) => {
+                        self.0[i].1 += sign * n;
+                        if self.0[i].1 == 0 {
+                            self.0.remove(i);
+                        }
+                    }
+                    Err(i) => self.0.insert(i, (v, sign * n)),
+                }
+            }
+            return;
+        }
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let (v, n) = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    i += 1;
+                    j += 1;
+                    (x.0, x.1 + sign * y.1)
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => {
+                    i += 1;
+                    *x
+                }
+                (Some(x), None) => {
+                    i += 1;
+                    *x
+                }
+                (_, Some(y)) => {
+                    j += 1;
+                    (y.0, sign * y.1)
+                }
+                (None, None) => break,
+            };
+            if n != 0 {
+                out.push((v, n));
+            }
+        }
+        self.0 = out;
     }
+
     pub fn count(&self) -> i64 {
-        self.0.values().sum()
+        self.0.iter().map(|(_, n)| n).sum()
     }
+
     /// The lower median of the values counted.
     pub fn median(&self) -> Option<i64> {
         let n = self.count();
@@ -262,24 +312,34 @@ impl Histogram {
         }
         None
     }
+
     pub fn encode(&self) -> String {
-        let mut s = String::new();
+        let mut s = String::with_capacity(self.0.len() * 6);
         for (i, (v, n)) in self.0.iter().enumerate() {
             if i > 0 {
                 s.push(',');
             }
-            s.push_str(&format!("{v}:{n}"));
+            s.push_str(&v.to_string());
+            s.push(':');
+            s.push_str(&n.to_string());
         }
         s
     }
-    /// Parses [`Histogram::encode`]'s text; `None` if it is not that.
+
+    /// Parses [`Histogram::encode`]'s text; `None` if it is not that (values must ascend).
     pub fn decode(s: &str) -> Option<Histogram> {
-        let mut h = Histogram::default();
+        let mut out: Vec<(i64, i64)> = Vec::new();
         for part in s.split(',').filter(|p| !p.is_empty()) {
             let (v, n) = part.split_once(':')?;
-            h.add(v.parse().ok()?, n.parse().ok()?);
+            let (v, n): (i64, i64) = (v.parse().ok()?, n.parse().ok()?);
+            if out.last().is_some_and(|(last, _)| *last >= v) {
+                return None;
+            }
+            if n != 0 {
+                out.push((v, n));
+            }
         }
-        Some(h)
+        Some(Histogram(out))
     }
 }
 
@@ -436,6 +496,7 @@ impl Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     const NOW: i64 = 1_000_000;
     const H: i64 = 3600;
@@ -671,6 +732,15 @@ mod tests {
         assert_eq!(h.encode(), "1:1,2:2,3:1,4:1");
         assert_eq!(Histogram::decode(&h.encode()), Some(h.clone()));
         assert_eq!(Histogram::decode("1:x"), None);
+        assert_eq!(Histogram::decode("3:1,2:1"), None, "values must ascend");
+        let mut other = Histogram::default();
+        other.add(9, 2);
+        other.add(1, 1);
+        let mut sum = h.clone();
+        sum.merge(&other, 1);
+        assert_eq!(sum.encode(), "1:2,2:2,3:1,4:1,9:2");
+        sum.merge(&other, -1);
+        assert_eq!(sum, h);
         h.add(2, -2);
         assert_eq!(h.encode(), "1:1,3:1,4:1");
         assert_eq!(h.median(), Some(3));

@@ -21,6 +21,7 @@ fn usage() -> ! {
          \x20      | measures rebuild\n\
          \x20      | user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]\n\
          \x20      | user password --email E | user disable --email E | user enable --email E | user list]\n\
+         \x20      (user add --if-missing leaves an existing account as it is)\n\
          passwords are read from standard input"
     );
     std::process::exit(2)
@@ -143,6 +144,11 @@ async fn user(db: &store::Db, args: &[String]) {
                     role.code(),
                     u.town_slug.map(|t| format!(", {t}")).unwrap_or_default()
                 ),
+                Err(store::StoreError::Invalid(code))
+                    if code == "email_taken" && args.iter().any(|a| a == "--if-missing") =>
+                {
+                    println!("{email} exists already; left as it is")
+                }
                 Err(e) => fail("cannot create the account", e),
             }
         }

@@ -88,6 +88,38 @@ pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
     })
 }
 
+/// A [`KpiItem`] from a packed row of [`KPI_COLUMNS`] (empty text for NULL).
+fn kpi_item_from_packed(row: &str) -> Result<KpiItem> {
+    let f: Vec<&str> = row.split('|').collect();
+    let bad = || StoreError::Invalid(format!("packed item {row:?}"));
+    if f.len() != 13 {
+        return Err(bad());
+    }
+    let int = |s: &str| -> Result<i64> { s.parse().map_err(|_| bad()) };
+    let opt = |s: &str| -> Result<Option<i64>> {
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            int(s).map(Some)
+        }
+    };
+    Ok(KpiItem {
+        kind: Kind::from_code(f[0]).ok_or_else(bad)?,
+        category: f[1].to_string(),
+        town_slug: (!f[2].is_empty()).then(|| f[2].to_string()),
+        status: Status::from_code(f[3]).ok_or_else(bad)?,
+        submitted_at: int(f[4])?,
+        acceptance_due_at: int(f[5])?,
+        first_response_at: opt(f[6])?,
+        feedback_due_at: int(f[7])?,
+        feedback_at: opt(f[8])?,
+        rating: if f[9].is_empty() { None } else { Some(Rating::from_code(f[9]).ok_or_else(bad)?) },
+        aware: opt(f[10])?.map(|v| v != 0),
+        claimed_at: opt(f[11])?,
+        fulfilled_at: opt(f[12])?,
+    })
+}
+
 const COUNTERS: [&str; 12] = [
     "items",
     "fed",
@@ -118,30 +150,6 @@ fn counters(t: &Tally) -> [i64; 12] {
         t.wishes_claimed,
         t.wishes_fulfilled,
     ]
-}
-
-fn tally_from_row(r: &AnyRow) -> Result<Tally> {
-    let g = |c: &str| -> Result<i64> { Ok(r.try_get::<i64, _>(c)?) };
-    let h = |c: &str| -> Result<Histogram> {
-        let s: String = r.try_get(c)?;
-        Histogram::decode(&s).ok_or_else(|| StoreError::Invalid(format!("{c} histogram {s:?}")))
-    };
-    Ok(Tally {
-        items: g("items")?,
-        fed: g("fed")?,
-        fed_on_time: g("fed_on_time")?,
-        replied: g("replied")?,
-        replied_on_time: g("replied_on_time")?,
-        rated: g("rated")?,
-        satisfied: g("satisfied")?,
-        aware_answers: g("aware_answers")?,
-        aware_yes: g("aware_yes")?,
-        wishes: g("wishes")?,
-        wishes_claimed: g("wishes_claimed")?,
-        wishes_fulfilled: g("wishes_fulfilled")?,
-        response_hours: h("response_hours")?,
-        feedback_days: h("feedback_days")?,
-    })
 }
 
 /// Adds `delta` to the rollup row of `key` (creating it). The histograms are read and written back
@@ -252,6 +260,16 @@ fn month_bounds(month: i32) -> (i64, i64) {
 }
 
 impl Db {
+    /// On SQLite, the index a scan of a period's items should use: without statistics the planner may
+    /// take the unique index on (kind, year, seq) for a kind filter and read every item of that kind.
+    fn period_index(&self, q: &MeasureQuery) -> &'static str {
+        match (self.backend, q.town.is_some()) {
+            (Backend::Sqlite, true) => " INDEXED BY items_town_submitted",
+            (Backend::Sqlite, false) => " INDEXED BY items_submitted_at",
+            (Backend::Postgres, _) => "",
+        }
+    }
+
     /// The measure rows of a query at time `now`, one per rollup key (month, town, kind, category).
     /// Adding them all up and calling [`Tally::finish`] gives [`domain::kpi::measures`] over the same
     /// items; grouping them by town, month, kind or category gives the league table, trends and
@@ -314,18 +332,18 @@ impl Db {
         })
     }
 
-    /// Whether anything the query counts was submitted (or answered) in `[a, b)`.
+    /// Whether anything was submitted (or answered) in `[a, b)`. The query's filters are left out on
+    /// purpose: with them SQLite picks the index on kind and reads every wish to find none (3 s over
+    /// five years); without them the answer is at worst "yes" when only other items are there, which
+    /// only means reading that edge month from the items.
     async fn anything_between(&self, a: i64, b: i64, q: &MeasureQuery) -> Result<bool> {
         if a >= b {
             return Ok(false);
         }
-        let (filters, binds) = q.item_filters(3);
-        let sql = format!("SELECT 1 AS x FROM items WHERE submitted_at >= $1 AND submitted_at < $2{filters} LIMIT 1");
-        let mut query = sqlx::query(&sql).bind(a).bind(b);
-        for v in &binds {
-            query = query.bind(v);
-        }
-        if query.fetch_optional(&self.pool).await?.is_some() {
+        let probe = sqlx::query("SELECT 1 AS x FROM items WHERE submitted_at >= $1 AND submitted_at < $2 LIMIT 1")
+            .bind(a)
+            .bind(b);
+        if probe.fetch_optional(&self.pool).await?.is_some() {
             return Ok(true);
         }
         if !q.whole_city() {
@@ -346,33 +364,70 @@ impl Db {
         out: &mut BTreeMap<RollupKey, MeasureRow>,
     ) -> Result<()> {
         let (filters, binds) = q.filters("r.", 3);
+        let mut fields =
+            vec!["CAST(r.month AS TEXT)".to_string(), "r.town_slug".into(), "r.kind".into(), "r.category".into()];
+        fields.extend(COUNTERS.iter().map(|c| format!("CAST(r.{c} AS TEXT)")));
+        fields.extend(["r.response_hours".to_string(), "r.feedback_days".into()]);
         let sql = format!(
-            "SELECT r.month, r.town_slug, r.kind, r.category, {}, r.response_hours, r.feedback_days \
-             FROM measure_rollups r WHERE r.month >= $1 AND r.month <= $2{filters}",
-            COUNTERS.map(|c| format!("r.{c}")).join(", ")
+            "SELECT {} AS packed FROM measure_rollups r WHERE r.month >= $1 AND r.month <= $2{filters}",
+            self.packed(&fields)
         );
         let mut query = sqlx::query(&sql).bind(i64::from(months[0])).bind(i64::from(months[months.len() - 1]));
         for v in &binds {
             query = query.bind(v);
         }
+        let packed: Option<String> = query.fetch_one(&self.pool).await?.try_get("packed")?;
         let wanted: std::collections::BTreeSet<i32> = months.iter().copied().collect();
-        for r in query.fetch_all(&self.pool).await? {
-            let month = r.try_get::<i64, _>("month")? as i32;
+        for row in packed.as_deref().unwrap_or("").split(';').filter(|r| !r.is_empty()) {
+            let f: Vec<&str> = row.split('|').collect();
+            let bad = || StoreError::Invalid(format!("rollup row {row:?}"));
+            if f.len() != 6 + COUNTERS.len() {
+                return Err(bad());
+            }
+            let month: i32 = f[0].parse().map_err(|_| bad())?;
             if !wanted.contains(&month) {
                 continue;
             }
-            let key = RollupKey {
-                month,
-                town: r.try_get("town_slug")?,
-                kind: r.try_get("kind")?,
-                category: r.try_get("category")?,
+            let mut c = [0i64; 12];
+            for (i, v) in c.iter_mut().enumerate() {
+                *v = f[4 + i].parse().map_err(|_| bad())?;
+            }
+            let t = Tally {
+                items: c[0],
+                fed: c[1],
+                fed_on_time: c[2],
+                replied: c[3],
+                replied_on_time: c[4],
+                rated: c[5],
+                satisfied: c[6],
+                aware_answers: c[7],
+                aware_yes: c[8],
+                wishes: c[9],
+                wishes_claimed: c[10],
+                wishes_fulfilled: c[11],
+                response_hours: Histogram::decode(f[16]).ok_or_else(bad)?,
+                feedback_days: Histogram::decode(f[17]).ok_or_else(bad)?,
             };
-            let t = tally_from_row(&r)?;
             if !t.is_zero() {
+                let key =
+                    RollupKey { month, town: f[1].to_string(), kind: f[2].to_string(), category: f[3].to_string() };
                 out.entry(key).or_default().tally.merge(&t, 1);
             }
         }
         Ok(())
+    }
+
+    /// Rows packed into one text value (`a|b|c;a|b|c`), so that tens of thousands of small rows cross
+    /// from the database as one value: sqlx hands each SQLite row over from its worker thread on its
+    /// own, and that hand-over was most of a five-year dashboard's time. Fields must not contain `|`
+    /// or `;` (codes, numbers and histograms do not).
+    fn packed(&self, fields: &[String]) -> String {
+        let row: Vec<String> = fields.iter().map(|f| format!("COALESCE({f}, '')")).collect();
+        let row = row.join(" || '|' || ");
+        match self.backend {
+            Backend::Sqlite => format!("group_concat({row}, ';')"),
+            Backend::Postgres => format!("string_agg({row}, ';')"),
+        }
     }
 
     /// Tallies straight from the items submitted in `[a, b)`, and the home page's answers then.
@@ -384,13 +439,19 @@ impl Db {
         out: &mut BTreeMap<RollupKey, MeasureRow>,
     ) -> Result<()> {
         let (filters, binds) = q.item_filters(3);
-        let sql = format!("SELECT {KPI_COLUMNS} FROM items WHERE submitted_at >= $1 AND submitted_at < $2{filters}");
+        let index = self.period_index(q);
+        let fields: Vec<String> = KPI_COLUMNS.split(", ").map(|c| format!("CAST({} AS TEXT)", c.trim())).collect();
+        let sql = format!(
+            "SELECT {} AS packed FROM items{index} WHERE submitted_at >= $1 AND submitted_at < $2{filters}",
+            self.packed(&fields)
+        );
         let mut query = sqlx::query(&sql).bind(a).bind(b);
         for v in &binds {
             query = query.bind(v);
         }
-        for r in query.fetch_all(&self.pool).await? {
-            let it = kpi_item_from_row(&r)?;
+        let packed: Option<String> = query.fetch_one(&self.pool).await?.try_get("packed")?;
+        for row in packed.as_deref().unwrap_or("").split(';').filter(|r| !r.is_empty()) {
+            let it = kpi_item_from_packed(row)?;
             if !it.status.excluded_from_measures() {
                 out.entry(RollupKey::of(&it)).or_default().tally.merge(&Tally::of(&it), 1);
             }
@@ -424,13 +485,16 @@ impl Db {
         out: &mut BTreeMap<RollupKey, MeasureRow>,
     ) -> Result<()> {
         let (filters, binds) = q.item_filters(4);
-        for (waiting, due, is_feedback) in [
-            ("feedback_at IS NULL", "feedback_due_at", true),
-            ("first_response_at IS NULL", "acceptance_due_at", false),
+        for (waiting, due, index, is_feedback) in [
+            ("feedback_at IS NULL", "feedback_due_at", "items_awaiting_feedback", true),
+            ("first_response_at IS NULL", "acceptance_due_at", "items_awaiting_reply", false),
         ] {
+            // SQLite's planner, without statistics, prefers the index on submission time and reads every
+            // item of the period (2 s over five years); the partial index holds only the waiting ones.
+            let hint = if self.backend == Backend::Sqlite { format!(" INDEXED BY {index}") } else { String::new() };
             let sql = format!(
                 "SELECT (submitted_at + 28800) / 86400 AS day, town_slug, kind, category, CAST(COUNT(*) AS BIGINT) AS n \
-                 FROM items WHERE {waiting} AND {due} > $1 AND submitted_at >= $2 AND submitted_at < $3 \
+                 FROM items{hint} WHERE {waiting} AND {due} > $1 AND submitted_at >= $2 AND submitted_at < $3 \
                  AND status NOT IN ('withdrawn', 'duplicate'){filters} GROUP BY 1, town_slug, kind, category"
             );
             let mut query = sqlx::query(&sql).bind(now).bind(lo).bind(hi);
@@ -655,8 +719,12 @@ impl Db {
     ) -> Result<Vec<MeasureItem>> {
         let (lo, hi) = q.bounds();
         let (filters, binds) = q.item_filters(4);
+        let index = self.period_index(q);
         let sql = format!(
-            "SELECT number, kind, status, category, town_slug, submitted_at, feedback_due_at, feedback_at, rating              FROM items WHERE submitted_at >= $2 AND submitted_at < $3 AND status NOT IN ('withdrawn', 'duplicate')              AND {}{filters} ORDER BY submitted_at DESC, id DESC LIMIT {} OFFSET {}",
+            "SELECT number, kind, status, category, town_slug, submitted_at, feedback_due_at, feedback_at, rating \
+             FROM items{index} WHERE submitted_at >= $2 AND submitted_at < $3 \
+             AND status NOT IN ('withdrawn', 'duplicate') AND {}{filters} \
+             ORDER BY submitted_at DESC, id DESC LIMIT {} OFFSET {}",
             set.condition(),
             limit.clamp(1, 1000),
             offset.max(0)
