@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! server                                   serve (same as `server serve`)
-//! server seed-demo --items N --seed S [--until YYYY-MM-DD] [--if-empty]
+//! server seed-demo --items N --seed S [--until YYYY-MM-DD] [--years Y] [--if-empty]
+//! server measures rebuild                  recompute the measure rollups from the items
 //! server migrate                           run migrations and load reference data, then exit
 //! server user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME] [--if-missing]
 //!                                          password from standard input (first line)

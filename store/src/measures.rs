@@ -242,6 +242,18 @@ pub(crate) async fn apply_rollups(
     Ok(())
 }
 
+impl MeasureRow {
+    /// Adds another row's items to this one.
+    pub fn add(&mut self, o: &MeasureRow) {
+        self.tally.merge(&o.tally, 1);
+        self.pending.add(o.pending);
+    }
+    /// The measures of the items added up here.
+    pub fn finish(&self) -> domain::kpi::Measures {
+        self.tally.finish(self.pending)
+    }
+}
+
 /// Adds measure rows up into the measures they give together.
 pub fn sum_rows<'a>(rows: impl IntoIterator<Item = &'a MeasureRow>) -> domain::kpi::Measures {
     let mut t = Tally::default();
