@@ -569,13 +569,22 @@ impl Db {
     /// Recomputes every rollup row from the items and answers (after a migration, or to check them).
     /// Returns the number of rows written.
     pub async fn rebuild_rollups(&self) -> Result<usize> {
+        // Read and write in one transaction that keeps writers out of the rollups: a concurrent action
+        // either committed before (and is read here) or waits for the lock and then applies its change
+        // to the rebuilt rows. On SQLite another process writing in between makes the commit fail
+        // instead of losing its change.
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("LOCK TABLE measure_rollups IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+        }
         let mut all: BTreeMap<RollupKey, Tally> = BTreeMap::new();
         let mut after_id = 0i64;
         loop {
             let rows =
                 sqlx::query(&format!("SELECT id, {KPI_COLUMNS} FROM items WHERE id > $1 ORDER BY id LIMIT 50000"))
                     .bind(after_id)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *tx)
                     .await?;
             let Some(last) = rows.last() else { break };
             after_id = last.try_get("id")?;
@@ -590,15 +599,13 @@ impl Db {
             "SELECT (answered_at + 28800) / 86400 AS day, CAST(COUNT(*) AS BIGINT) AS n, \
              CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes FROM awareness_answers GROUP BY 1",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?
         {
             let d = Date::from_days(r.try_get("day")?);
             let t = Tally { aware_answers: r.try_get("n")?, aware_yes: r.try_get("yes")?, ..Default::default() };
             all.entry(RollupKey::home_awareness(d.year * 100 + d.month as i32)).or_default().merge(&t, 1);
         }
-        let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM measure_rollups").execute(&mut *tx).await?;
         apply_rollups(&mut tx, self.backend, &all).await?;
         tx.commit().await?;
