@@ -617,12 +617,23 @@ const PAD_R: f64 = 12.0;
 const PAD_T: f64 = 14.0;
 const PAD_B: f64 = 30.0;
 
+/// The dashboard for one month (`yyyy-mm`) with the other filters kept.
+fn month_href(f: &DashboardFilters, month: &str) -> String {
+    match domain::Date::parse(&format!("{month}-01")) {
+        Some(start) => {
+            let end = start.add_months(1).add_days(-1);
+            f.href("/dashboard", &[("from", &start.to_string()), ("to", &end.to_string())])
+        }
+        None => f.href("/dashboard", &[]),
+    }
+}
+
 /// A line of the trend chart: label key, CSS class, target, and the rate it draws.
 type Series = (&'static str, &'static str, f64, fn(&Measures) -> Ratio);
 
 /// Monthly rates against their targets as an SVG line chart, with the numbers in a table below.
 #[component]
-fn TrendChart(lang: Lang, lines: Vec<MeasureLine>) -> impl IntoView {
+fn TrendChart(lang: Lang, lines: Vec<MeasureLine>, f: DashboardFilters) -> impl IntoView {
     let series: [Series; 3] = [
         ("fig.feedback", "s-feedback", FEEDBACK_TARGET, |m| m.feedback),
         ("fig.satisfaction", "s-satisfaction", SATISFACTION_TARGET, |m| m.satisfaction),
@@ -697,7 +708,7 @@ fn TrendChart(lang: Lang, lines: Vec<MeasureLine>) -> impl IntoView {
         .map(|l| {
             view! {
                 <tr>
-                    <th scope="row">{l.label.clone()}</th>
+                    <th scope="row"><a href=month_href(&f, &l.key)>{l.label.clone()}</a></th>
                     <td>{thousands(l.m.items)}</td>
                     <td>{pct_text(l.m.feedback)}</td>
                     <td>{pct_text(l.m.satisfaction)}</td>
@@ -869,7 +880,7 @@ fn DashboardBody(lang: Lang, v: DashboardView) -> impl IntoView {
         <section aria-labelledby="trend-h">
             <h2 id="trend-h">{t(lang, "dash.trend")}</h2>
             <div class="charts">
-                {view! { <TrendChart lang lines=v.trend.clone() /> }.into_any()}
+                {view! { <TrendChart lang lines=v.trend.clone() f=f.clone() /> }.into_any()}
                 {view! { <VolumeChart lang lines=v.trend.clone() /> }.into_any()}
             </div>
         </section>
