@@ -33,7 +33,9 @@ export TEST_POSTGRES_URL
 export PORTAL_REQUIRE_POSTGRES=1
 
 step "unit, storage and HTTP tests (SQLite and PostgreSQL)"
-cargo test --workspace 2>&1 | tee "$WORK/cargo-test.log"
+# A hung test fails the run after 25 minutes instead of using up CI's 90 (one hung once, see
+# store::measures::Db::exists).
+timeout 1500 cargo test --workspace 2>&1 | tee "$WORK/cargo-test.log"
 grep -E "^test result:" "$WORK/cargo-test.log" | awk '{p+=$4; f+=$6} END {print "cargo tests: " p " passed, " f " failed"}'
 
 step "release build (cargo leptos, wasm-release profile, wasm-opt $(wasm-opt --version | awk '{print $3}'))"

@@ -352,21 +352,25 @@ impl Db {
         if a >= b {
             return Ok(false);
         }
-        let probe = sqlx::query("SELECT 1 AS x FROM items WHERE submitted_at >= $1 AND submitted_at < $2 LIMIT 1")
-            .bind(a)
-            .bind(b);
-        if probe.fetch_optional(&self.pool).await?.is_some() {
+        if self.exists("SELECT 1 AS x FROM items WHERE submitted_at >= $1 AND submitted_at < $2", &[a, b]).await? {
             return Ok(true);
         }
         if !q.whole_city() {
             return Ok(false);
         }
-        Ok(sqlx::query("SELECT 1 AS x FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2 LIMIT 1")
-            .bind(a)
-            .bind(b)
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some())
+        self.exists("SELECT 1 AS x FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2", &[a, b]).await
+    }
+
+    /// Whether a query has any row. Always one answer row (a count over at most one row): during a
+    /// CI run a zero-row `fetch_optional` on a fresh PostgreSQL connection of the `Any` pool never
+    /// returned (the server had answered; the test hung), so these probes avoid it.
+    async fn exists(&self, inner: &str, binds: &[i64]) -> Result<bool> {
+        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM ({inner} LIMIT 1) probe");
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        Ok(q.fetch_one(&self.pool).await?.try_get::<i64, _>("n")? > 0)
     }
 
     async fn add_rollup_rows(
@@ -615,15 +619,11 @@ impl Db {
     /// Fills the rollups if they are empty while there is something to count (first start after the
     /// migration that added them).
     pub(crate) async fn ensure_rollups(&self) -> Result<()> {
-        let has_rollups =
-            sqlx::query("SELECT 1 AS x FROM measure_rollups LIMIT 1").fetch_optional(&self.pool).await?.is_some();
-        if has_rollups {
+        if self.exists("SELECT 1 AS x FROM measure_rollups", &[]).await? {
             return Ok(());
         }
-        let has_data = sqlx::query("SELECT 1 AS x FROM items UNION ALL SELECT 1 FROM awareness_answers LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some();
+        let has_data = self.exists("SELECT 1 AS x FROM items", &[]).await?
+            || self.exists("SELECT 1 AS x FROM awareness_answers", &[]).await?;
         if has_data {
             let n = self.rebuild_rollups().await?;
             tracing::info!(rows = n, "measure rollups filled from the items");
