@@ -473,17 +473,9 @@ impl Db {
             }
         }
         if q.whole_city() {
-            let r = sqlx::query(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
-                 FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
-            )
-            .bind(a)
-            .bind(b)
-            .fetch_one(&self.pool)
-            .await?;
-            let n: i64 = r.try_get("n")?;
-            if n > 0 {
-                let t = Tally { aware_answers: n, aware_yes: r.try_get("yes")?, ..Default::default() };
+            let home = self.home_awareness(a, b).await?;
+            if home.den > 0 {
+                let t = Tally { aware_answers: home.den, aware_yes: home.num, ..Default::default() };
                 out.entry(RollupKey::home_awareness(month_of(a))).or_default().tally.merge(&t, 1);
             }
         }
@@ -544,6 +536,19 @@ impl Db {
         Ok(sum_rows(self.measure_rows(q, now).await?.values()))
     }
 
+    /// The home page's awareness answers given in `[a, b)`: yes of all.
+    async fn home_awareness(&self, a: i64, b: i64) -> Result<domain::kpi::Ratio> {
+        let r = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
+             FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
+        )
+        .bind(a)
+        .bind(b)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(domain::kpi::Ratio { num: r.try_get("yes")?, den: r.try_get("n")? })
+    }
+
     /// The items of a query in the shape the pure KPI functions take, plus the home page's awareness
     /// answers when the query is the whole city. For tests and audits, not for pages.
     pub async fn kpi_items(&self, q: &MeasureQuery) -> Result<(Vec<KpiItem>, domain::kpi::Ratio)> {
@@ -557,15 +562,7 @@ impl Db {
         let items = query.fetch_all(&self.pool).await?.iter().map(kpi_item_from_row).collect::<Result<Vec<_>>>()?;
         let mut extra = domain::kpi::Ratio::default();
         if q.whole_city() {
-            let r = sqlx::query(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes \
-                 FROM awareness_answers WHERE answered_at >= $1 AND answered_at < $2",
-            )
-            .bind(lo)
-            .bind(hi)
-            .fetch_one(&self.pool)
-            .await?;
-            extra = domain::kpi::Ratio { num: r.try_get("yes")?, den: r.try_get("n")? };
+            extra = self.home_awareness(lo, hi).await?;
         }
         Ok((items, extra))
     }
