@@ -45,6 +45,7 @@ scripts/bundle-size.sh
 step "end-to-end in Chromium at 390x844 against the release binary"
 PORT=$((40000 + RANDOM % 20000))
 export DATABASE_URL="sqlite:$WORK/e2e.db"
+export MAIL_DIR="$WORK/mail"   # no SMTP_URL: the worker writes mails here; the e2e reads a code from them
 export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
 export PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 target/release/server seed-demo --items 400 --seed 1 --until "$(date -u +%F)" > "$WORK/seed.log"

@@ -53,6 +53,38 @@ pub struct AdminView {
     pub days: Vec<DayView>,
     pub town: String,
     pub communities: Vec<CommunityView>,
+    pub mail: MailView,
+}
+
+/// The mail outbox at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailView {
+    /// `Some(host)` with a mail server; `None` when mails are written to files.
+    pub smtp_host: Option<String>,
+    /// The folder mails are written to without a mail server.
+    pub dir: String,
+    /// Mails per status.
+    pub counts: Vec<(String, i64)>,
+    /// Parked and uncertain mails, newest first (at most 50).
+    pub problems: Vec<store_types::OutboxEntryView>,
+}
+
+/// Plain copies of store types the page needs (the store is server-only).
+pub mod store_types {
+    use serde::{Deserialize, Serialize};
+
+    /// A mail that needs an admin.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct OutboxEntryView {
+        pub id: i64,
+        pub kind: String,
+        pub to: String,
+        pub status: String,
+        pub attempts: i64,
+        pub created_at: i64,
+        pub last_error: String,
+        pub item_number: Option<String>,
+    }
 }
 
 /// Any admin form, as posted (each form uses some of the fields).
@@ -159,7 +191,32 @@ pub mod ops {
                 })
                 .collect(),
             town,
+            mail: mail_view(st).await?,
         }))
+    }
+
+    async fn mail_view(st: &AppState) -> OpResult<MailView> {
+        let (smtp_host, dir) = match &st.mail_delivery {
+            crate::state::MailDelivery::Smtp { host } => (Some(host.clone()), String::new()),
+            crate::state::MailDelivery::Files { dir } => (None, dir.clone()),
+        };
+        let problems = st
+            .db
+            .mail_list(&["parked", "uncertain"], 50)
+            .await?
+            .into_iter()
+            .map(|m| store_types::OutboxEntryView {
+                id: m.id,
+                kind: m.kind,
+                to: m.to,
+                status: m.status,
+                attempts: m.attempts,
+                created_at: m.created_at,
+                last_error: m.last_error,
+                item_number: m.item_number,
+            })
+            .collect();
+        Ok(MailView { smtp_host, dir, counts: st.db.mail_counts().await?, problems })
     }
 
     /// What an admin post led to.
@@ -253,6 +310,12 @@ pub mod ops {
                 }
                 st.db.set_calendar_day(day, holiday, &f.note).await?;
                 AdminOutcome::Done(format!("?year={}&town={}&done=calendar#calendar", day.year, f.town.trim()))
+            }
+            "mail_retry" => {
+                if !st.db.mail_retry(id, store::now()).await? {
+                    return invalid("form", "not_allowed_now");
+                }
+                AdminOutcome::Done(back("mail"))
             }
             "day_delete" => {
                 let Some(day) = domain::Date::parse(f.day.trim()) else { return invalid("day", "date_invalid") };
@@ -529,6 +592,40 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
                 <thead><tr><th scope="col">{t(lang, "admin.day")}</th><th scope="col">{t(lang, "admin.day_kind")}</th><th scope="col">{t(lang, "admin.note")}</th><th scope="col">{t(lang, "staff.actions")}</th></tr></thead>
                 <tbody>{days}</tbody>
             </table></div>
+        </section>
+        <section id="mail" aria-labelledby="mail-h">
+            <h2 id="mail-h">{t(lang, "admin.mail")}</h2>
+            {match v.mail.smtp_host.clone() {
+                Some(host) => view! { <p>{tf(lang, "admin.mail.smtp", &[("host", &host)])}</p> }.into_any(),
+                None => view! { <p class="notice bad" role="status">{tf(lang, "admin.mail.files", &[("dir", &v.mail.dir)])}</p> }.into_any(),
+            }}
+            <p>{if v.mail.counts.is_empty() { t(lang, "admin.mail.empty") } else {
+                v.mail.counts.iter().map(|(s, n)| format!("{} {n}", t(lang, &format!("admin.mail.s.{s}")))).collect::<Vec<_>>().join(" · ")
+            }}</p>
+            {(!v.mail.problems.is_empty()).then(|| view! {
+                <div class="table-wrap"><table class="inbox">
+                    <thead><tr>
+                        <th scope="col">"#"</th><th scope="col">{t(lang, "admin.mail.to")}</th><th scope="col">{t(lang, "admin.mail.kind")}</th>
+                        <th scope="col">{t(lang, "admin.state")}</th><th scope="col">{t(lang, "admin.mail.error")}</th><th scope="col">{t(lang, "staff.actions")}</th>
+                    </tr></thead>
+                    <tbody>{v.mail.problems.iter().map(|m| {
+                        let id = m.id.to_string();
+                        view! {
+                            <tr>
+                                <td>{id.clone()}</td>
+                                <td>{m.to.clone()}</td>
+                                <td>{m.kind.clone()}{m.item_number.clone().map(|n| format!(" · {n}"))}</td>
+                                <td>{t(lang, &format!("admin.mail.s.{}", m.status))}{format!(" ({})", m.attempts)}</td>
+                                <td>{m.last_error.clone()}</td>
+                                <td class="row-actions">
+                                    <form method="post" action="/staff/admin/mail_retry">{hidden()}<input type="hidden" name="id" value=id.clone() />
+                                        <button type="submit" class="secondary small" aria-label=format!("{} #{id}", t(lang, "admin.mail.retry"))>{t(lang, "admin.mail.retry")}</button></form>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}</tbody>
+                </table></div>
+            })}
         </section>
         <section id="communities" aria-labelledby="communities-h">
             <h2 id="communities-h">{t(lang, "admin.communities")}</h2>

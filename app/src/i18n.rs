@@ -9,7 +9,8 @@ const ZH_HANS: &str = include_str!("../locales/zh-Hans.txt");
 const ZH_HANT: &str = include_str!("../locales/zh-Hant.txt");
 const EN: &str = include_str!("../locales/en.txt");
 
-fn parse(text: &'static str) -> HashMap<&'static str, &'static str> {
+/// Parses a translation file: `key = value` a line, `#` starts a comment.
+pub fn parse(text: &'static str) -> HashMap<&'static str, &'static str> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(" = "))

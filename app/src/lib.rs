@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod dashboard_ops;
 pub mod i18n;
 pub mod islands;
+pub mod me;
 #[cfg(feature = "ssr")]
 pub mod ops;
 pub mod pages;
@@ -102,6 +103,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/project/new") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=LookupPage ssr=SsrMode::Async />
                     <Route path=path!("/t/:token") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=me::MyItemsPage ssr=SsrMode::Async />
+                    <Route path=path!("/mail/preferences/:token") view=me::MailPrefsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=staff::StaffInboxPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=staff::StaffSignInPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/items/:number") view=staff::StaffItemPage ssr=SsrMode::Async />
@@ -144,6 +147,7 @@ fn Header(lang: Lang) -> impl IntoView {
                 <a href="/wish/new">{i18n::t(lang, "nav.wish")}</a>
                 <a href="/project/new">{i18n::t(lang, "nav.project")}</a>
                 <a href="/track">{i18n::t(lang, "nav.track")}</a>
+                <a href="/me">{i18n::t(lang, "nav.me")}</a>
             </nav>
         </header>
     }

@@ -17,6 +17,17 @@ pub struct AppState {
     pub home_cache: Arc<tokio::sync::Mutex<Option<(i64, HomeData)>>>,
     /// Failed look-ups by number + phone digits, per client address, to stop guessing.
     pub lookup_failures: Arc<Mutex<HashMap<String, Vec<i64>>>>,
+    /// How mail leaves this portal, for the admin page.
+    pub mail_delivery: MailDelivery,
+}
+
+/// How mail leaves the portal: through a mail server, or (no `SMTP_URL`) as files in a folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailDelivery {
+    /// `SMTP_URL` is set; the host it names.
+    Smtp { host: String },
+    /// No mail server: `.eml` files in this folder.
+    Files { dir: String },
 }
 
 impl AppState {
@@ -27,7 +38,14 @@ impl AppState {
             base_url,
             home_cache: Arc::new(tokio::sync::Mutex::new(None)),
             lookup_failures: Arc::new(Mutex::new(HashMap::new())),
+            mail_delivery: MailDelivery::Files { dir: "data/mail".into() },
         }
+    }
+
+    /// Says how mail leaves the portal (shown on the admin page).
+    pub fn with_mail_delivery(mut self, delivery: MailDelivery) -> Self {
+        self.mail_delivery = delivery;
+        self
     }
 
     /// At most 10 failed look-ups per client address in 10 minutes.

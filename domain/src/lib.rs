@@ -7,6 +7,7 @@ pub mod model;
 pub mod calendar;
 pub mod kpi;
 pub mod lifecycle;
+pub mod mail;
 pub mod mask;
 pub mod staff;
 pub mod validate;

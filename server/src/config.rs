@@ -13,6 +13,18 @@ pub struct Config {
     pub public_base_url: String,
     /// `LEPTOS_SITE_ROOT`: the folder with the built front end (`pkg/`), default `target/site`.
     pub site_root: String,
+    /// `SMTP_URL`: the mail server (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host:465`). Unset: mails are written as files under `MAIL_DIR`.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender, default `民生大莞家 <noreply@localhost>`.
+    pub mail_from: String,
+    /// `MAIL_DIR`: where mails go without `SMTP_URL`, default `data/mail`.
+    pub mail_dir: String,
+    /// `MAIL_WORKER`: `off` runs this instance without a mail worker (another instance sends).
+    pub mail_worker: bool,
+    /// `MAIL_MAX_ATTEMPTS`, `MAIL_RETRY_SECS` (first wait, doubled up to an hour), `MAIL_LEASE_SECS`.
+    pub mail_policy: store::RetryPolicy,
+    pub mail_lease_secs: i64,
 }
 
 impl Config {
@@ -23,11 +35,48 @@ impl Config {
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
             .map_err(|e| format!("LEPTOS_SITE_ADDR: {e}"))?;
+        let num = |k: &str, default: i64| -> Result<i64, String> {
+            match get(k) {
+                Some(v) => {
+                    v.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{k}: a positive number"))
+                }
+                None => Ok(default),
+            }
+        };
+        let defaults = store::RetryPolicy::default();
+        let mail_policy = store::RetryPolicy {
+            max_attempts: num("MAIL_MAX_ATTEMPTS", defaults.max_attempts)?,
+            base_secs: num("MAIL_RETRY_SECS", defaults.base_secs)?,
+            cap_secs: defaults.cap_secs,
+        };
         Ok(Config {
+            smtp_url: get("SMTP_URL"),
+            mail_from: get("MAIL_FROM").unwrap_or_else(|| "民生大莞家 <noreply@localhost>".into()),
+            mail_dir: get("MAIL_DIR").unwrap_or_else(|| "data/mail".into()),
+            mail_worker: get("MAIL_WORKER").is_none_or(|v| v != "off"),
+            mail_policy,
+            mail_lease_secs: num("MAIL_LEASE_SECS", domain::mail::delivery::LEASE_SECS)?,
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite:data/portal.db".into()),
             public_base_url: get("PUBLIC_BASE_URL").unwrap_or_else(|| format!("http://{site_addr}")),
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             site_addr,
+        })
+    }
+
+    /// The mail worker for this configuration.
+    pub async fn mail_worker(&self, db: &store::Db) -> Result<crate::mail::MailWorker, String> {
+        let transport = crate::mail::Transport::from_config(self.smtp_url.as_deref(), &self.mail_dir)?;
+        let from = self.mail_from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
+        let towns = crate::mail::TownNames::load(db).await.map_err(|e| e.to_string())?;
+        Ok(crate::mail::MailWorker {
+            db: db.clone(),
+            transport,
+            from,
+            base_url: self.public_base_url.clone(),
+            towns,
+            policy: self.mail_policy,
+            lease_secs: self.mail_lease_secs,
+            instance: format!("{}:{}", self.site_addr, std::process::id()),
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod dashboard_routes;
+pub mod mail;
 pub mod routes;
 pub mod sessions;
 pub mod staff_routes;

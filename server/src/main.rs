@@ -10,6 +10,9 @@
 //! server user password --email E           new password from standard input
 //! server user disable --email E | user enable --email E
 //! server user list
+//! server mail test --to ADDRESS [--lang zh-Hans|zh-Hant|en] [--count N]   queue a test mail (the server's worker sends it)
+//! server mail status                       mails per status; the parked and uncertain ones
+//! server mail retry --id N | --all         send parked/uncertain mails again
 //! ```
 
 use app::state::AppState;
@@ -21,7 +24,8 @@ fn usage() -> ! {
         "usage: server [serve | migrate | seed-demo --items N --seed S [--until YYYY-MM-DD] [--years Y] [--if-empty]\n\
          \x20      | measures rebuild\n\
          \x20      | user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]\n\
-         \x20      | user password --email E | user disable --email E | user enable --email E | user list]\n\
+         \x20      | user password --email E | user disable --email E | user enable --email E | user list\n\
+         \x20      | mail test --to ADDRESS [--lang L] [--count N] | mail status | mail retry --id N | mail retry --all]\n\
          \x20      (user add --if-missing leaves an existing account as it is)\n\
          passwords are read from standard input"
     );
@@ -53,6 +57,7 @@ async fn main() {
         Some("migrate") => println!("migrations applied; reference data loaded"),
         Some("seed-demo") => seed(&config, &db, &args).await,
         Some("user") => user(&db, &args[1..]).await,
+        Some("mail") => mail(&config, &db, &args[1..]).await,
         Some("measures") if args.get(1).map(String::as_str) == Some("rebuild") => {
             let started = std::time::Instant::now();
             let rows = db.rebuild_rollups().await.unwrap_or_else(|e| fail("rebuilding the measure rollups", e));
@@ -196,7 +201,18 @@ async fn serve(config: Config, db: store::Db) {
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }
     });
-    let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone());
+    let delivery = match &config.smtp_url {
+        Some(url) => app::state::MailDelivery::Smtp { host: smtp_host(url) },
+        None => app::state::MailDelivery::Files { dir: config.mail_dir.clone() },
+    };
+    if config.mail_worker {
+        let worker = config.mail_worker(&db).await.unwrap_or_else(|e| {
+            eprintln!("mail configuration error: {e}");
+            std::process::exit(2)
+        });
+        tokio::spawn(worker.run());
+    }
+    let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone()).with_mail_delivery(delivery);
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {}: {e}", config.site_addr);
@@ -209,4 +225,88 @@ async fn serve(config: Config, db: store::Db) {
         })
         .await
         .unwrap_or_else(|e| eprintln!("server error: {e}"));
+}
+
+/// The host and port of an SMTP URL, without credentials.
+fn smtp_host(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let rest = rest.rsplit_once('@').map(|(_, r)| r).unwrap_or(rest);
+    rest.split(['/', '?']).next().unwrap_or(rest).to_string()
+}
+
+async fn mail(config: &Config, db: &store::Db, args: &[String]) {
+    match args.first().map(String::as_str) {
+        Some("test") => {
+            let to = flag_value(args, "--to").unwrap_or_else(|| usage());
+            let lang = flag_value(args, "--lang").and_then(domain::Lang::from_code).unwrap_or_default();
+            if to.parse::<lettre::message::Mailbox>().is_err() {
+                eprintln!("not an email address: {to}");
+                std::process::exit(2)
+            }
+            let count: u32 = match flag_value(args, "--count") {
+                Some(v) => v.parse().ok().filter(|n| (1..=1_000_000).contains(n)).unwrap_or_else(|| usage()),
+                None => 1,
+            };
+            let m = store::MailRequest {
+                kind: domain::mail::MailKind::OperatorTest,
+                to: to.to_string(),
+                lang: lang.code().to_string(),
+                item_id: None,
+                params: store::MailParams::default(),
+                dedupe_key: None,
+            };
+            let mut last = Ok(None);
+            for _ in 0..count {
+                last = db.queue_mail(&m, store::now()).await;
+                if last.is_err() {
+                    break;
+                }
+            }
+            match last {
+                Ok(Some(id)) => println!(
+                    "queued {count} test mail(s) (last #{id}) to {to}; the running server's worker sends them {} (see `server mail status`)",
+                    match &config.smtp_url {
+                        Some(url) => format!("through {}", smtp_host(url)),
+                        None => format!("as a file under {} (no SMTP_URL)", config.mail_dir),
+                    }
+                ),
+                Ok(None) => println!("not queued"),
+                Err(e) => fail("cannot queue the mail", e),
+            }
+        }
+        Some("status") => {
+            let counts = db.mail_counts().await.unwrap_or_else(|e| fail("cannot read the outbox", e));
+            for (status, n) in &counts {
+                println!("{status:<10} {n}");
+            }
+            let problems =
+                db.mail_list(&["parked", "uncertain"], 50).await.unwrap_or_else(|e| fail("cannot read the outbox", e));
+            for m in problems {
+                println!(
+                    "#{} {} {} to {} after {} attempts: {}",
+                    m.id, m.status, m.kind, m.to, m.attempts, m.last_error
+                );
+            }
+        }
+        Some("retry") => {
+            let ids: Vec<i64> = if args.iter().any(|a| a == "--all") {
+                db.mail_list(&["parked", "uncertain"], 100_000)
+                    .await
+                    .unwrap_or_else(|e| fail("cannot read the outbox", e))
+                    .into_iter()
+                    .map(|m| m.id)
+                    .collect()
+            } else {
+                vec![flag_value(args, "--id").and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())]
+            };
+            let mut n = 0;
+            for id in ids {
+                if db.mail_retry(id, store::now()).await.unwrap_or_else(|e| fail("cannot retry", e)) {
+                    n += 1;
+                }
+            }
+            println!("{n} mail(s) queued again");
+        }
+        _ => usage(),
+    }
 }

@@ -37,6 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/project/new", post(post_project))
         .route("/track", post(post_lookup))
         .route("/t/{token}/{what}", post(post_resident_action))
+        .route("/me/code", post(post_me_code))
+        .route("/me/verify", post(post_me_verify))
+        .route("/me/sign-out", post(post_me_sign_out))
+        .route("/mail/preferences/{token}", post(post_mail_prefs))
         .route("/staff/sign-in", post(staff_routes::post_sign_in))
         .route("/staff/sign-out", post(staff_routes::post_sign_out))
         .route("/staff/items/{number}/act", post(staff_routes::post_staff_action))
@@ -258,6 +262,89 @@ async fn post_resident_action(
         Ok(Err(ResidentActError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
         Err(e) => {
             let _ = e.into_server_fn_error();
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct MeCodeForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// `POST /me/code`: a one-time code to the address (if it has items), then the code form.
+async fn post_me_code(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    Form(f): Form<MeCodeForm>,
+) -> Response {
+    let lang = lang_from_headers(&headers);
+    match app::me::ops::request_code(&st, &session, &f.email, &addr.ip().to_string(), lang).await {
+        Ok(Ok(())) => see_other("/me"),
+        Ok(Err(errors)) => {
+            let posted = app::me::PostedMe { form: "email".into(), email: f.email, errors };
+            render_with_session(&st, &headers, "/me", posted, Some(session)).await
+        }
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct MeVerifyForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /me/verify`: the code typed; on success the list.
+async fn post_me_verify(
+    State(st): State<AppState>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    Form(f): Form<MeVerifyForm>,
+) -> Response {
+    match app::me::ops::verify_code(&st, &session, &f.code).await {
+        Ok(Ok(())) => see_other("/me"),
+        Ok(Err(errors)) => {
+            let posted = app::me::PostedMe { form: "code".into(), email: String::new(), errors };
+            render_with_session(&st, &headers, "/me", posted, Some(session)).await
+        }
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+async fn post_me_sign_out(session: tower_sessions::Session) -> Response {
+    let _ = session.remove::<String>(app::me::SESSION_RESIDENT).await;
+    let _ = session.remove::<String>(app::me::SESSION_PENDING).await;
+    see_other("/me")
+}
+
+#[derive(Deserialize)]
+struct MailPrefsForm {
+    #[serde(default)]
+    updates: String,
+}
+
+/// `POST /mail/preferences/{token}`: progress updates on or off.
+async fn post_mail_prefs(
+    State(st): State<AppState>,
+    Path(token): Path<String>,
+    Form(f): Form<MailPrefsForm>,
+) -> Response {
+    let off = f.updates == "off";
+    match st.db.set_mail_updates_off(&token, off, store::now()).await {
+        Ok(true) => see_other(&format!("/mail/preferences/{token}?saved=1")),
+        Ok(false) => (StatusCode::NOT_FOUND, "unknown link").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not save mail preferences");
             (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
         }
     }

@@ -8,22 +8,10 @@ use domain::lifecycle::{Action, Actor};
 use domain::{Date, Kind, Rating, Role};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-use store::{MeasureQuery, NewItem, NewStaffUser};
-use support::{backends, get_with, post_with, TestApp};
+use store::{MeasureQuery, NewItem};
+use support::{add_user, backends, get_with, post_with, TestApp, PASSWORD};
 
-const PASSWORD: &str = "correct horse battery";
 const DAY: i64 = 86_400;
-
-async fn add_user(app: &TestApp, email: &str, role: Role, town: Option<&str>) {
-    let u = NewStaffUser {
-        email: email.into(),
-        name: email.split('@').next().unwrap().into(),
-        role,
-        town_slug: town.map(Into::into),
-        password: PASSWORD.into(),
-    };
-    app.db.create_staff_user(&u, store::now()).await.unwrap();
-}
 
 async fn signed_in(app: &TestApp, email: &str) -> Client {
     let c = app.browser();

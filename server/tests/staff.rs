@@ -7,8 +7,7 @@ mod support;
 
 use domain::Role;
 use reqwest::{Client, StatusCode};
-use store::NewStaffUser;
-use support::{backends, get_with, post_with, TestApp};
+use support::{add_user, backends, get_with, post_with, TestApp, PASSWORD};
 
 /// The text inside the element with this id (whatever the order of its attributes).
 fn text_of(html: &str, id: &str) -> String {
@@ -25,19 +24,6 @@ fn tag_of<'a>(html: &'a str, marker: &str) -> &'a str {
     let start = html[..at].rfind('<').unwrap();
     let end = at + html[at..].find('>').unwrap();
     &html[start..=end]
-}
-
-const PASSWORD: &str = "correct horse battery";
-
-async fn add_user(app: &TestApp, email: &str, role: Role, town: Option<&str>) -> i64 {
-    let u = NewStaffUser {
-        email: email.into(),
-        name: email.split('@').next().unwrap().into(),
-        role,
-        town_slug: town.map(Into::into),
-        password: PASSWORD.into(),
-    };
-    app.db.create_staff_user(&u, store::now()).await.unwrap().id
 }
 
 /// A signed-in browser for `email`.

@@ -1,5 +1,6 @@
 //! Items (micro-wishes and micro-projects), their timelines, and the measures over them.
 
+use crate::mail::{queue_item_mails, ItemMailEvent, MailItem};
 use crate::{opt_i64, Db, Result, StoreError};
 use domain::kpi::KpiItem;
 use domain::lifecycle::{apply, transition, Action, Actor, Facts, ItemState, Outcome};
@@ -295,6 +296,22 @@ impl Db {
             Facts { town_slug: n.town_slug.clone(), acceptance_due_at: n.acceptance_due_at, ..Facts::default() };
         let kpi = KpiItem::new(n.kind, &n.category, status, n.submitted_at, n.feedback_due_at, &facts);
         crate::measures::rollup_change(&mut tx, self.backend, None, Some(&kpi)).await?;
+        let mail_item = MailItem {
+            id,
+            number: &number,
+            kind: n.kind,
+            title: &n.title,
+            token: &token,
+            contact_email: n.contact_email.as_deref(),
+            lang: &n.lang,
+        };
+        queue_item_mails(
+            &mut tx,
+            &mail_item,
+            ItemMailEvent::Submitted { town: n.town_slug.as_deref() },
+            n.submitted_at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Created { id, number, token, already_existed: false })
     }
@@ -467,6 +484,17 @@ impl Db {
             user_id: by.staff_id,
         };
         crate::staff::insert_audit(&mut tx, &audit, Some(item.id)).await?;
+        let mail_item = MailItem {
+            id: item.id,
+            number: &item.number,
+            kind: item.kind,
+            title: &item.title,
+            token: &item.token,
+            contact_email: item.contact_email.as_deref(),
+            lang: &item.lang,
+        };
+        let event = ItemMailEvent::Acted { action, out: &out, actor, town: f.town_slug.as_deref() };
+        queue_item_mails(&mut tx, &mail_item, event, at).await?;
         tx.commit().await?;
         Ok(out)
     }

@@ -6,6 +6,7 @@
 //! PostgreSQL and read as `i64`; aggregates are cast to `BIGINT` so both backends return the same type.
 
 pub mod items;
+pub mod mail;
 pub mod measures;
 pub mod reference;
 pub mod seed;
@@ -19,6 +20,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use items::*;
+pub use mail::{
+    CodeCheck, CodeRequest, MailFate, MailParams, MailRequest, MyItem, OutboxEntry, OutboxMail, RetryPolicy,
+};
 pub use measures::{sum_rows, MeasureItem, MeasureQuery, MeasureRow, MeasureSet};
 pub use reference::*;
 pub use staff::*;

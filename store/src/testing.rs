@@ -25,12 +25,16 @@ fn unique(prefix: &str) -> String {
 
 /// A fresh, migrated database on `backend`.
 pub async fn fresh(backend: &str) -> Db {
+    Db::connect(&fresh_url(backend).await).await.expect(backend)
+}
+
+/// The URL of a new, empty database on `backend` (for tests that start the server binary on it).
+pub async fn fresh_url(backend: &str) -> String {
     match backend {
         "sqlite" => {
             let dir = std::env::temp_dir().join("portal-tests");
             std::fs::create_dir_all(&dir).unwrap();
-            let path = dir.join(format!("{}.db", unique("t")));
-            Db::connect(&format!("sqlite:{}", path.display())).await.expect("sqlite")
+            format!("sqlite:{}", dir.join(format!("{}.db", unique("t"))).display())
         }
         "postgres" => {
             let admin = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL");
@@ -39,7 +43,7 @@ pub async fn fresh(backend: &str) -> Db {
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
             conn.close().await.ok();
             let (base, _) = admin.rsplit_once('/').expect("TEST_POSTGRES_URL ends with /dbname");
-            Db::connect(&format!("{base}/{name}")).await.expect("postgres")
+            format!("{base}/{name}")
         }
         other => panic!("unknown backend {other}"),
     }

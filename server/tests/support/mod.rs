@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use std::net::SocketAddr;
 use store::Db;
 
-pub use store::testing::{backends, fresh};
+#[allow(unused_imports)]
+pub use store::testing::{backends, fresh, fresh_url};
 
 pub struct TestApp {
     pub base: String,
@@ -28,6 +29,12 @@ impl TestApp {
             site_addr: addr,
             public_base_url: format!("http://{addr}"),
             site_root: "target/site".into(),
+            smtp_url: None,
+            mail_from: "民生大莞家 <noreply@portal.test>".into(),
+            mail_dir: std::env::temp_dir().join("portal-tests-mail").display().to_string(),
+            mail_worker: false,
+            mail_policy: store::RetryPolicy::default(),
+            mail_lease_secs: 300,
         };
         let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone());
         let app = server::router(state);
@@ -69,4 +76,118 @@ pub async fn post_with(
     let r = c.post(format!("{base}{path}")).form(form).send().await.unwrap();
     let loc = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     (r.status(), loc, r.text().await.unwrap())
+}
+
+/// A real SMTP server (aiosmtpd, `scripts/smtp_capture.py`) on 127.0.0.1 that keeps every mail it
+/// accepts, decoded, as JSON. Stopped when dropped.
+pub struct SmtpCapture {
+    pub port: u16,
+    pub dir: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+/// One mail the SMTP server accepted.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Captured {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Captured {
+    /// The outbox row this mail came from (its Message-ID is `<outbox-ID.CREATED@host>`).
+    pub fn outbox_id(&self) -> i64 {
+        let rest = self.message_id.split("outbox-").nth(1).expect("an outbox Message-ID");
+        rest.split('.').next().unwrap().parse().unwrap()
+    }
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl SmtpCapture {
+    /// Starts on a free port.
+    pub fn start() -> SmtpCapture {
+        Self::start_on(free_port(), 0)
+    }
+
+    /// Starts on `port`, waiting `delay_ms` before accepting each mail.
+    pub fn start_on(port: u16, delay_ms: u64) -> SmtpCapture {
+        use std::io::BufRead;
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let dir = std::env::temp_dir().join(format!("portal-smtp-{port}-{nanos}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_capture.py");
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .args([script, "--port", &port.to_string(), "--dir", &dir.display().to_string()])
+            .args(["--delay-ms", &delay_ms.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (apt-get install python3-aiosmtpd)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "ready", "the SMTP server started");
+        SmtpCapture { port, dir, child: Some(child) }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every mail accepted so far, oldest first.
+    pub fn mails(&self) -> Vec<Captured> {
+        let mut names: Vec<_> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        names.sort();
+        names.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for SmtpCapture {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A mail worker for `app`'s database that sends to `smtp_url` (or writes files when `None`).
+pub async fn worker(db: &Db, smtp_url: Option<&str>, policy: store::RetryPolicy) -> server::mail::MailWorker {
+    let dir = std::env::temp_dir().join(format!("portal-files-{}", free_port()));
+    server::mail::MailWorker {
+        db: db.clone(),
+        transport: server::mail::Transport::from_config(smtp_url, &dir.display().to_string()).unwrap(),
+        from: "民生大莞家 <noreply@portal.test>".parse().unwrap(),
+        base_url: "https://portal.test".into(),
+        towns: server::mail::TownNames::load(db).await.unwrap(),
+        policy,
+        lease_secs: 300,
+        instance: "test".into(),
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Adds a staff account with [`PASSWORD`].
+pub async fn add_user(app: &TestApp, email: &str, role: domain::Role, town: Option<&str>) -> i64 {
+    let u = store::NewStaffUser {
+        email: email.into(),
+        name: email.split('@').next().unwrap().into(),
+        role,
+        town_slug: town.map(Into::into),
+        password: PASSWORD.into(),
+    };
+    app.db.create_staff_user(&u, store::now()).await.unwrap().id
 }

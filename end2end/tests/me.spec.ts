@@ -1,0 +1,67 @@
+import { test, expect } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectAccessibleWithoutJs } from './helpers';
+
+test.use({ javaScriptEnabled: false });
+
+/** The six-digit code in the newest mail to `to` that the worker wrote under MAIL_DIR (no SMTP_URL in e2e). */
+async function codeMailedTo(to: string): Promise<string> {
+  const dir = process.env.MAIL_DIR ?? '';
+  for (let i = 0; i < 100; i++) {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse();
+    for (const f of files) {
+      const raw = readFileSync(join(dir, f), 'utf8');
+      if (!raw.includes(`To: ${to}`)) continue;
+      const subject = (raw.match(/^Subject: (.*(?:\r?\n[ \t].*)*)/m) ?? ['', ''])[1];
+      const decoded = subject.replace(/=\?utf-8\?b\?([^?]*)\?=/gi, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+      const code = decoded.match(/\d{6}/);
+      if (code && decoded.includes('验证码')) return code[0];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no code mailed to ${to} under ${dir}`);
+}
+
+test('a resident who gave an email signs in with a mailed code and sees the request', async ({ page, browser }) => {
+  const email = `mei.${Date.now()}@example.org`;
+  await page.goto('/project/new');
+  await page.getByLabel('事项名称').fill('社区增设长椅');
+  await page.getByLabel('详细说明').fill('小区门口公交站没有座椅，老人候车不便');
+  await page.getByLabel('环境卫生').check();
+  await page.locator('#town').selectOption('changan');
+  await page.getByRole('button', { name: '显示该镇街的村（社区）' }).click();
+  await page.locator('#community').selectOption({ label: '霄边社区' });
+  await page.getByLabel('估计费用（元）').fill('6000');
+  await page.getByLabel('联系人姓名').fill('陈美');
+  await page.getByLabel('手机号码').fill('13912340000');
+  await page.getByLabel('电子邮箱（选填）').fill(email);
+  await page.getByLabel(/我同意/).check();
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page).toHaveURL(/\/t\/[a-z0-9]{26}\?created=1$/);
+  const number = (await page.locator('.kind-badge .number').textContent())!.trim();
+
+  await page.getByRole('link', { name: '我的诉求' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的诉求');
+  await page.getByLabel('邮箱').fill('not an address');
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await expect(page.locator('#email-error')).toContainText('邮箱格式不正确');
+  await expect(page.getByLabel('邮箱')).toHaveValue('not an address');
+  await expectAccessibleWithoutJs(browser, page);
+
+  await page.getByLabel('邮箱').fill(email.toUpperCase());
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await expect(page.getByRole('status')).toContainText(email);
+  const code = await codeMailedTo(email);
+  await page.getByLabel('6 位验证码').fill(code === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: '查看我的诉求' }).click();
+  await expect(page.locator('#code-error')).toContainText('验证码不对');
+  await page.getByLabel('6 位验证码').fill(code);
+  await page.getByRole('button', { name: '查看我的诉求' }).click();
+  await expect(page.getByRole('link', { name: number })).toBeVisible();
+  await expect(page.getByRole('cell', { name: '社区增设长椅' })).toBeVisible();
+  await expectAccessibleWithoutJs(browser, page);
+  await page.screenshot({ path: 'test-results/my-items.png', fullPage: true });
+  await page.getByRole('link', { name: number }).click();
+  await expect(page.locator('.kind-badge .number')).toHaveText(number);
+});

@@ -1,0 +1,391 @@
+//! Mail: rendering outbox rows into plain text + HTML in the recipient's language, and the worker
+//! that hands them to the mail server (lettre over SMTP) or, without `SMTP_URL`, writes them as `.eml`
+//! files under the data directory.
+//!
+//! The worker sends one mail at a time: claim (marks it `sending`), send, record. So a worker killed
+//! at any moment leaves at most one mail whose fate is unknown; that one becomes `uncertain` after the
+//! lease and waits for an admin instead of risking a second copy (see `store::mail`).
+
+use domain::mail::MailKind;
+use domain::Lang;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncTransport, Message, Tokio1Executor};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+use store::{Db, MailFate, OutboxMail, RetryPolicy};
+
+const ZH_HANS: &str = include_str!("../mail/zh-Hans.txt");
+const ZH_HANT: &str = include_str!("../mail/zh-Hant.txt");
+const EN: &str = include_str!("../mail/en.txt");
+
+fn texts(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
+    static TABLES: [OnceLock<HashMap<&'static str, &'static str>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    match lang {
+        Lang::ZhHans => TABLES[0].get_or_init(|| app::i18n::parse(ZH_HANS)),
+        Lang::ZhHant => TABLES[1].get_or_init(|| app::i18n::parse(ZH_HANT)),
+        Lang::En => TABLES[2].get_or_init(|| app::i18n::parse(EN)),
+    }
+}
+
+fn text(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut s = texts(lang).get(key).or_else(|| texts(Lang::ZhHans).get(key)).copied().unwrap_or(key).to_string();
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+/// A mail ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Town names by slug, in each language, for the texts.
+#[derive(Debug, Clone, Default)]
+pub struct TownNames(HashMap<String, [String; 3]>);
+
+impl TownNames {
+    pub async fn load(db: &Db) -> store::Result<TownNames> {
+        Ok(TownNames(
+            db.towns().await?.into_iter().map(|t| (t.slug, [t.name_zh_hans, t.name_zh_hant, t.name_en])).collect(),
+        ))
+    }
+
+    fn name(&self, slug: &str, lang: Lang) -> String {
+        let i = match lang {
+            Lang::ZhHans => 0,
+            Lang::ZhHant => 1,
+            Lang::En => 2,
+        };
+        self.0.get(slug).map(|n| n[i].clone()).unwrap_or_else(|| slug.to_string())
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Renders an outbox row. `base_url` is the portal's public address (links are absolute).
+pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered {
+    let lang = Lang::from_code(&mail.lang).unwrap_or_default();
+    let p = &mail.params;
+    let base = base_url.trim_end_matches('/');
+    let kind_name = if p.kind.is_empty() { String::new() } else { app::i18n::t(lang, &format!("kind.{}", p.kind)) };
+    let status = if p.status.is_empty() { String::new() } else { app::i18n::t(lang, &format!("status.{}", p.status)) };
+    let town = if p.town.is_empty() { String::new() } else { towns.name(&p.town, lang) };
+    let reason = if p.reason.is_empty() { String::new() } else { text(lang, &format!("reason.{}", p.reason), &[]) };
+    let due = p.due_at.map(app::i18n::local_time).unwrap_or_default();
+    // Deadline warnings carry which deadline in `text`.
+    let detail = match mail.kind {
+        MailKind::StaffDueSoon | MailKind::StaffOverdue => text(lang, &format!("deadline.{}", p.text), &[]),
+        _ => p.text.clone(),
+    };
+    let args: [(&str, &str); 9] = [
+        ("number", &p.number),
+        ("title", &p.title),
+        ("kind", &kind_name),
+        ("town", &town),
+        ("text", &detail),
+        ("status", &status),
+        ("code", &p.code),
+        ("due", &due),
+        ("reason", &reason),
+    ];
+    let code = mail.kind.code();
+    let subject = text(lang, &format!("subject.{code}"), &args);
+    let body = text(lang, &format!("body.{code}"), &args);
+    let is_staff = matches!(mail.kind, MailKind::StaffNewItem | MailKind::StaffDueSoon | MailKind::StaffOverdue);
+    let link = if p.token.is_empty() {
+        None
+    } else if is_staff {
+        Some((format!("{base}/staff/items/{}", p.number), "staff.open"))
+    } else {
+        Some((format!("{base}/t/{}", p.token), "track"))
+    };
+    let prefs = (!mail.kind.essential())
+        .then(|| mail.prefs_token.as_ref().map(|t| format!("{base}/mail/preferences/{t}")))
+        .flatten();
+
+    let mut plain = vec![text(lang, "greeting", &[]), String::new(), body.clone()];
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{}</title></head><body style=\"font-family:sans-serif;font-size:18px;line-height:1.6;color:#1a1a1a;max-width:36em;margin:0 auto;padding:16px\">\
+         <p>{}</p><p>{}</p>",
+        lang.code(),
+        escape(&subject),
+        escape(&text(lang, "greeting", &[])),
+        escape(&body)
+    );
+    if !p.number.is_empty() {
+        let rows = [("label.number", p.number.clone()), ("label.title", p.title.clone()), ("label.town", town.clone())];
+        html.push_str("<table style=\"border-collapse:collapse;margin:8px 0\">");
+        for (label, value) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+            let label = text(lang, label, &[]);
+            plain.push(format!("{label}: {value}"));
+            html.push_str(&format!(
+                "<tr><th style=\"text-align:left;padding:4px 12px 4px 0;font-weight:normal;color:#555\">{}</th><td>{}</td></tr>",
+                escape(&label),
+                escape(value)
+            ));
+        }
+        html.push_str("</table>");
+    }
+    if let Some((url, key)) = &link {
+        plain.push(String::new());
+        plain.push(text(lang, key, &[("link", url)]));
+        let label = text(lang, key, &[("link", "")]);
+        html.push_str(&format!(
+            "<p><a href=\"{0}\" style=\"display:inline-block;padding:12px 20px;background:#b3261e;color:#fff;text-decoration:none;border-radius:6px\">{1}</a></p><p style=\"font-size:14px;color:#555\">{0}</p>",
+            escape(url),
+            escape(label.trim_end_matches([':', '：', ' ']))
+        ));
+    }
+    plain.push(String::new());
+    plain.push(text(lang, "signature", &[]));
+    html.push_str(&format!("<p>{}</p>", escape(&text(lang, "signature", &[]))));
+    if let Some(url) = &prefs {
+        plain.push(text(lang, "updates.off", &[("link", url)]));
+        html.push_str(&format!(
+            "<p style=\"font-size:14px;color:#555\">{}</p>",
+            escape(&text(lang, "updates.off", &[("link", "")])).replace("：（", "（").replace(":  (", " (")
+                + &format!(" <a href=\"{0}\">{0}</a>", escape(url))
+        ));
+    }
+    html.push_str("</body></html>");
+    Rendered { subject, text: plain.join("\n") + "\n", html }
+}
+
+/// Where mails go.
+#[derive(Clone)]
+pub enum Transport {
+    /// A mail server (`SMTP_URL`).
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// No mail server configured: `.eml` files in this folder.
+    Files(PathBuf),
+}
+
+impl Transport {
+    /// From the configuration: `SMTP_URL` (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`
+    /// for STARTTLS, `smtps://user:pass@host:465`), else files under `mail_dir`.
+    pub fn from_config(smtp_url: Option<&str>, mail_dir: &str) -> Result<Transport, String> {
+        match smtp_url {
+            Some(url) => {
+                let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("SMTP_URL: {e}"))?
+                    .timeout(Some(Duration::from_secs(30)))
+                    .build();
+                Ok(Transport::Smtp(t))
+            }
+            None => Ok(Transport::Files(PathBuf::from(mail_dir))),
+        }
+    }
+
+    /// `smtp` or `file`, as recorded on sent mails.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Transport::Smtp(_) => "smtp",
+            Transport::Files(_) => "file",
+        }
+    }
+}
+
+/// Why a send failed; permanent failures (a 5xx answer, a malformed address) are not retried.
+#[derive(Debug)]
+pub struct SendError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+/// The worker's settings.
+#[derive(Clone)]
+pub struct MailWorker {
+    pub db: Db,
+    pub transport: Transport,
+    pub from: Mailbox,
+    pub base_url: String,
+    pub towns: TownNames,
+    pub policy: RetryPolicy,
+    pub lease_secs: i64,
+    /// Names this process in the attempts log (several instances may share a database).
+    pub instance: String,
+}
+
+/// What one pass of the worker did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: u64,
+    pub retrying: u64,
+    pub parked: u64,
+}
+
+impl MailWorker {
+    /// Builds the message for an outbox row. Its Message-ID names the row, so a copy can be traced.
+    pub fn message(&self, mail: &OutboxMail) -> Result<Message, SendError> {
+        let r = render(mail, &self.base_url, &self.towns);
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .map_err(|e| SendError { message: format!("recipient {}: {e}", mail.to), permanent: true })?;
+        let host = self.from.email.domain().to_string();
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(r.subject)
+            .message_id(Some(format!("<outbox-{}.{}@{host}>", mail.id, mail.created_at)))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(r.text))
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(r.html)),
+            )
+            .map_err(|e| SendError { message: e.to_string(), permanent: true })
+    }
+
+    async fn send(&self, mail: &OutboxMail) -> Result<(), SendError> {
+        let message = self.message(mail)?;
+        match &self.transport {
+            Transport::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError { permanent: e.is_permanent(), message: e.to_string() }),
+            Transport::Files(dir) => {
+                let fail =
+                    |e: std::io::Error| SendError { message: format!("{}: {e}", dir.display()), permanent: false };
+                tokio::fs::create_dir_all(dir).await.map_err(fail)?;
+                let tmp = dir.join(format!(".{}.eml.tmp", mail.id));
+                tokio::fs::write(&tmp, message.formatted()).await.map_err(fail)?;
+                tokio::fs::rename(&tmp, dir.join(format!("{:08}.eml", mail.id))).await.map_err(fail)
+            }
+        }
+    }
+
+    /// Sends every mail due at `now` (at most `max`), one at a time.
+    pub async fn deliver_due(&self, now: i64, max: usize) -> store::Result<DeliveryReport> {
+        let mut report = DeliveryReport::default();
+        for _ in 0..max {
+            let Some(mail) = self.db.claim_mail(now, &self.instance).await? else { break };
+            match self.send(&mail).await {
+                Ok(()) => {
+                    self.db.mail_sent(mail.id, store::now().max(now), self.transport.code(), &self.instance).await?;
+                    report.sent += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(mail = mail.id, to = %mail.to, error = %e.message, "mail not sent");
+                    let fate = self
+                        .db
+                        .mail_failed(mail.id, now, &e.message, e.permanent, &self.policy, &self.instance)
+                        .await?;
+                    match fate {
+                        MailFate::RetryAt(_) => report.retrying += 1,
+                        MailFate::Parked => report.parked += 1,
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Runs for ever: marks abandoned sends uncertain, sends what is due, then sleeps a second (or until
+    /// the next retry, if sooner). A database error is logged and tried again a little later.
+    pub async fn run(self) {
+        tracing::info!(transport = self.transport.code(), instance = %self.instance, "mail worker started");
+        let mut last_recovery = 0;
+        loop {
+            let now = store::now();
+            if now - last_recovery >= 30 {
+                match self.db.mail_recover_stale(now, self.lease_secs).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::warn!(count = n, "mails left sending by a stopped worker are now uncertain"),
+                    Err(e) => tracing::error!(error = %e, "mail worker: recovering stale sends failed"),
+                }
+                last_recovery = now;
+            }
+            match self.deliver_due(now, 100).await {
+                Ok(r) if r.sent + r.retrying + r.parked == 100 => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "mail worker: database error");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::MailParams;
+
+    fn mail(kind: MailKind, lang: &str, params: MailParams) -> OutboxMail {
+        OutboxMail {
+            id: 7,
+            kind,
+            to: "resident@example.org".into(),
+            lang: lang.into(),
+            item_id: Some(1),
+            params,
+            attempts: 0,
+            created_at: 1_700_000_000,
+            prefs_token: Some("prefs123".into()),
+        }
+    }
+
+    #[test]
+    fn every_language_has_every_mail_text() {
+        let keys = |l| texts(l).keys().copied().collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(keys(Lang::ZhHans), keys(Lang::ZhHant));
+        assert_eq!(keys(Lang::ZhHans), keys(Lang::En));
+        for k in MailKind::ALL {
+            assert!(texts(Lang::En).contains_key(format!("subject.{}", k.code()).as_str()), "{k:?}");
+            assert!(texts(Lang::En).contains_key(format!("body.{}", k.code()).as_str()), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn a_decline_says_why_in_the_residents_language_with_the_link_and_no_opt_out() {
+        let p = MailParams {
+            number: "W-2026-000001".into(),
+            title: "轮椅 <一台>".into(),
+            kind: "wish".into(),
+            token: "tok".into(),
+            text: "不属于微心愿范围".into(),
+            ..MailParams::default()
+        };
+        let r = render(&mail(MailKind::Declined, "zh-Hant", p), "https://portal.example/", &TownNames::default());
+        assert_eq!(r.subject, "W-2026-000001 未予受理");
+        assert!(r.text.contains("原因：不属于微心愿范围"), "{}", r.text);
+        assert!(r.text.contains("https://portal.example/t/tok"));
+        assert!(r.html.contains("轮椅 &lt;一台&gt;"), "HTML is escaped");
+        assert!(!r.text.contains("prefs123"), "an outcome cannot be turned off");
+    }
+
+    #[test]
+    fn progress_mails_carry_the_preferences_link_and_staff_mails_link_the_console() {
+        let p = MailParams {
+            number: "P-2026-000002".into(),
+            kind: "project".into(),
+            token: "tok".into(),
+            status: "in_progress".into(),
+            ..MailParams::default()
+        };
+        let r = render(&mail(MailKind::Progress, "en", p.clone()), "http://x", &TownNames::default());
+        assert!(r.text.contains("News on your Micro-project"), "{}", r.text);
+        assert!(r.text.contains("http://x/mail/preferences/prefs123"));
+        let r = render(
+            &mail(MailKind::StaffNewItem, "zh-Hans", MailParams { reason: "rerouted".into(), ..p }),
+            "http://x",
+            &TownNames::default(),
+        );
+        assert!(r.text.contains("http://x/staff/items/P-2026-000002"), "{}", r.text);
+        assert!(r.text.contains("改派到本镇街的诉求"));
+    }
+}
