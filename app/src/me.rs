@@ -110,45 +110,32 @@ pub fn MyItemsPage() -> impl IntoView {
 fn MyItemsBody(lang: domain::Lang, v: MyItemsView, posted: Option<PostedMe>, other: bool) -> impl IntoView {
     if let Some(address) = v.address.filter(|_| posted.is_none()) {
         let empty = v.items.is_empty();
-        let rows = v
+        let cards = v
             .items
             .into_iter()
             .map(|i| {
                 let kind = if i.kind == Kind::Wish { "kind.wish" } else { "kind.project" };
                 view! {
-                    <tr>
-                        <td><a href=format!("/t/{}", i.token)>{i.number.clone()}</a></td>
-                        <td>{t(lang, kind)}</td>
-                        <td>{i.title}</td>
-                        <td>{t(lang, &format!("status.{}", i.status))}</td>
-                        <td>{local_time(i.submitted_at)}</td>
-                    </tr>
+                    <li class="card my-item">
+                        <p class="my-item-head"><a href=format!("/t/{}", i.token)>{i.number.clone()}</a>
+                            " · " {t(lang, kind)}</p>
+                        <p class="my-item-title">{i.title}</p>
+                        <dl class="facts">
+                            <dt>{t(lang, "me.col.status")}</dt><dd>{t(lang, &format!("status.{}", i.status))}</dd>
+                            <dt>{t(lang, "me.col.submitted")}</dt><dd>{local_time(i.submitted_at)}</dd>
+                        </dl>
+                    </li>
                 }
             })
             .collect_view();
         return view! {
-            <p>{t(lang, "me.signed_in_as")} " " <strong>{address}</strong></p>
+            <p>{t(lang, "me.signed_in_as")} " " <strong class="address">{address}</strong></p>
             {if empty {
                 view! { <p class="notice">{t(lang, "me.none")}</p> }.into_any()
             } else {
-                view! {
-                    <div class="table-scroll">
-                        <table class="my-items">
-                            <caption class="visually-hidden">{t(lang, "me.title")}</caption>
-                            <thead><tr>
-                                <th scope="col">{t(lang, "me.col.number")}</th>
-                                <th scope="col">{t(lang, "me.col.kind")}</th>
-                                <th scope="col">{t(lang, "me.col.title")}</th>
-                                <th scope="col">{t(lang, "me.col.status")}</th>
-                                <th scope="col">{t(lang, "me.col.submitted")}</th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-                    .into_any()
+                view! { <ul class="my-items" aria-label=t(lang, "me.title")>{cards}</ul> }.into_any()
             }}
-            <form method="post" action="/me/sign-out"><button type="submit">{t(lang, "me.sign_out")}</button></form>
+            <form method="post" action="/me/sign-out"><button type="submit" class="secondary">{t(lang, "me.sign_out")}</button></form>
         }
         .into_any();
     }

@@ -104,6 +104,17 @@ pub mod delivery {
     }
 }
 
+/// When staff are warned of a deadline.
+pub mod deadlines {
+    /// The acceptance reply (24 hours from routing) is "due soon" in its last 4 hours.
+    pub const REPLY_DUE_SOON_SECS: i64 = 4 * 3600;
+    /// Feedback is "due soon" in its last 3 days.
+    pub const FEEDBACK_DUE_SOON_SECS: i64 = 3 * 86_400;
+    /// A worker that starts looks back this far for deadlines it has not warned of (the outbox's
+    /// dedupe key keeps a warning from going out twice).
+    pub const CATCH_UP_SECS: i64 = 86_400;
+}
+
 /// Sign-in by a one-time code sent to the email a resident gave.
 pub mod code {
     /// Codes last ten minutes.

@@ -32,6 +32,7 @@ test('a resident who gave an email signs in with a mailed code and sees the requ
   await page.locator('#town').selectOption('changan');
   await page.getByRole('button', { name: '显示该镇街的村（社区）' }).click();
   await page.locator('#community').selectOption({ label: '霄边社区' });
+  await page.getByLabel('具体位置').fill('霄边大道公交站');
   await page.getByLabel('估计费用（元）').fill('6000');
   await page.getByLabel('联系人姓名').fill('陈美');
   await page.getByLabel('手机号码').fill('13912340000');
@@ -59,7 +60,9 @@ test('a resident who gave an email signs in with a mailed code and sees the requ
   await page.getByLabel('6 位验证码').fill(code);
   await page.getByRole('button', { name: '查看我的诉求' }).click();
   await expect(page.getByRole('link', { name: number })).toBeVisible();
-  await expect(page.getByRole('cell', { name: '社区增设长椅' })).toBeVisible();
+  const card = page.getByRole('list', { name: '我的诉求' }).getByRole('listitem').filter({ hasText: number });
+  await expect(card).toContainText('社区增设长椅');
+  await expect(card).toContainText('已分派到镇街，等待受理');
   await expectAccessibleWithoutJs(browser, page);
   await page.screenshot({ path: 'test-results/my-items.png', fullPage: true });
   await page.getByRole('link', { name: number }).click();

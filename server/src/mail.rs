@@ -292,14 +292,27 @@ impl MailWorker {
         Ok(report)
     }
 
-    /// Runs for ever: marks abandoned sends uncertain, sends what is due, then sleeps a second (or until
-    /// the next retry, if sooner). A database error is logged and tried again a little later.
+    /// Runs for ever: once a minute queues the deadline warnings whose moment has come; marks abandoned
+    /// sends uncertain; sends what is due; sleeps a second. A database error is logged and tried again
+    /// a little later.
     pub async fn run(self) {
         tracing::info!(transport = self.transport.code(), instance = %self.instance, "mail worker started");
         let mut last_recovery = 0;
+        let mut deadlines_scanned = store::now() - domain::mail::deadlines::CATCH_UP_SECS;
         loop {
             let now = store::now();
-            if now - last_recovery >= 30 {
+            if now - deadlines_scanned >= 60 {
+                match self.db.queue_deadline_mails(deadlines_scanned, now).await {
+                    Ok(n) => {
+                        if n > 0 {
+                            tracing::info!(count = n, "deadline warnings queued");
+                        }
+                        deadlines_scanned = now;
+                    }
+                    Err(e) => tracing::error!(error = %e, "mail worker: deadline scan failed"),
+                }
+            }
+            if now - last_recovery >= self.lease_secs.clamp(1, 30) {
                 match self.db.mail_recover_stale(now, self.lease_secs).await {
                     Ok(0) => {}
                     Ok(n) => tracing::warn!(count = n, "mails left sending by a stopped worker are now uncertain"),

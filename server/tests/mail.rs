@@ -130,6 +130,14 @@ async fn each_event_mails_the_right_people_once_in_their_language() {
         assert_eq!(hant[1].subject, format!("{number2} 未予受理"));
         assert!(hant[1].text.contains("原因：不屬於微心願範圍"), "{}", hant[1].text);
 
+        // Marked as a duplicate, in Simplified Chinese, naming the other request.
+        let (id3, number3, _) = submit_wish(&app, "humen", "dup@example.org", "zh-Hans").await;
+        act(&app, id3, Action::MarkDuplicate { of_number: number2.clone() }).await;
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let dup = smtp.mails().into_iter().rfind(|m| m.to == ["dup@example.org"]).unwrap();
+        assert_eq!(dup.subject, format!("{number3} 已与其他诉求合并办理"), "{b}");
+        assert!(dup.text.contains(&format!("与诉求 {number2} 内容相同")), "{}", dup.text);
+
         // Every outbox row was delivered exactly once, and each mail names its row.
         let mut ids: Vec<i64> = smtp.mails().iter().map(|m| m.outbox_id()).collect();
         let total = ids.len();
@@ -447,5 +455,50 @@ async fn codes_expire_and_stop_after_five_wrong_tries() {
         db.request_sign_in_code("x@example.org", "c1", "zh-Hans", t + 3).await.unwrap();
         let newest = code_of(db.clone()).await;
         assert_eq!(db.verify_sign_in_code("x@example.org", &newest, t + 4).await.unwrap(), CodeCheck::Ok);
+    }
+}
+
+#[tokio::test]
+async fn staff_are_warned_once_before_a_deadline_and_when_it_passes() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let smtp = SmtpCapture::start();
+        let w = worker(&app.db, Some(&smtp.url()), RetryPolicy::default()).await;
+        add_user(&app, "dc1@dg.gov.cn", Role::TownStaff, Some("dongcheng")).await;
+        add_user(&app, "hm1@dg.gov.cn", Role::TownStaff, Some("humen")).await;
+        let (soon, soon_no, _) = submit_wish(&app, "dongcheng", "", "zh-Hans").await;
+        let (late, late_no, _) = submit_wish(&app, "dongcheng", "", "zh-Hans").await;
+        let (answered, _, _) = submit_wish(&app, "dongcheng", "", "zh-Hans").await;
+        w.deliver_due(store::now(), 100).await.unwrap(); // the three "new item" mails
+        let before = smtp.mails().len();
+        assert_eq!(before, 3, "{b}");
+
+        // Reply deadlines: one within its last 4 hours since a moment ago, one passed a moment ago,
+        // one passed but already answered.
+        let t = store::now();
+        let set_due = |id: i64, due: i64| {
+            let db = app.db.clone();
+            async move {
+                sqlx::query("UPDATE items SET acceptance_due_at = $1 WHERE id = $2")
+                    .bind(due)
+                    .bind(id)
+                    .execute(&db.pool)
+                    .await
+                    .unwrap();
+            }
+        };
+        set_due(soon, t + domain::mail::deadlines::REPLY_DUE_SOON_SECS - 30).await;
+        set_due(late, t - 30).await;
+        set_due(answered, t - 30).await;
+        act(&app, answered, Action::Accept { plan: "已安排".into() }).await;
+        assert_eq!(app.db.queue_deadline_mails(t - 60, t).await.unwrap(), 2, "{b}");
+        assert_eq!(app.db.queue_deadline_mails(t - 120, t).await.unwrap(), 0, "{b}: an overlapping scan adds nothing");
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let new: Vec<_> = smtp.mails()[before..].to_vec();
+        let subjects: Vec<&str> = new.iter().map(|m| m.subject.as_str()).collect();
+        assert_eq!(subjects.len(), 2, "{b}: {subjects:?}");
+        assert!(subjects.contains(&format!("【即将到期】{soon_no}").as_str()), "{b}: {subjects:?}");
+        assert!(subjects.contains(&format!("【已逾期】{late_no}").as_str()), "{b}: {subjects:?}");
+        assert!(new.iter().all(|m| m.to == ["dc1@dg.gov.cn"] && m.text.contains("受理回复")), "{b}");
     }
 }

@@ -583,6 +583,66 @@ impl Db {
         Ok(CodeRequest::Made)
     }
 
+    /// Queues the deadline warnings for staff whose moment fell in `(from, to]`: "due soon" when a
+    /// reply or feedback deadline comes within its warning window, "overdue" when it passes, for items
+    /// still waiting for that reply or feedback, to the active staff of the item's town. Each warning
+    /// has a dedupe key (kind, item, deadline, recipient), so overlapping scans and several instances
+    /// queue it once. Returns how many mails were queued.
+    pub async fn queue_deadline_mails(&self, from: i64, to: i64) -> Result<u64> {
+        use domain::mail::deadlines::*;
+        let open = "i.town_slug IS NOT NULL AND i.status NOT IN ('withdrawn', 'duplicate', 'closed')";
+        let scans = [
+            (MailKind::StaffDueSoon, "reply", "acceptance_due_at", "first_response_at", REPLY_DUE_SOON_SECS),
+            (MailKind::StaffOverdue, "reply", "acceptance_due_at", "first_response_at", 0),
+            (MailKind::StaffDueSoon, "feedback", "feedback_due_at", "feedback_at", FEEDBACK_DUE_SOON_SECS),
+            (MailKind::StaffOverdue, "feedback", "feedback_due_at", "feedback_at", 0),
+        ];
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        let mut queued = 0;
+        let mut staff: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for (kind, which, due_col, done_col, window) in scans {
+            let sql = format!(
+                "SELECT i.id, i.number, i.kind, i.title, i.token, i.town_slug, i.{due_col} AS due FROM items i \
+                 WHERE i.{done_col} IS NULL AND i.{due_col} > $1 AND i.{due_col} <= $2 AND {open}"
+            );
+            let rows = sqlx::query(&sql).bind(from + window).bind(to + window).fetch_all(&mut *tx).await?;
+            for r in &rows {
+                let town: String = r.try_get("town_slug")?;
+                if !staff.contains_key(&town) {
+                    let list = staff_recipients(&mut tx, Some(&town)).await?;
+                    staff.insert(town.clone(), list);
+                }
+                let (id, due): (i64, i64) = (r.try_get("id")?, r.try_get("due")?);
+                let item_kind: String = r.try_get("kind")?;
+                for to_addr in &staff[&town] {
+                    let m = MailRequest {
+                        kind,
+                        to: to_addr.clone(),
+                        lang: domain::Lang::ZhHans.code().to_string(),
+                        item_id: Some(id),
+                        params: MailParams {
+                            number: r.try_get("number")?,
+                            title: r.try_get("title")?,
+                            kind: item_kind.clone(),
+                            token: r.try_get("token")?,
+                            town: town.clone(),
+                            text: which.to_string(),
+                            due_at: Some(due),
+                            ..MailParams::default()
+                        },
+                        dedupe_key: Some(format!("{}:{id}:{which}:{due}:{to_addr}", kind.code())),
+                    };
+                    if enqueue(&mut tx, &m, to).await?.is_some() {
+                        queued += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
     /// Checks a typed code against the address's latest code. A right code works once.
     pub async fn verify_sign_in_code(&self, address: &str, typed: &str, now: i64) -> Result<CodeCheck> {
         let address = normalise_address(address);
