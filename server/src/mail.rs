@@ -268,8 +268,21 @@ impl MailWorker {
 
     /// Sends every mail due at `now` (at most `max`), one at a time.
     pub async fn deliver_due(&self, now: i64, max: usize) -> store::Result<DeliveryReport> {
+        self.deliver(now, max, None).await
+    }
+
+    /// [`Self::deliver_due`], stopping before the next mail once `stop` says so.
+    async fn deliver(
+        &self,
+        now: i64,
+        max: usize,
+        stop: Option<&tokio::sync::watch::Receiver<bool>>,
+    ) -> store::Result<DeliveryReport> {
         let mut report = DeliveryReport::default();
         for _ in 0..max {
+            if stop.is_some_and(|s| *s.borrow()) {
+                break;
+            }
             let Some(mail) = self.db.claim_mail(now, &self.instance).await? else { break };
             match self.send(&mail).await {
                 Ok(()) => {
@@ -292,14 +305,15 @@ impl MailWorker {
         Ok(report)
     }
 
-    /// Runs for ever: once a minute queues the deadline warnings whose moment has come; marks abandoned
-    /// sends uncertain; sends what is due; sleeps a second. A database error is logged and tried again
-    /// a little later.
-    pub async fn run(self) {
+    /// Runs until `stop` turns true: once a minute queues the deadline warnings whose moment has come;
+    /// marks abandoned sends uncertain; sends what is due; sleeps a second. A database error is logged
+    /// and tried again a little later. On stop it finishes the mail in hand and returns, so a
+    /// graceful shutdown leaves no mail `sending`.
+    pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
         tracing::info!(transport = self.transport.code(), instance = %self.instance, "mail worker started");
         let mut last_recovery = 0;
         let mut deadlines_scanned = store::now() - domain::mail::deadlines::CATCH_UP_SECS;
-        loop {
+        while !*stop.borrow() {
             let now = store::now();
             if now - deadlines_scanned >= 60 {
                 match self.db.queue_deadline_mails(deadlines_scanned, now).await {
@@ -320,16 +334,20 @@ impl MailWorker {
                 }
                 last_recovery = now;
             }
-            match self.deliver_due(now, 100).await {
+            let pause = match self.deliver(now, 100, Some(&stop)).await {
                 Ok(r) if r.sent + r.retrying + r.parked == 100 => continue,
-                Ok(_) => {}
+                Ok(_) => Duration::from_secs(1),
                 Err(e) => {
                     tracing::error!(error = %e, "mail worker: database error");
-                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    Duration::from_secs(5)
                 }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = stop.changed() => {}
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
         }
+        tracing::info!("mail worker stopped");
     }
 }
 

@@ -205,12 +205,14 @@ async fn serve(config: Config, db: store::Db) {
         Some(url) => app::state::MailDelivery::Smtp { host: smtp_host(url) },
         None => app::state::MailDelivery::Files { dir: config.mail_dir.clone() },
     };
+    let (stop_mail, stop_rx) = tokio::sync::watch::channel(false);
+    let mut mail_task = None;
     if config.mail_worker {
         let worker = config.mail_worker(&db).await.unwrap_or_else(|e| {
             eprintln!("mail configuration error: {e}");
             std::process::exit(2)
         });
-        tokio::spawn(worker.run());
+        mail_task = Some(tokio::spawn(worker.run(stop_rx)));
     }
     let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone()).with_mail_delivery(delivery);
     let app = server::router(state);
@@ -220,11 +222,28 @@ async fn serve(config: Config, db: store::Db) {
     });
     tracing::info!("listening on http://{} (public address {})", config.site_addr, config.public_base_url);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .unwrap_or_else(|e| eprintln!("server error: {e}"));
+    // The mail worker finishes the mail in hand (the SMTP timeout is 30 s), so none is left "sending".
+    let _ = stop_mail.send(true);
+    if let Some(task) = mail_task {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(35), task).await;
+    }
+    tracing::info!("stopped");
+}
+
+/// Ctrl-C, or SIGTERM (what systemd and container runtimes send).
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).unwrap_or_else(|e| {
+        eprintln!("cannot listen for SIGTERM: {e}");
+        std::process::exit(1)
+    });
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    tracing::info!("shutting down");
 }
 
 /// The host and port of an SMTP URL, without credentials.

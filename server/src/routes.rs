@@ -23,9 +23,18 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+/// The Leptos route list, generated once per process. Generating it sets a process-wide "suppress
+/// resource loads" flag in Leptos (leptos-rs/leptos#4773): a page of another router in the same
+/// process that renders meanwhile waits for ever on its first resource. Production builds one router;
+/// the HTTP tests build one per test, in parallel, and hung that way now and then in CI.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let ctx_state = state.clone();
     let context = move || provide_context(ctx_state.clone());
     let shell_options = state.leptos_options.clone();

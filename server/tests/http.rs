@@ -348,3 +348,32 @@ async fn home_figures_language_switch_awareness_and_health() {
     let r = app.http.get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(r.headers()["referrer-policy"], "no-referrer");
 }
+
+/// Regression: building a router generates Leptos' route list, which sets a process-wide flag that
+/// suppresses resource loads (leptos-rs/leptos#4773). Pages rendering in the same process meanwhile
+/// waited for ever (three CI runs hung in this file). The route list is now generated once per
+/// process; here routers are built over and over on another thread while pages with resources render.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_built() {
+    let app = TestApp::start("sqlite").await;
+    let state = app.state.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let builder = std::thread::spawn(move || {
+        let mut n = 0;
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+            drop(server::router(state.clone()));
+            n += 1;
+        }
+        n
+    });
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
+    for i in 0..40 {
+        let path = if i % 2 == 0 { "/" } else { "/wish/new" };
+        let r = http.get(format!("{}{path}", app.base)).send().await;
+        assert!(r.as_ref().is_ok_and(|r| r.status() == StatusCode::OK), "render {i} of {path}: {r:?}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let built = builder.join().unwrap();
+    assert!(built > 10, "routers were built meanwhile ({built})");
+}

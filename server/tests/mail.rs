@@ -235,7 +235,7 @@ async fn the_mail_server_down_then_up_loses_nothing_and_parked_mail_can_be_retri
 }
 
 #[tokio::test]
-async fn a_server_killed_while_sending_sends_no_mail_twice() {
+async fn a_server_stopped_or_killed_while_sending_sends_no_mail_twice() {
     let exe = env!("CARGO_BIN_EXE_server");
     for b in backends() {
         let url = support::fresh_url(b).await;
@@ -268,12 +268,29 @@ async fn a_server_killed_while_sending_sends_no_mail_twice() {
             )
         };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        // SIGTERM first: the server stops after the mail in hand, leaving nothing "sending".
+        let mut server = start();
+        while smtp.mails().len() < N / 10 {
+            assert!(std::time::Instant::now() < deadline, "{b}: timed out waiting for the first mails");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let pid = server.0.id().to_string();
+        assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let exit = server.0.wait().unwrap();
+        assert!(exit.success(), "{b}: a clean exit on SIGTERM ({exit})");
+        let c: HashMap<String, i64> = db.mail_counts().await.unwrap().into_iter().collect();
+        assert_eq!(c.get("sending"), None, "{b}: nothing left mid-send after SIGTERM: {c:?}");
+        assert!(c.get("queued").copied().unwrap_or(0) > 0, "{b}: stopped before the end: {c:?}");
+        assert_eq!(c.get("sent").copied().unwrap_or(0) as usize, smtp.mails().len(), "{b}: {c:?}");
+        drop(server);
+
+        // Then SIGKILL, with no chance to finish anything.
         let server = start();
         while smtp.mails().len() < N / 3 {
             assert!(std::time::Instant::now() < deadline, "{b}: timed out waiting for a third of the mails");
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        drop(server); // SIGKILL: no chance to finish anything
+        drop(server); // SIGKILL
         let at_kill = smtp.mails().len();
         assert!(at_kill < N, "{b}: killed mid-batch ({at_kill} of {N} sent)");
 
@@ -500,5 +517,100 @@ async fn staff_are_warned_once_before_a_deadline_and_when_it_passes() {
         assert!(subjects.contains(&format!("【即将到期】{soon_no}").as_str()), "{b}: {subjects:?}");
         assert!(subjects.contains(&format!("【已逾期】{late_no}").as_str()), "{b}: {subjects:?}");
         assert!(new.iter().all(|m| m.to == ["dc1@dg.gov.cn"] && m.text.contains("受理回复")), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn two_servers_on_one_database_share_sessions_and_send_each_mail_once() {
+    let exe = env!("CARGO_BIN_EXE_server");
+    for b in backends() {
+        let url = support::fresh_url(b).await;
+        let db = store::Db::connect(&url).await.unwrap();
+        const N: usize = 300;
+        for n in 0..N {
+            let m = MailRequest {
+                kind: MailKind::OperatorTest,
+                to: format!("op{n}@example.org"),
+                lang: "zh-Hant".into(),
+                item_id: None,
+                params: MailParams::default(),
+                dedupe_key: None,
+            };
+            db.queue_mail(&m, store::now()).await.unwrap();
+        }
+        let dc = store::NewStaffUser {
+            email: "dc1@dg.gov.cn".into(),
+            name: "东城的阿明".into(),
+            role: Role::TownStaff,
+            town_slug: Some("dongcheng".into()),
+            password: PASSWORD.into(),
+        };
+        db.create_staff_user(&dc, store::now()).await.unwrap();
+        let smtp = SmtpCapture::start_on(free_port(), 2);
+        let ports = [free_port(), free_port()];
+        let servers: Vec<Running> = ports
+            .iter()
+            .map(|p| {
+                Running(
+                    std::process::Command::new(exe)
+                        .env("DATABASE_URL", &url)
+                        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{p}"))
+                        .env("SMTP_URL", smtp.url())
+                        .env("RUST_LOG", "warn")
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .spawn()
+                        .unwrap(),
+                )
+            })
+            .collect();
+        let base = |i: usize| format!("http://127.0.0.1:{}", ports[i]);
+        let http = reqwest::Client::new();
+        for i in 0..2 {
+            let t = std::time::Instant::now();
+            while http.get(format!("{}/healthz", base(i))).send().await.is_err() {
+                assert!(t.elapsed().as_secs() < 60, "{b}: server {i} did not start");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+
+        // A staff session made on the first server works on the second (sessions live in the database).
+        let browser =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+        let (status, to, _) = post_with(
+            &browser,
+            &base(0),
+            "/staff/sign-in",
+            &[("email", "dc1@dg.gov.cn"), ("password", PASSWORD), ("next", "/staff")],
+        )
+        .await;
+        assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/staff"), "{b}");
+        let (status, page) = get_with(&browser, &base(1), "/staff").await;
+        assert_eq!(status, StatusCode::OK, "{b}: signed in on the other server too");
+        assert!(page.contains("东城的阿明"), "{b}: the page knows who is signed in");
+
+        // Both workers drain the one outbox; every mail arrives once.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while smtp.mails().len() < N {
+            assert!(std::time::Instant::now() < deadline, "{b}: {} of {N} mails after 120 s", smtp.mails().len());
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        drop(servers);
+        let mut ids: Vec<i64> = smtp.mails().iter().map(|m| m.outbox_id()).collect();
+        assert_eq!(ids.len(), N, "{b}: nothing extra");
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), N, "{b}: no mail twice");
+        let counts: HashMap<String, i64> = db.mail_counts().await.unwrap().into_iter().collect();
+        assert_eq!(counts.get("sent"), Some(&(N as i64)), "{b}: {counts:?}");
+        let per_instance: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT instance, CAST(COUNT(*) AS BIGINT) FROM mail_attempts WHERE ok = 1 GROUP BY instance ORDER BY instance",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(per_instance.len(), 2, "{b}: both workers sent: {per_instance:?}");
+        assert!(per_instance.iter().all(|(_, n)| *n >= 10), "{b}: {per_instance:?}");
     }
 }

@@ -10,9 +10,14 @@ use store::Db;
 #[allow(unused_imports)]
 pub use store::testing::{backends, fresh, fresh_url};
 
+/// A request that takes this long has hung: the test fails naming it instead of stalling the run.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// The server's state (to build another router over the same database).
+    pub state: AppState,
     /// A client without cookies (a visitor, or a resident holding a link).
     pub http: reqwest::Client,
 }
@@ -37,17 +42,17 @@ impl TestApp {
             mail_lease_secs: 300,
         };
         let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone());
-        let app = server::router(state);
+        let app = server::router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), db, http }
+        let http = reqwest::Client::builder().redirect(Policy::none()).timeout(REQUEST_TIMEOUT).build().unwrap();
+        TestApp { base: format!("http://{addr}"), db, state, http }
     }
 
     /// A browser-like client that keeps cookies (a staff member's session).
     pub fn browser(&self) -> reqwest::Client {
-        reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).build().unwrap()
+        reqwest::Client::builder().redirect(Policy::none()).cookie_store(true).timeout(REQUEST_TIMEOUT).build().unwrap()
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
