@@ -22,6 +22,16 @@ trap cleanup EXIT
 
 step() { printf '\n== %s (%s)\n' "$*" "$(date -u +%T)"; }
 
+# A fresh clone needs about 10 GB for its builds; CI once failed with "No space left on device".
+# Incremental compilation only helps repeated local builds and doubles the debug target's size.
+export CARGO_INCREMENTAL=0
+FREE_GB=$(df -Pk . | awk 'NR==2 {print int($4 / 1048576)}')
+echo "disk: ${FREE_GB} GB free where the build goes"
+if [ "$FREE_GB" -lt 12 ]; then
+  echo "test: only ${FREE_GB} GB free; the builds need about 10 GB. Free some space (old target/ dirs, /tmp) and run again." >&2
+  exit 1
+fi
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
