@@ -329,6 +329,10 @@ pub async fn resident_act(
     }
 }
 
+/// Failed look-ups allowed per client address in [`LOOKUP_WINDOW_SECS`], across all server instances.
+pub const LOOKUP_MAX_FAILURES: i64 = 10;
+pub const LOOKUP_WINDOW_SECS: i64 = 600;
+
 /// Looks an item up by number and the last four phone digits; rate-limited per client.
 pub async fn lookup(
     st: &AppState,
@@ -354,7 +358,8 @@ pub async fn lookup(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    if !st.lookup_allowed(client, now) {
+    let client_key = format!("lookup:{client}");
+    if st.db.failed_attempts(&client_key, now - LOOKUP_WINDOW_SECS).await? >= LOOKUP_MAX_FAILURES {
         return Ok(Err(vec![FieldError::new("number", "lookup_too_many")]));
     }
     let (kind, year, seq) = parsed.unwrap_or((Kind::Wish, 0, 0));
@@ -362,7 +367,7 @@ pub async fn lookup(
     match st.db.token_by_number_and_phone_tail(&number, phone4.trim()).await? {
         Some(token) => Ok(Ok(token)),
         None => {
-            st.lookup_failed(client, now);
+            st.db.record_failed_attempt(&[client_key], now).await?;
             Ok(Err(vec![FieldError::new("number", "lookup_not_found")]))
         }
     }

@@ -60,8 +60,8 @@ pub async fn sign_in(
     let account_key = format!("account:{}", store::normalise_email(email));
     let address_key = format!("address:{address}");
     let since = now - WINDOW_SECS;
-    if st.db.sign_in_failures(&account_key, since).await? >= MAX_PER_ACCOUNT
-        || st.db.sign_in_failures(&address_key, since).await? >= MAX_PER_ADDRESS
+    if st.db.failed_attempts(&account_key, since).await? >= MAX_PER_ACCOUNT
+        || st.db.failed_attempts(&address_key, since).await? >= MAX_PER_ADDRESS
     {
         return Ok(Err(SignInError::TooMany));
     }
@@ -76,7 +76,7 @@ pub async fn sign_in(
     };
     match found {
         Some((user, _)) if ok => {
-            st.db.clear_sign_in_failures(&account_key).await?;
+            st.db.clear_failed_attempts(&account_key).await?;
             st.db.staff_signed_in(user.id, now).await?;
             st.db
                 .audit(
@@ -94,7 +94,7 @@ pub async fn sign_in(
             Ok(Ok(user))
         }
         _ => {
-            st.db.record_sign_in_failure(&[account_key, address_key], now).await?;
+            st.db.record_failed_attempt(&[account_key, address_key], now).await?;
             Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])))
         }
     }

@@ -2,8 +2,8 @@
 
 use crate::api::HomeData;
 use leptos::prelude::LeptosOptions;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::net::IpAddr;
+use std::sync::Arc;
 use store::Db;
 
 /// Configuration, the database and small in-process caches.
@@ -15,8 +15,8 @@ pub struct AppState {
     pub base_url: String,
     /// Home page figures, recomputed at most once a minute.
     pub home_cache: Arc<tokio::sync::Mutex<Option<(i64, HomeData)>>>,
-    /// Failed look-ups by number + phone digits, per client address, to stop guessing.
-    pub lookup_failures: Arc<Mutex<HashMap<String, Vec<i64>>>>,
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`), to find each client's address.
+    pub trusted_proxies: TrustedProxies,
     /// How mail leaves this portal, for the admin page.
     pub mail_delivery: MailDelivery,
 }
@@ -37,7 +37,7 @@ impl AppState {
             db,
             base_url,
             home_cache: Arc::new(tokio::sync::Mutex::new(None)),
-            lookup_failures: Arc::new(Mutex::new(HashMap::new())),
+            trusted_proxies: TrustedProxies::default(),
             mail_delivery: MailDelivery::Files { dir: "data/mail".into() },
         }
     }
@@ -48,20 +48,136 @@ impl AppState {
         self
     }
 
-    /// At most 10 failed look-ups per client address in 10 minutes.
-    pub fn lookup_allowed(&self, who: &str, now: i64) -> bool {
-        let mut m = self.lookup_failures.lock().unwrap_or_else(|e| e.into_inner());
-        let v = m.entry(who.to_string()).or_default();
-        v.retain(|t| now - t < 600);
-        v.len() < 10
+    /// Believes `X-Forwarded-For` from these proxies (the load balancer in front of the servers).
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = proxies;
+        self
+    }
+}
+
+/// The load balancers and proxies in front of the servers (`TRUSTED_PROXIES`: addresses or networks,
+/// comma-separated, e.g. `10.0.0.0/8, 127.0.0.1`). Limits per client (look-ups, sign-in, one-time codes)
+/// need the client's own address; behind a proxy every connection comes from the proxy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Arc<Vec<(IpAddr, u8)>>);
+
+impl TrustedProxies {
+    /// Parses `10.0.0.0/8, 192.168.1.5, ::1`; an empty text trusts nobody.
+    pub fn parse(text: &str) -> Result<TrustedProxies, String> {
+        let mut nets = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (addr, bits) = match part.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (part, None),
+            };
+            let addr: IpAddr = addr.parse().map_err(|_| format!("not an address: {part}"))?;
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            let bits = match bits {
+                Some(b) => b.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(|| format!("bad prefix: {part}"))?,
+                None => max,
+            };
+            nets.push((addr, bits));
+        }
+        Ok(TrustedProxies(Arc::new(nets)))
     }
 
-    /// Records a failed look-up.
-    pub fn lookup_failed(&self, who: &str, now: i64) {
-        let mut m = self.lookup_failures.lock().unwrap_or_else(|e| e.into_inner());
-        if m.len() > 100_000 {
-            m.retain(|_, v| v.iter().any(|t| now - t < 600));
+    /// Is this address one of the trusted proxies?
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.0.iter().any(|(net, bits)| match (canonical(*net), ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(&n.octets(), &a.octets(), *bits),
+            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(&n.octets(), &a.octets(), *bits),
+            _ => false,
+        })
+    }
+
+    /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
+    /// right-most address of `X-Forwarded-For` (all such headers, in order) that is not a trusted proxy.
+    /// Addresses left of it were written by the client and can be anything, so they are never used.
+    pub fn client_ip<'a>(&self, peer: IpAddr, forwarded_for: impl IntoIterator<Item = &'a str>) -> IpAddr {
+        let peer = canonical(peer);
+        if !self.trusts(peer) {
+            return peer;
         }
-        m.entry(who.to_string()).or_default().push(now);
+        let hops: Vec<&str> = forwarded_for.into_iter().flat_map(|h| h.split(',')).map(str::trim).collect();
+        let mut client = peer;
+        for hop in hops.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) => {
+                    client = canonical(ip);
+                    if !self.trusts(client) {
+                        break;
+                    }
+                }
+                // Garbage from the client's side: stop at the last address a proxy wrote.
+                Err(_) => break,
+            }
+        }
+        client
+    }
+}
+
+/// IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) as IPv4.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+fn prefix_eq(net: &[u8], addr: &[u8], bits: u8) -> bool {
+    let full = (bits / 8) as usize;
+    if net[..full] != addr[..full] {
+        return false;
+    }
+    let rest = bits % 8;
+    rest == 0 || (net[full] ^ addr[full]) >> (8 - rest) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says() {
+        let none = TrustedProxies::default();
+        assert_eq!(none.client_ip(ip("203.0.113.7"), ["1.2.3.4"]), ip("203.0.113.7"));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_right_most_untrusted_address_is_the_client() {
+        let t = TrustedProxies::parse(" 10.0.0.0/8 , 127.0.0.1").unwrap();
+        // The load balancer 10.1.2.3 forwarded for 198.51.100.9; the client wrote a fake first entry.
+        assert_eq!(t.client_ip(ip("10.1.2.3"), ["6.6.6.6, 198.51.100.9"]), ip("198.51.100.9"));
+        // Two proxies in a row, and the hops spread over two headers.
+        assert_eq!(t.client_ip(ip("127.0.0.1"), ["198.51.100.9", "10.9.9.9"]), ip("198.51.100.9"));
+        // A proxy that forwarded nothing: the proxy itself.
+        assert_eq!(t.client_ip(ip("10.1.2.3"), []), ip("10.1.2.3"));
+        // Garbage to the right of the proxies' entries stops the walk at the last proxy.
+        assert_eq!(t.client_ip(ip("10.1.2.3"), ["198.51.100.9, nonsense"]), ip("10.1.2.3"));
+        // 11.0.0.1 is outside 10.0.0.0/8: its header is not believed.
+        assert_eq!(t.client_ip(ip("11.0.0.1"), ["198.51.100.9"]), ip("11.0.0.1"));
+    }
+
+    #[test]
+    fn networks_match_on_their_prefix_bits_for_both_families() {
+        let t = TrustedProxies::parse("192.168.4.0/22, 2001:db8::/32").unwrap();
+        assert!(t.trusts(ip("192.168.7.255")));
+        assert!(!t.trusts(ip("192.168.8.0")));
+        assert!(t.trusts(ip("::ffff:192.168.5.1")), "IPv4-mapped IPv6 counts as IPv4");
+        assert!(t.trusts(ip("2001:db8:ffff::1")));
+        assert!(!t.trusts(ip("2001:db9::1")));
+        assert!(TrustedProxies::parse("0.0.0.0/0").unwrap().trusts(ip("8.8.8.8")));
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_the_part_named() {
+        assert_eq!(TrustedProxies::parse("10.0.0.0/33"), Err("bad prefix: 10.0.0.0/33".into()));
+        assert_eq!(TrustedProxies::parse("lb.internal"), Err("not an address: lb.internal".into()));
+        assert_eq!(TrustedProxies::parse(" , "), Ok(TrustedProxies::default()));
     }
 }

@@ -25,6 +25,10 @@ pub struct Config {
     /// `MAIL_MAX_ATTEMPTS`, `MAIL_RETRY_SECS` (first wait, doubled up to an hour), `MAIL_LEASE_SECS`.
     pub mail_policy: store::RetryPolicy,
     pub mail_lease_secs: i64,
+    /// `TRUSTED_PROXIES`: the load balancers whose `X-Forwarded-For` gives the client's address
+    /// (addresses or networks, comma-separated: `10.0.0.0/8,127.0.0.1`). Unset: nobody is trusted and
+    /// the connection's peer is the client.
+    pub trusted_proxies: app::state::TrustedProxies,
 }
 
 impl Config {
@@ -49,7 +53,10 @@ impl Config {
             base_secs: num("MAIL_RETRY_SECS", defaults.base_secs)?,
             cap_secs: defaults.cap_secs,
         };
+        let trusted_proxies = app::state::TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| format!("TRUSTED_PROXIES: {e}"))?;
         Ok(Config {
+            trusted_proxies,
             smtp_url: get("SMTP_URL"),
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "民生大莞家 <noreply@localhost>".into()),
             mail_dir: get("MAIL_DIR").unwrap_or_else(|| "data/mail".into()),

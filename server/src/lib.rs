@@ -1,6 +1,7 @@
 //! The portal's HTTP server: configuration, the axum router (Leptos pages, server functions, plain
 //! form posts for browsers without JavaScript, health check) and the command line.
 
+pub mod client;
 pub mod config;
 pub mod dashboard_routes;
 pub mod mail;

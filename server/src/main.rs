@@ -214,7 +214,9 @@ async fn serve(config: Config, db: store::Db) {
         });
         mail_task = Some(tokio::spawn(worker.run(stop_rx)));
     }
-    let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone()).with_mail_delivery(delivery);
+    let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone())
+        .with_mail_delivery(delivery)
+        .with_trusted_proxies(config.trusted_proxies.clone());
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {}: {e}", config.site_addr);

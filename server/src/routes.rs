@@ -1,6 +1,7 @@
 //! The router. GET pages are Leptos routes; the forms post to plain handlers here, which answer with a
 //! redirect on success or re-render the page with the errors and the typed values (HTTP 422).
 
+use crate::client::ClientIp;
 use crate::sessions::DbSessionStore;
 use crate::{dashboard_routes, staff_routes};
 use app::api::SubmitOutcome;
@@ -9,7 +10,7 @@ use app::pages::{PostedLookup, PostedProject, PostedTrack, PostedWish};
 use app::state::AppState;
 use app::{lang_from_headers, shell, App};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -18,7 +19,6 @@ use domain::{FieldError, ProjectInput, WishInput};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -232,11 +232,11 @@ struct LookupForm {
 
 async fn post_lookup(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     Form(f): Form<LookupForm>,
 ) -> Response {
-    match ops::lookup(&st, &f.number, &f.phone4, &addr.ip().to_string()).await {
+    match ops::lookup(&st, &f.number, &f.phone4, &client.to_string()).await {
         Ok(Ok(token)) => see_other(&format!("/t/{token}")),
         Ok(Err(errors)) => {
             render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await
@@ -285,13 +285,13 @@ struct MeCodeForm {
 /// `POST /me/code`: a one-time code to the address (if it has items), then the code form.
 async fn post_me_code(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     session: tower_sessions::Session,
     headers: HeaderMap,
     Form(f): Form<MeCodeForm>,
 ) -> Response {
     let lang = lang_from_headers(&headers);
-    match app::me::ops::request_code(&st, &session, &f.email, &addr.ip().to_string(), lang).await {
+    match app::me::ops::request_code(&st, &session, &f.email, &client.to_string(), lang).await {
         Ok(Ok(())) => see_other("/me"),
         Ok(Err(errors)) => {
             let posted = app::me::PostedMe { form: "email".into(), email: f.email, errors };

@@ -2,6 +2,7 @@
 //! export, and the guard that sends visitors of `/staff…` pages to sign in. Every handler reads the
 //! session itself and checks role and town through `app::staff_ops`.
 
+use crate::client::ClientIp;
 use crate::routes::{render_with_session, see_other};
 use app::admin::ops::{self as admin_ops, AdminOutcome};
 use app::admin::{AdminForm, PostedAdmin};
@@ -9,12 +10,11 @@ use app::lang_from_headers;
 use app::staff::{InboxFilters, PostedSignIn, PostedStaffAction, StaffActForm};
 use app::staff_ops::{self, SignInError, StaffActError, SESSION_STAFF_ID};
 use app::state::AppState;
-use axum::extract::{ConnectInfo, Form, Path, Query, Request, State};
+use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use tower_sessions::Session;
 
 fn server_error(e: app::ops::OpError) -> Response {
@@ -98,12 +98,12 @@ pub struct SignInForm {
 
 pub async fn post_sign_in(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     session: Session,
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
-    match staff_ops::sign_in(&st, &f.email, &f.password, &addr.ip().to_string()).await {
+    match staff_ops::sign_in(&st, &f.email, &f.password, &client.to_string()).await {
         Ok(Ok(user)) => {
             // A new session id at sign-in, so an id planted before cannot be used after.
             if session.cycle_id().await.is_err() || session.insert(SESSION_STAFF_ID, user.id).await.is_err() {
@@ -126,18 +126,14 @@ pub async fn post_sign_in(
     }
 }
 
-pub async fn post_sign_out(
-    State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    session: Session,
-) -> Response {
+pub async fn post_sign_out(State(st): State<AppState>, ClientIp(client): ClientIp, session: Session) -> Response {
     if let Ok(Some(u)) = staff_ops::staff_of_session(&st, &session).await {
         let entry = store::AuditEntry {
             at: store::now(),
             actor: format!("staff:{}", u.email),
             action: "sign_out".into(),
             detail: String::new(),
-            remote_addr: addr.ip().to_string(),
+            remote_addr: client.to_string(),
             user_id: Some(u.id),
         };
         if let Err(e) = st.db.audit(&entry, None).await {
@@ -150,7 +146,7 @@ pub async fn post_sign_out(
 
 pub async fn post_staff_action(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     session: Session,
     Path(number): Path<String>,
     headers: HeaderMap,
@@ -161,7 +157,7 @@ pub async fn post_staff_action(
         Err(e) => return server_error(e),
     };
     let page = format!("/staff/items/{number}");
-    match staff_ops::staff_act(&st, user, &number, &f, &addr.ip().to_string()).await {
+    match staff_ops::staff_act(&st, user, &number, &f, &client.to_string()).await {
         Ok(Ok(())) => see_other(&format!("{page}?done={}", f.action)),
         Ok(Err(StaffActError::Invalid(errors))) => {
             render_with_session(&st, &headers, &page, PostedStaffAction { form: f, errors }, Some(session)).await
@@ -212,7 +208,7 @@ pub async fn export_csv(
 /// `POST /staff/admin/{what}`: one admin form. Admins only; every change goes to the audit log.
 pub async fn post_admin(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     session: Session,
     Path(what): Path<String>,
     headers: HeaderMap,
@@ -223,7 +219,7 @@ pub async fn post_admin(
         Err(e) => return server_error(e),
     };
     let page = |p: PostedAdmin| render_with_session(&st, &headers, "/staff/admin", p, Some(session.clone()));
-    match admin_ops::admin_post(&st, user, &what, &f, &addr.ip().to_string()).await {
+    match admin_ops::admin_post(&st, user, &what, &f, &client.to_string()).await {
         Ok(AdminOutcome::Done(query)) => see_other(&format!("/staff/admin{query}")),
         Ok(AdminOutcome::Password(email, pw)) => {
             let mut res =

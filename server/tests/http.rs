@@ -252,6 +252,17 @@ async fn look_up_by_number_and_phone_digits_with_a_limit_on_guessing() {
         }
         let (_, _, page) = app.post("/track", &[("number", &number), ("phone4", "1234")], None).await;
         assert!(page.contains("尝试次数太多"), "{b}: the 11th try is refused even with the right digits");
+        // Without TRUSTED_PROXIES an X-Forwarded-For header is the client's own words: a new "address"
+        // there does not start a new count.
+        let r = app
+            .http
+            .post(format!("{}/track", app.base))
+            .header("x-forwarded-for", "198.51.100.77")
+            .form(&[("number", number.as_str()), ("phone4", "1234")])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.text().await.unwrap().contains("尝试次数太多"), "{b}: a forged header does not escape the limit");
     }
 }
 

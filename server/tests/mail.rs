@@ -521,7 +521,7 @@ async fn staff_are_warned_once_before_a_deadline_and_when_it_passes() {
 }
 
 #[tokio::test]
-async fn two_servers_on_one_database_share_sessions_and_send_each_mail_once() {
+async fn two_servers_on_one_database_share_sessions_and_limits_and_send_each_mail_once() {
     let exe = env!("CARGO_BIN_EXE_server");
     for b in backends() {
         let url = support::fresh_url(b).await;
@@ -557,6 +557,8 @@ async fn two_servers_on_one_database_share_sessions_and_send_each_mail_once() {
                         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{p}"))
                         .env("SMTP_URL", smtp.url())
                         .env("RUST_LOG", "warn")
+                        // As behind a load balancer on this machine: it tells the client's address.
+                        .env("TRUSTED_PROXIES", "127.0.0.1")
                         .stdout(std::process::Stdio::null())
                         .stderr(std::process::Stdio::null())
                         .spawn()
@@ -588,6 +590,23 @@ async fn two_servers_on_one_database_share_sessions_and_send_each_mail_once() {
         let (status, page) = get_with(&browser, &base(1), "/staff").await;
         assert_eq!(status, StatusCode::OK, "{b}: signed in on the other server too");
         assert!(page.contains("东城的阿明"), "{b}: the page knows who is signed in");
+
+        // Failed look-ups are counted in the database: ten from one client, spread over both servers,
+        // and the eleventh is refused on either; another client behind the same proxy is not affected.
+        let lookup = |i: usize, client: &'static str| {
+            let (http, url) = (http.clone(), format!("{}/track", base(i)));
+            async move {
+                let form = [("number", "W-2026-999999"), ("phone4", "0000")];
+                let r = http.post(url).header("x-forwarded-for", client).form(&form).send().await.unwrap();
+                r.text().await.unwrap()
+            }
+        };
+        for n in 0..10 {
+            assert!(lookup(n % 2, "198.51.100.9").await.contains("没有找到对应的诉求"), "{b}: try {n}");
+        }
+        assert!(lookup(0, "198.51.100.9").await.contains("尝试次数太多"), "{b}: refused on the first server");
+        assert!(lookup(1, "198.51.100.9").await.contains("尝试次数太多"), "{b}: and on the second");
+        assert!(lookup(1, "198.51.100.10").await.contains("没有找到对应的诉求"), "{b}: another client may still try");
 
         // Both workers drain the one outbox; every mail arrives once.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);

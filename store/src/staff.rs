@@ -211,8 +211,10 @@ impl Db {
         Ok(())
     }
 
-    /// Failed sign-ins under `key` (`account:…` or `address:…`) since `since`.
-    pub async fn sign_in_failures(&self, key: &str, since: i64) -> Result<i64> {
+    /// Failed attempts under `key` since `since`: sign-ins (`account:…`, `address:…`) and look-ups by
+    /// number and phone digits (`lookup:…`). In the database (table `sign_in_failures`), so every
+    /// server instance counts the same attempts.
+    pub async fn failed_attempts(&self, key: &str, since: i64) -> Result<i64> {
         let r = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sign_in_failures WHERE key = $1 AND at >= $2")
             .bind(key)
             .bind(since)
@@ -221,8 +223,8 @@ impl Db {
         Ok(r.try_get("n")?)
     }
 
-    /// Records one failed sign-in under each key, and forgets failures older than a day.
-    pub async fn record_sign_in_failure(&self, keys: &[String], at: i64) -> Result<()> {
+    /// Records one failed attempt under each key, and forgets failures older than a day.
+    pub async fn record_failed_attempt(&self, keys: &[String], at: i64) -> Result<()> {
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
         for k in keys {
@@ -237,8 +239,8 @@ impl Db {
         Ok(())
     }
 
-    /// Forgets an account's failures after it signs in.
-    pub async fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+    /// Forgets a key's failures (an account's, after it signs in).
+    pub async fn clear_failed_attempts(&self, key: &str) -> Result<()> {
         let _w = self.write_guard().await;
         sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key).execute(&self.pool).await?;
         Ok(())

@@ -40,6 +40,7 @@ impl TestApp {
             mail_worker: false,
             mail_policy: store::RetryPolicy::default(),
             mail_lease_secs: 300,
+            trusted_proxies: Default::default(),
         };
         let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone());
         let app = server::router(state.clone());
