@@ -99,9 +99,28 @@ impl Db {
             .connect(&url)
             .await?;
         let db = Db { pool, backend, write_lock: Arc::new(tokio::sync::Mutex::new(())) };
-        match backend {
-            Backend::Sqlite => MIGRATOR_SQLITE.run(&db.pool).await?,
-            Backend::Postgres => MIGRATOR_POSTGRES.run(&db.pool).await?,
+        let embedded = match backend {
+            Backend::Sqlite => &MIGRATOR_SQLITE,
+            Backend::Postgres => &MIGRATOR_POSTGRES,
+        };
+        // During a rolling upgrade the new release migrates first; servers of the old release still
+        // start against the newer schema (migrations only ever add for one release, docs/deploy.md),
+        // so versions this binary does not know are allowed, and logged.
+        let migrator = sqlx::migrate::Migrator {
+            migrations: embedded.migrations.clone(),
+            ignore_missing: true,
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        migrator.run(&db.pool).await?;
+        let known = embedded.iter().map(|m| m.version).max().unwrap_or(0);
+        let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(&db.pool)
+            .await?;
+        if newest.is_some_and(|v| v > known) {
+            tracing::warn!(
+                "the database has migration {} but this release knows up to {known}: an older server during an upgrade",
+                newest.unwrap_or(0)
+            );
         }
         reference::load_missing(&db).await?;
         db.ensure_rollups().await?;
