@@ -293,7 +293,8 @@ pub mod ops {
             }
             "settings" => match domain::staff::validate_settings(&f.settings) {
                 Ok((limits, deadlines)) => {
-                    st.db.save_settings(&store::Settings { limits, deadlines }).await?;
+                    let claim_hold_days = st.db.settings().await?.claim_hold_days;
+                    st.db.save_settings(&store::Settings { limits, deadlines, claim_hold_days }).await?;
                     AdminOutcome::Done(back("settings"))
                 }
                 Err(errors) => AdminOutcome::Invalid(errors),

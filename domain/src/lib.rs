@@ -5,6 +5,7 @@
 #[macro_use]
 pub mod model;
 pub mod calendar;
+pub mod claims;
 pub mod kpi;
 pub mod lifecycle;
 pub mod mail;

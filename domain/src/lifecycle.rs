@@ -51,6 +51,9 @@ pub enum Action {
     RecordFulfilment {
         note: String,
     },
+    /// The beneficiary's side confirms that a donor's delivery arrived (through the tracking link, or
+    /// staff recording a confirmation given by phone). Only after this is a claim fulfilled.
+    ConfirmReceipt,
     StartNotice {
         days: u32,
     },
@@ -100,6 +103,7 @@ impl Action {
             Action::Claim => "claim",
             Action::ReleaseClaim => "release_claim",
             Action::RecordFulfilment { .. } => "fulfil",
+            Action::ConfirmReceipt => "confirm_receipt",
             Action::StartNotice { .. } => "start_notice",
             Action::Approve { .. } => "approve",
             Action::StartWork => "start_work",
@@ -130,9 +134,12 @@ impl Action {
             Action::MarkDuplicate { of_number } => of_number.clone(),
             Action::Note { text, .. } => text.clone(),
             Action::StartNotice { days } => days.to_string(),
-            Action::Publish | Action::Claim | Action::ReleaseClaim | Action::StartWork | Action::RequestReopen => {
-                String::new()
-            }
+            Action::Publish
+            | Action::Claim
+            | Action::ReleaseClaim
+            | Action::ConfirmReceipt
+            | Action::StartWork
+            | Action::RequestReopen => String::new(),
         }
     }
 }
@@ -270,6 +277,15 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
             need_text(note)?;
             match (kind, from) {
                 (Kind::Wish, S::Accepted | S::Published | S::Claimed) => Ok(ok(S::Fulfilled)),
+                _ => not_now,
+            }
+        }
+        A::ConfirmReceipt => {
+            // Whether a delivery is waiting for confirmation is the claim's business (the store
+            // checks it in the same transaction); the item's status does not change.
+            who(&[Actor::Resident, Actor::Staff])?;
+            match (kind, from) {
+                (Kind::Wish, S::Fulfilled | S::FeedbackGiven | S::Closed) => Ok(ok(from)),
                 _ => not_now,
             }
         }
@@ -540,6 +556,28 @@ mod tests {
         let reopened = ItemState { status: Status::Reopened, ..s.clone() };
         let out = transition(&reopened, Actor::Staff, &Action::GiveFeedback { message: "again".into() }).unwrap();
         assert_eq!((out.to, out.is_feedback), (Status::FeedbackGiven, true));
+    }
+
+    #[test]
+    fn receipt_is_confirmed_by_the_beneficiary_or_recorded_by_staff_after_delivery_only() {
+        let c = Action::ConfirmReceipt;
+        for from in [Status::Fulfilled, Status::FeedbackGiven, Status::Closed] {
+            assert_eq!(
+                transition(&st(Kind::Wish, from), Actor::Resident, &c).map(|o| (o.to, o.public)),
+                Ok((from, true))
+            );
+            assert!(transition(&st(Kind::Wish, from), Actor::Staff, &c).is_ok());
+            assert_eq!(transition(&st(Kind::Wish, from), Actor::Donor, &c), Err(TransitionError::NotYourAction));
+        }
+        for from in [Status::Published, Status::Claimed, Status::Accepted] {
+            assert_eq!(transition(&st(Kind::Wish, from), Actor::Resident, &c), Err(TransitionError::NotAllowedNow));
+        }
+        assert_eq!(
+            transition(&st(Kind::Project, Status::Closed), Actor::Resident, &c),
+            Err(TransitionError::NotAllowedNow)
+        );
+        let out = transition(&st(Kind::Wish, Status::Fulfilled), Actor::Resident, &c).unwrap();
+        assert!(!out.is_feedback && !out.is_acceptance_reply, "confirming is not the town's answer");
     }
 
     #[test]

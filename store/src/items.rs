@@ -404,14 +404,32 @@ impl Db {
         action: &Action,
         at: i64,
     ) -> Result<Outcome> {
-        let (actor, actor_label) = (by.actor, by.label.as_str());
         let settings = self.settings().await?;
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
+        let (out, _) = self.act_in(&mut tx, item_id, expected_version, by, action, at, &settings).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// [`Db::act_by`] inside the caller's transaction (the caller holds the write guard), for writes
+    /// that must go with the action, such as a donor's claim. Returns the item as it was before.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn act_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        item_id: i64,
+        expected_version: Option<i64>,
+        by: &By,
+        action: &Action,
+        at: i64,
+        settings: &crate::Settings,
+    ) -> Result<(Outcome, ItemRecord)> {
+        let (actor, actor_label) = (by.actor, by.label.as_str());
         let sql = format!(
             "SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.id = $1"
         );
-        let item = match sqlx::query(&sql).bind(item_id).fetch_optional(&mut *tx).await? {
+        let item = match sqlx::query(&sql).bind(item_id).fetch_optional(&mut **tx).await? {
             Some(r) => item_from_row(&r)?,
             None => return Err(StoreError::NotFound),
         };
@@ -450,16 +468,16 @@ impl Db {
         .bind(by.staff_id)
         .bind(f.claimed_at)
         .bind(f.fulfilled_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
         let before = item.kpi_item();
         let after = KpiItem { status: out.to, ..ItemRecord::kpi_of(&item, &f) };
-        crate::measures::rollup_change(&mut tx, self.backend, Some(&before), Some(&after)).await?;
+        crate::measures::rollup_change(tx, self.backend, Some(&before), Some(&after)).await?;
         insert_event(
-            &mut tx,
+            tx,
             item.id,
             at,
             actor_code(actor),
@@ -483,7 +501,7 @@ impl Db {
             remote_addr: by.remote_addr.clone(),
             user_id: by.staff_id,
         };
-        crate::staff::insert_audit(&mut tx, &audit, Some(item.id)).await?;
+        crate::staff::insert_audit(tx, &audit, Some(item.id)).await?;
         let mail_item = MailItem {
             id: item.id,
             number: &item.number,
@@ -494,9 +512,9 @@ impl Db {
             lang: &item.lang,
         };
         let event = ItemMailEvent::Acted { action, out: &out, actor, town: f.town_slug.as_deref() };
-        queue_item_mails(&mut tx, &mail_item, event, at).await?;
-        tx.commit().await?;
-        Ok(out)
+        queue_item_mails(tx, &mail_item, event, at).await?;
+        crate::claims::follow_item_action(tx, item.id, actor, action, &out, at).await?;
+        Ok((out, item))
     }
 
     /// Records a one-tap answer to "Had you heard of 民生大莞家 before today?" given outside the rating form.

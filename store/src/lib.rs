@@ -5,6 +5,7 @@
 //! Placeholders are written `$1, $2, …`, which both backends accept. Every integer is `BIGINT` on
 //! PostgreSQL and read as `i64`; aggregates are cast to `BIGINT` so both backends return the same type.
 
+pub mod claims;
 pub mod items;
 pub mod mail;
 pub mod measures;
@@ -19,6 +20,7 @@ use sqlx::{AnyPool, Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use claims::{Claim, ClaimOutcome, Thanks, WallQuery, WallWish};
 pub use items::*;
 pub use mail::{
     CodeCheck, CodeRequest, MailFate, MailParams, MailRequest, MyItem, OutboxEntry, OutboxMail, RetryPolicy,

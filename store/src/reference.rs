@@ -46,7 +46,12 @@ pub struct Community {
 pub struct Settings {
     pub limits: Limits,
     pub deadlines: DeadlineRules,
+    /// How long a donor's claim holds a wish before it lapses if nothing is delivered (default 7).
+    pub claim_hold_days: i64,
 }
+
+/// The default hold of a donor's claim, in days.
+pub const CLAIM_HOLD_DAYS: i64 = 7;
 
 fn csv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
     text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(',').map(str::trim).collect())
@@ -101,6 +106,7 @@ pub(crate) async fn load_missing(db: &Db) -> Result<()> {
         ("wish_months", d.wish_months.to_string()),
         ("project_decision_days", d.project_decision_days.to_string()),
         ("project_build_months", d.project_build_months.to_string()),
+        ("claim_hold_days", CLAIM_HOLD_DAYS.to_string()),
     ] {
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(k)
@@ -168,7 +174,11 @@ impl Db {
     /// Caps and deadlines.
     pub async fn settings(&self) -> Result<Settings> {
         let rows = sqlx::query("SELECT key, value FROM settings").fetch_all(&self.pool).await?;
-        let mut s = Settings { limits: Limits::default(), deadlines: DeadlineRules::default() };
+        let mut s = Settings {
+            limits: Limits::default(),
+            deadlines: DeadlineRules::default(),
+            claim_hold_days: CLAIM_HOLD_DAYS,
+        };
         for r in rows {
             let k: String = r.try_get("key")?;
             let v: String = r.try_get("value")?;
@@ -186,6 +196,7 @@ impl Db {
                 "wish_months" => s.deadlines.wish_months = n as u32,
                 "project_decision_days" => s.deadlines.project_decision_days = n,
                 "project_build_months" => s.deadlines.project_build_months = n as u32,
+                "claim_hold_days" if n > 0 => s.claim_hold_days = n,
                 _ => {}
             }
         }
@@ -231,7 +242,7 @@ impl Db {
     /// Stores caps and deadlines (already validated by `domain::staff::validate_settings`).
     pub async fn save_settings(&self, s: &Settings) -> Result<()> {
         let (l, d) = (&s.limits, &s.deadlines);
-        let pairs: [(&str, i64); 8] = [
+        let pairs: [(&str, i64); 9] = [
             ("wish_cap_yuan", l.wish_cap_yuan),
             ("urgent_wish_cap_yuan", l.urgent_wish_cap_yuan),
             ("project_cap_yuan", l.project_cap_yuan),
@@ -240,6 +251,7 @@ impl Db {
             ("wish_months", i64::from(d.wish_months)),
             ("project_decision_days", d.project_decision_days),
             ("project_build_months", i64::from(d.project_build_months)),
+            ("claim_hold_days", s.claim_hold_days),
         ];
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
