@@ -84,6 +84,8 @@ pub struct TrackView {
     pub can_rate: bool,
     pub can_reopen: bool,
     pub can_withdraw: bool,
+    /// A donor's delivery was recorded: the beneficiary's side is asked to confirm receipt.
+    pub can_confirm_receipt: bool,
     pub version: i64,
 }
 

@@ -106,7 +106,22 @@ mod tests {
         keys.extend(domain::Category::ALL.iter().map(|s| format!("cat.{}", s.code())));
         keys.extend(domain::SubmittedBy::ALL.iter().map(|s| format!("by.{}", s.code())));
         keys.extend(domain::Rating::ALL.iter().map(|s| format!("rating.{}", s.code())));
+        keys.extend(domain::claims::ClaimStatus::ALL.iter().map(|s| format!("claim.status.{}", s.code())));
+        keys.extend(domain::claims::DonorKind::ALL.iter().map(|s| format!("donor.{}", s.code())));
+        keys.extend(
+            domain::claims::ClaimStatus::ALL
+                .iter()
+                .filter(|s| !s.is_live() && s.code() != "fulfilled")
+                .map(|s| format!("donor.ended.{}", s.code())),
+        );
+        for action in ["claim", "release_claim", "fulfil", "confirm_receipt"] {
+            keys.push(format!("ev.{action}"));
+        }
+        for code in crate::staff::STAFF_ACTION_CODES {
+            keys.push(format!("staff.act.{code}"));
+        }
         for code in [
+            "contact_invalid",
             "required",
             "too_short",
             "too_long",

@@ -17,6 +17,7 @@ pub mod staff;
 pub mod staff_ops;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod wishes;
 
 use domain::Lang;
 use leptos::prelude::*;
@@ -103,6 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/project/new") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=LookupPage ssr=SsrMode::Async />
                     <Route path=path!("/t/:token") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("/wishes") view=wishes::WishWallPage ssr=SsrMode::Async />
+                    <Route path=path!("/wishes/:number") view=wishes::WishClaimPage ssr=SsrMode::Async />
+                    <Route path=path!("/c/:token") view=wishes::DonorPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=me::MyItemsPage ssr=SsrMode::Async />
                     <Route path=path!("/mail/preferences/:token") view=me::MailPrefsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=staff::StaffInboxPage ssr=SsrMode::Async />
@@ -146,6 +150,7 @@ fn Header(lang: Lang) -> impl IntoView {
             <nav class="main-nav" aria-label="nav">
                 <a href="/wish/new">{i18n::t(lang, "nav.wish")}</a>
                 <a href="/project/new">{i18n::t(lang, "nav.project")}</a>
+                <a href="/wishes">{i18n::t(lang, "nav.wishes")}</a>
                 <a href="/track">{i18n::t(lang, "nav.track")}</a>
                 <a href="/me">{i18n::t(lang, "nav.me")}</a>
             </nav>

@@ -223,6 +223,12 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
         ),
         can_reopen: resident_can(&state, &Action::RequestReopen),
         can_withdraw: resident_can(&state, &Action::Withdraw { reason: String::new() }),
+        can_confirm_receipt: resident_can(&state, &Action::ConfirmReceipt)
+            && st
+                .db
+                .live_claim_of_item(item.id)
+                .await?
+                .is_some_and(|c| c.status == domain::claims::ClaimStatus::Delivered),
         version: item.version,
     }))
 }
@@ -302,6 +308,7 @@ pub async fn resident_act(
             rating.map(|rating| Action::Rate { rating, comment: form.comment.trim().to_string(), aware })
         }
         "reopen" => Some(Action::RequestReopen),
+        "confirm" => Some(Action::ConfirmReceipt),
         "withdraw" => {
             if !matches!(form.confirm.as_deref(), Some(v) if !v.is_empty()) {
                 errors.push(FieldError::new("confirm", "confirm_required"));

@@ -325,7 +325,7 @@ fn TrackBody(
     };
     let token = v.token.clone();
     let done_note = done.and_then(|d| match d.as_str() {
-        "rated" | "reopened" | "withdrawn" => Some(t(lang, &format!("done.{d}"))),
+        "rated" | "reopened" | "withdrawn" | "confirmed" => Some(t(lang, &format!("done.{d}"))),
         _ => None,
     });
     let problem_note = problem.filter(|p| p == "conflict" || p == "not_allowed_now").map(|p| err(lang, &p));
@@ -349,6 +349,16 @@ fn TrackBody(
             <p class="status-text" data-status=v.status.code()>{t(lang, &format!("status.{}", v.status.code()))}</p>
             {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
         </section>
+        {v.can_confirm_receipt.then(|| view! {
+            <section class="card" aria-labelledby="receipt-h">
+                <h2 id="receipt-h">{t(lang, "track.receipt.title")}</h2>
+                <p>{t(lang, "track.receipt.intro")}</p>
+                <form method="post" action=format!("/t/{}/confirm", token)>
+                    <input type="hidden" name="version" value=v.version.to_string() />
+                    <button type="submit" class="primary">{t(lang, "track.receipt.submit")}</button>
+                </form>
+            </section>
+        })}
         {v.can_rate.then(|| view! { <RateForm lang token=token.clone() version=v.version errors=rate_errors /> })}
         {v.can_reopen.then(|| view! {
             <section class="card" aria-labelledby="reopen-h">

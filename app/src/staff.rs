@@ -196,7 +196,21 @@ pub struct StaffItemView {
     pub assignee_name: Option<String>,
     pub rating: Option<Rating>,
     pub rating_comment: String,
+    /// Donors' claims of this wish, newest first (staff of the town see the donor's contact).
+    pub claims: Vec<StaffClaimView>,
     pub version: i64,
+}
+
+/// A donor's claim as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffClaimView {
+    pub donor_kind: domain::claims::DonorKind,
+    pub donor_name: String,
+    pub contact: String,
+    pub status: domain::claims::ClaimStatus,
+    pub created_at: i64,
+    pub hold_until: i64,
+    pub thank_publicly: bool,
 }
 
 /// A staff action as posted from the item page.
@@ -654,6 +668,22 @@ fn StaffItemBody(
                 </section>
             </div>
             <div>
+                {(!v.claims.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="claims-h">
+                        <h2 id="claims-h">{t(lang, "staff.claims")}</h2>
+                        <ul class="claims">
+                            {v.claims.iter().map(|c| view! {
+                                <li data-claim-status=c.status.code()>
+                                    <p><strong>{c.donor_name.clone()}</strong>" · "{t(lang, &format!("donor.{}", c.donor_kind.code()))}" · "<span class="contact">{c.contact.clone()}</span></p>
+                                    <p>{t(lang, &format!("claim.status.{}", c.status.code()))}" · "{local_time(c.created_at)}
+                                        {c.status.can_release().then(|| view! { " · "{tf(lang, "donor.hold_until", &[("at", &local_time(c.hold_until))])} })}
+                                        {c.thank_publicly.then(|| view! { " · "{t(lang, "staff.claim.thanks")} })}
+                                    </p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 {if v.can_act {
                     view! { <StaffActions lang v=v.clone() posted /> }.into_any()
                 } else {
@@ -693,7 +723,10 @@ pub const STAFF_ACTION_CODES: &[&str] = &[
     "decline",
     "assign",
     "publish",
+    "confirm_claim",
+    "release_claim",
     "fulfil",
+    "confirm_receipt",
     "start_notice",
     "approve",
     "start_work",

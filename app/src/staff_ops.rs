@@ -244,7 +244,9 @@ fn probes() -> Vec<Action> {
         Action::Decline { reason: t() },
         Action::AssignCommunity { community_id: 1, name: t() },
         Action::Publish,
+        Action::ReleaseClaim,
         Action::RecordFulfilment { note: t() },
+        Action::ConfirmReceipt,
         Action::StartNotice { days: 7 },
         Action::Approve { budget_yuan: 1, plan: t() },
         Action::StartWork,
@@ -268,6 +270,22 @@ pub fn allowed_actions(u: &StaffUser, item: &store::ItemRecord) -> Vec<&'static 
         .collect()
 }
 
+/// [`allowed_actions`] with what the wish's claims allow: confirming a held claim, and recording the
+/// beneficiary's receipt only when a donor's delivery waits for it.
+fn claim_aware_actions(u: &StaffUser, item: &store::ItemRecord, claims: &[store::Claim]) -> Vec<String> {
+    use domain::claims::ClaimStatus;
+    let live = claims.iter().find(|c| c.status.is_live()).map(|c| c.status);
+    let mut actions: Vec<String> = allowed_actions(u, item)
+        .into_iter()
+        .filter(|a| *a != "confirm_receipt" || live == Some(ClaimStatus::Delivered))
+        .map(str::to_string)
+        .collect();
+    if live == Some(ClaimStatus::Held) {
+        actions.push("confirm_claim".into());
+    }
+    actions
+}
+
 /// The staff item page's data; `NotFound` also when the item exists in a town this person may not see.
 pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guarded<StaffItemView>> {
     let Some(u) = current_staff(st).await? else { return Ok(Guarded::SignIn) };
@@ -283,8 +301,8 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
     let settings = st.db.settings().await?;
     let events = st.db.events(item.id, false).await?;
     let audit = st.db.audit_for_item(item.id).await?;
-    let actions =
-        if access.act { allowed_actions(&u, &item).into_iter().map(str::to_string).collect() } else { Vec::new() };
+    let claims = if item.kind == Kind::Wish { st.db.claims_of_item(item.id).await? } else { Vec::new() };
+    let actions = if access.act { claim_aware_actions(&u, &item, &claims) } else { Vec::new() };
     let f = &item.facts;
     let now = store::now();
     let deadlines = crate::ops::deadline_views(&item, &events);
@@ -372,6 +390,20 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
         assignee_name: st.db.assignee(item.id).await?.map(|(_, n)| n),
         rating: f.rating,
         rating_comment: f.rating_comment.clone().unwrap_or_default(),
+        claims: claims
+            .into_iter()
+            .map(|c| crate::staff::StaffClaimView {
+                donor_kind: c.donor_kind,
+                donor_name: c.donor_name,
+                // Donors gave their contact for the town to reach them; staff who may not see
+                // residents' contacts (other towns) do not see it either.
+                contact: if access.contact { c.donor_contact } else { domain::mask::mask_phone(&c.donor_contact) },
+                status: c.status,
+                created_at: c.created_at,
+                hold_until: c.hold_until,
+                thank_publicly: c.thank_publicly,
+            })
+            .collect(),
         version: item.version,
     }))
 }
@@ -413,6 +445,8 @@ pub async fn build_action(
         "accept" => Action::Accept { plan: text("plan", &f.plan) },
         "decline" => Action::Decline { reason: text("reason", &f.reason) },
         "publish" => Action::Publish,
+        "release_claim" => Action::ReleaseClaim,
+        "confirm_receipt" => Action::ConfirmReceipt,
         "start_work" => Action::StartWork,
         "fulfil" => Action::RecordFulfilment { note: text("note", &f.note) },
         "complete" => Action::Complete { inspection: text("inspection", &f.inspection) },
@@ -500,6 +534,17 @@ pub async fn staff_act(
     if !access.act || (f.action == "reroute" && !u.can_reroute()) {
         return Ok(Err(StaffActError::Forbidden));
     }
+    let by =
+        By { actor: Actor::Staff, label: u.name.clone(), staff_id: Some(u.id), remote_addr: remote_addr.to_string() };
+    if f.action == "confirm_claim" {
+        let held = st.db.live_claim_of_item(item.id).await?.filter(|c| c.status == domain::claims::ClaimStatus::Held);
+        let Some(claim) = held else { return Ok(Err(StaffActError::Stale("not_allowed_now"))) };
+        return match st.db.confirm_claim(claim.id, &by, store::now()).await {
+            Ok(()) => Ok(Ok(())),
+            Err(StoreError::Refused(_) | StoreError::Conflict) => Ok(Err(StaffActError::Stale("not_allowed_now"))),
+            Err(e) => Err(e.into()),
+        };
+    }
     // An action the item's status no longer allows (a stale page): say so before checking its fields.
     if !allowed_actions(&u, &item).contains(&f.action.as_str()) {
         return Ok(Err(StaffActError::Stale("not_allowed_now")));
@@ -509,8 +554,6 @@ pub async fn staff_act(
         Err(errors) => return Ok(Err(StaffActError::Invalid(errors))),
     };
     let expected = f.version.trim().parse::<i64>().ok();
-    let by =
-        By { actor: Actor::Staff, label: u.name.clone(), staff_id: Some(u.id), remote_addr: remote_addr.to_string() };
     match st.db.act_by(item.id, expected, &by, &action, store::now()).await {
         Ok(_) => {
             *st.home_cache.lock().await = None;

@@ -201,6 +201,19 @@ async fn serve(config: Config, db: store::Db) {
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }
     });
+    // Donors' claims whose hold ended without a delivery lapse, checked once a minute on every
+    // instance (each claim lapses once: the item's version check lets one instance through).
+    let lapses = db.clone();
+    tokio::spawn(async move {
+        loop {
+            match lapses.lapse_claims(store::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "claims lapsed; the wishes are back on the wall"),
+                Err(e) => tracing::warn!(error = %e, "could not lapse claims"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        }
+    });
     let delivery = match &config.smtp_url {
         Some(url) => app::state::MailDelivery::Smtp { host: smtp_host(url) },
         None => app::state::MailDelivery::Files { dir: config.mail_dir.clone() },

@@ -46,6 +46,9 @@ pub fn router(state: AppState) -> Router {
         .route("/project/new", post(post_project))
         .route("/track", post(post_lookup))
         .route("/t/{token}/{what}", post(post_resident_action))
+        .route("/wishes/{number}/claim", post(post_claim))
+        .route("/c/{token}/release", post(post_release_claim))
+        .route("/api/v1/wishes", get(api_wishes))
         .route("/me/code", post(post_me_code))
         .route("/me/verify", post(post_me_verify))
         .route("/me/sign-out", post(post_me_sign_out))
@@ -260,6 +263,7 @@ async fn post_resident_action(
             let done = match what.as_str() {
                 "rate" => "rated",
                 "reopen" => "reopened",
+                "confirm" => "confirmed",
                 _ => "withdrawn",
             };
             see_other(&format!("{page}?done={done}"))
@@ -354,6 +358,76 @@ async fn post_mail_prefs(
         Ok(false) => (StatusCode::NOT_FOUND, "unknown link").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not save mail preferences");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+/// `POST /wishes/{number}/claim`: a donor claims a wish; on success their private page.
+async fn post_claim(
+    State(st): State<AppState>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Form(input): Form<domain::claims::ClaimInput>,
+) -> Response {
+    use app::wishes::ops::ClaimError;
+    use app::wishes::PostedClaim;
+    let lang = lang_from_headers(&headers);
+    let page = format!("/wishes/{}", number.trim().to_uppercase());
+    match app::wishes::ops::claim(&st, &number, &input, lang).await {
+        Ok(Ok(token)) => see_other(&format!("/c/{token}?claimed=1")),
+        Ok(Err(ClaimError::Invalid(errors))) => {
+            render_with(&st, &headers, &page, PostedClaim { input, errors, taken: false }).await
+        }
+        Ok(Err(ClaimError::Taken)) => {
+            render_with(&st, &headers, &page, PostedClaim { input, errors: Vec::new(), taken: true }).await
+        }
+        Ok(Err(ClaimError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+/// `POST /c/{token}/release`: the donor lets the wish go before delivery.
+async fn post_release_claim(State(st): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let page = format!("/c/{token}");
+    match st.db.release_claim_by_donor(&token, store::now()).await {
+        Ok(()) => see_other(&format!("{page}?done=released")),
+        Err(store::StoreError::NotFound) => render_with(&st, &headers, "/not-found", ()).await,
+        Err(store::StoreError::Refused(_) | store::StoreError::Conflict) => {
+            see_other(&format!("{page}?problem=not_allowed_now"))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "releasing a claim failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct WallParams {
+    #[serde(default)]
+    town: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// `GET /api/v1/wishes?town&category&page`: the wish wall as public JSON (no personal data).
+async fn api_wishes(State(st): State<AppState>, Query(p): Query<WallParams>) -> Response {
+    match app::wishes::ops::wall_json(&st, &p.town, &p.category, p.page.unwrap_or(1), domain::Lang::ZhHans).await {
+        Ok(v) => {
+            let mut r = axum::Json(v).into_response();
+            let h = r.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            r
+        }
+        Err(e) => {
+            let _ = e.into_server_fn_error();
             (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
         }
     }
