@@ -120,7 +120,15 @@ mod tests {
         for code in crate::staff::STAFF_ACTION_CODES {
             keys.push(format!("staff.act.{code}"));
         }
+        keys.extend(crate::projects::STAGES.iter().map(|s| format!("board.stage.{s}")));
+        // The voice box: each refusal the server gives, the two "yours" texts.
+        for k in ["closed", "too_many", "done", "already", "yours_support", "yours_objection"] {
+            keys.push(format!("voice.{k}"));
+        }
         for code in [
+            "notice_running",
+            "not_allowed_now",
+            "conflict",
             "contact_invalid",
             "required",
             "too_short",

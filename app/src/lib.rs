@@ -12,6 +12,7 @@ pub mod me;
 #[cfg(feature = "ssr")]
 pub mod ops;
 pub mod pages;
+pub mod projects;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod staff_ops;
@@ -107,6 +108,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wishes") view=wishes::WishWallPage ssr=SsrMode::Async />
                     <Route path=path!("/wishes/:number") view=wishes::WishClaimPage ssr=SsrMode::Async />
                     <Route path=path!("/c/:token") view=wishes::DonorPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects") view=projects::ProjectBoardPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:number") view=projects::PublicProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=me::MyItemsPage ssr=SsrMode::Async />
                     <Route path=path!("/mail/preferences/:token") view=me::MailPrefsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=staff::StaffInboxPage ssr=SsrMode::Async />
@@ -151,6 +154,7 @@ fn Header(lang: Lang) -> impl IntoView {
                 <a href="/wish/new">{i18n::t(lang, "nav.wish")}</a>
                 <a href="/project/new">{i18n::t(lang, "nav.project")}</a>
                 <a href="/wishes">{i18n::t(lang, "nav.wishes")}</a>
+                <a href="/projects">{i18n::t(lang, "nav.projects")}</a>
                 <a href="/track">{i18n::t(lang, "nav.track")}</a>
                 <a href="/me">{i18n::t(lang, "nav.me")}</a>
             </nav>

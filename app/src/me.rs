@@ -258,13 +258,15 @@ pub mod ops {
         Ok(MyItemsView { address, pending, items })
     }
 
-    /// Step 1: a code to this address (if it has items; the answer is the same either way).
+    /// Step 1: a code to this address (if it has items, or always when `for_voice`: a resident proving
+    /// an address to support or object to a project; the answer is the same either way).
     pub async fn request_code(
         st: &AppState,
         session: &Session,
         email: &str,
         client: &str,
         lang: domain::Lang,
+        for_voice: bool,
     ) -> OpResult<Result<(), Vec<FieldError>>> {
         let email = store::mail::normalise_address(email);
         if email.is_empty() {
@@ -273,7 +275,12 @@ pub mod ops {
         if !domain::validate::is_plausible_email(&email) {
             return Ok(Err(vec![FieldError::new("email", "email_invalid")]));
         }
-        match st.db.request_sign_in_code(&email, client, lang.code(), store::now()).await? {
+        let made = if for_voice {
+            st.db.request_voice_code(&email, client, lang.code(), store::now()).await?
+        } else {
+            st.db.request_sign_in_code(&email, client, lang.code(), store::now()).await?
+        };
+        match made {
             CodeRequest::TooMany => Ok(Err(vec![FieldError::new("email", "code_too_many")])),
             CodeRequest::Made => {
                 let _ = session.insert(SESSION_PENDING, email).await;

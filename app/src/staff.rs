@@ -198,7 +198,19 @@ pub struct StaffItemView {
     pub rating_comment: String,
     /// Donors' claims of this wish, newest first (staff of the town see the donor's contact).
     pub claims: Vec<StaffClaimView>,
+    /// Projects put under public notice: residents' voices and when the notice ends.
+    pub voices: Option<StaffVoicesView>,
     pub version: i64,
+}
+
+/// Residents' voices on a project under (or after) public notice, for the adoption decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffVoicesView {
+    pub notice_ends_at: i64,
+    pub supports: i64,
+    pub objections: i64,
+    /// Objections with their reasons, oldest first (never who gave them).
+    pub reasons: Vec<(i64, String)>,
 }
 
 /// A donor's claim as staff see it.
@@ -581,7 +593,7 @@ pub fn StaffItemPage() -> impl IntoView {
     let number = use_params_map().read_untracked().get("number").unwrap_or_default();
     let query = use_query_map().read_untracked();
     let done = query.get("done");
-    let problem = query.get("problem").filter(|p| p == "conflict" || p == "not_allowed_now");
+    let problem = query.get("problem").filter(|p| p == "conflict" || p == "not_allowed_now" || p == "notice_running");
     let posted = use_context::<PostedStaffAction>();
     if posted.is_some() {
         set_status(422);
@@ -683,6 +695,27 @@ fn StaffItemBody(
                             }).collect_view()}
                         </ul>
                     </section>
+                })}
+                {v.voices.clone().map(|vo| {
+                    let now = crate::pages::now_ts();
+                    let notice = if vo.notice_ends_at > now {
+                        tf(lang, "staff.voices.running", &[("at", &local_time(vo.notice_ends_at))])
+                    } else {
+                        tf(lang, "staff.voices.ended", &[("at", &local_time(vo.notice_ends_at))])
+                    };
+                    view! {
+                        <section class="card" aria-labelledby="voices-h">
+                            <h2 id="voices-h">{t(lang, "staff.voices")}</h2>
+                            <p class="notice-end">{notice}</p>
+                            <p class="voice-counts">{tf(lang, "voice.counts", &[("s", &vo.supports.to_string()), ("o", &vo.objections.to_string())])}</p>
+                            {(!vo.reasons.is_empty()).then(|| view! {
+                                <h3>{t(lang, "staff.voices.reasons")}</h3>
+                                <ul class="claims objections">
+                                    {vo.reasons.iter().map(|(at, r)| view! { <li><time>{local_time(*at)}</time>" "{r.clone()}</li> }).collect_view()}
+                                </ul>
+                            })}
+                        </section>
+                    }
                 })}
                 {if v.can_act {
                     view! { <StaffActions lang v=v.clone() posted /> }.into_any()

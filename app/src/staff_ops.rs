@@ -302,9 +302,31 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
     let events = st.db.events(item.id, false).await?;
     let audit = st.db.audit_for_item(item.id).await?;
     let claims = if item.kind == Kind::Wish { st.db.claims_of_item(item.id).await? } else { Vec::new() };
-    let actions = if access.act { claim_aware_actions(&u, &item, &claims) } else { Vec::new() };
-    let f = &item.facts;
     let now = store::now();
+    let notice_ends_at = if item.kind == Kind::Project { st.db.notice_ends_at(item.id).await? } else { None };
+    let voices = match notice_ends_at {
+        Some(end) => {
+            let all = st.db.voices_of_item(item.id).await?;
+            let supports = all.iter().filter(|v| v.stance == domain::voices::Stance::Support).count() as i64;
+            Some(crate::staff::StaffVoicesView {
+                notice_ends_at: end,
+                supports,
+                objections: all.len() as i64 - supports,
+                reasons: all
+                    .into_iter()
+                    .filter(|v| v.stance == domain::voices::Stance::Objection)
+                    .map(|v| (v.at, v.reason))
+                    .collect(),
+            })
+        }
+        None => None,
+    };
+    let mut actions = if access.act { claim_aware_actions(&u, &item, &claims) } else { Vec::new() };
+    // The adoption decision waits for the end of the public notice.
+    if notice_ends_at.is_some_and(|end| now < end) {
+        actions.retain(|a| a != "approve");
+    }
+    let f = &item.facts;
     let deadlines = crate::ops::deadline_views(&item, &events);
     let next_due = next_due_at(item.status, f, item.feedback_due_at);
     let contact = if access.contact {
@@ -404,6 +426,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
                 thank_publicly: c.thank_publicly,
             })
             .collect(),
+        voices,
         version: item.version,
     }))
 }
@@ -548,6 +571,9 @@ pub async fn staff_act(
     // An action the item's status no longer allows (a stale page): say so before checking its fields.
     if !allowed_actions(&u, &item).contains(&f.action.as_str()) {
         return Ok(Err(StaffActError::Stale("not_allowed_now")));
+    }
+    if f.action == "approve" && st.db.notice_ends_at(item.id).await?.is_some_and(|end| store::now() < end) {
+        return Ok(Err(StaffActError::Stale("notice_running")));
     }
     let action = match build_action(st, &item, f).await? {
         Ok(a) => a,

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod mask;
 pub mod staff;
 pub mod validate;
+pub mod voices;
 
 pub use calendar::{Date, WorkCalendar};
 pub use lifecycle::{apply, transition, Action, Actor, Facts, ItemState, Outcome, TransitionError};

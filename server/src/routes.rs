@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router {
         .route("/wishes/{number}/claim", post(post_claim))
         .route("/c/{token}/release", post(post_release_claim))
         .route("/api/v1/wishes", get(api_wishes))
+        .route("/api/v1/projects", get(api_projects))
+        .route("/projects/{number}/code", post(post_voice_code))
+        .route("/projects/{number}/verify", post(post_voice_verify))
+        .route("/projects/{number}/voice", post(post_voice))
         .route("/me/code", post(post_me_code))
         .route("/me/verify", post(post_me_verify))
         .route("/me/sign-out", post(post_me_sign_out))
@@ -295,7 +299,7 @@ async fn post_me_code(
     Form(f): Form<MeCodeForm>,
 ) -> Response {
     let lang = lang_from_headers(&headers);
-    match app::me::ops::request_code(&st, &session, &f.email, &client.to_string(), lang).await {
+    match app::me::ops::request_code(&st, &session, &f.email, &client.to_string(), lang, false).await {
         Ok(Ok(())) => see_other("/me"),
         Ok(Err(errors)) => {
             let posted = app::me::PostedMe { form: "email".into(), email: f.email, errors };
@@ -430,5 +434,126 @@ async fn api_wishes(State(st): State<AppState>, Query(p): Query<WallParams>) -> 
             let _ = e.into_server_fn_error();
             (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct BoardParams {
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    town: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// `GET /api/v1/projects?stage=notice|adopted|done&town&page`: the project board as public JSON.
+async fn api_projects(State(st): State<AppState>, Query(p): Query<BoardParams>) -> Response {
+    match app::projects::ops::board_json(&st, &p.stage, &p.town, p.page.unwrap_or(1), domain::Lang::ZhHans).await {
+        Ok(v) => {
+            let mut r = axum::Json(v).into_response();
+            let h = r.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            r
+        }
+        Err(e) => {
+            let _ = e.into_server_fn_error();
+            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+        }
+    }
+}
+
+fn internal_error(e: app::ops::OpError) -> Response {
+    let _ = e.into_server_fn_error();
+    (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+}
+
+fn project_page(number: &str) -> String {
+    format!("/projects/{}", number.trim().to_uppercase())
+}
+
+/// `POST /projects/{number}/code`: a one-time code to prove an address before supporting or objecting.
+async fn post_voice_code(
+    State(st): State<AppState>,
+    Path(number): Path<String>,
+    ClientIp(client): ClientIp,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    Form(f): Form<MeCodeForm>,
+) -> Response {
+    let lang = lang_from_headers(&headers);
+    let page = project_page(&number);
+    match app::me::ops::request_code(&st, &session, &f.email, &client.to_string(), lang, true).await {
+        Ok(Ok(())) => see_other(&format!("{page}#voice")),
+        Ok(Err(errors)) => {
+            let posted =
+                app::projects::PostedVoice { form: "email".into(), email: f.email, errors, ..Default::default() };
+            render_with_session(&st, &headers, &page, posted, Some(session)).await
+        }
+        Err(e) => internal_error(e),
+    }
+}
+
+/// `POST /projects/{number}/verify`: the code typed; on success the voice buttons.
+async fn post_voice_verify(
+    State(st): State<AppState>,
+    Path(number): Path<String>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    Form(f): Form<MeVerifyForm>,
+) -> Response {
+    let page = project_page(&number);
+    match app::me::ops::verify_code(&st, &session, &f.code).await {
+        Ok(Ok(())) => see_other(&format!("{page}#voice")),
+        Ok(Err(errors)) => {
+            let posted = app::projects::PostedVoice { form: "code".into(), errors, ..Default::default() };
+            render_with_session(&st, &headers, &page, posted, Some(session)).await
+        }
+        Err(e) => internal_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct VoiceForm {
+    #[serde(default)]
+    stance: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /projects/{number}/voice`: a resident who proved an address supports or objects, once.
+async fn post_voice(
+    State(st): State<AppState>,
+    Path(number): Path<String>,
+    ClientIp(client): ClientIp,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+    Form(f): Form<VoiceForm>,
+) -> Response {
+    use app::projects::ops::VoiceError;
+    use app::projects::PostedVoice;
+    let page = project_page(&number);
+    let address: Option<String> = session.get(app::me::SESSION_RESIDENT).await.ok().flatten();
+    let posted = |errors: Vec<FieldError>, refused: Option<String>| PostedVoice {
+        form: "voice".into(),
+        stance: f.stance.clone(),
+        reason: f.reason.clone(),
+        errors,
+        refused,
+        ..Default::default()
+    };
+    match app::projects::ops::give_voice(&st, &number, address, &f.stance, &f.reason, &client.to_string()).await {
+        Ok(Ok(())) => see_other(&format!("{page}?voiced=1#voice")),
+        Ok(Err(VoiceError::Already)) => see_other(&format!("{page}?voiced=already#voice")),
+        Ok(Err(VoiceError::SignIn)) => see_other(&format!("{page}#voice")),
+        Ok(Err(VoiceError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
+        Ok(Err(VoiceError::Invalid(errors))) => {
+            render_with_session(&st, &headers, &page, posted(errors, None), Some(session)).await
+        }
+        Ok(Err(VoiceError::Refused(why))) => {
+            render_with_session(&st, &headers, &page, posted(Vec::new(), Some(why.to_string())), Some(session)).await
+        }
+        Err(e) => internal_error(e),
     }
 }

@@ -9,6 +9,7 @@ pub mod claims;
 pub mod items;
 pub mod mail;
 pub mod measures;
+pub mod projects;
 pub mod reference;
 pub mod seed;
 pub mod staff;
@@ -26,6 +27,7 @@ pub use mail::{
     CodeCheck, CodeRequest, MailFate, MailParams, MailRequest, MyItem, OutboxEntry, OutboxMail, RetryPolicy,
 };
 pub use measures::{sum_rows, MeasureItem, MeasureQuery, MeasureRow, MeasureSet};
+pub use projects::{BoardProject, BoardQuery, BoardStage, Voice, VoiceOutcome};
 pub use reference::*;
 pub use staff::*;
 

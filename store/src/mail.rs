@@ -529,6 +529,24 @@ impl Db {
     /// A resident asks for a sign-in code. Within the limits a code is stored (as a hash) and, if the
     /// address has items, mailed in the same transaction.
     pub async fn request_sign_in_code(&self, address: &str, client: &str, lang: &str, now: i64) -> Result<CodeRequest> {
+        self.sign_in_code(address, client, lang, now, false).await
+    }
+
+    /// A resident proves an address to support or object to a project: the same code and limits as
+    /// [`Db::request_sign_in_code`], mailed whether or not the address has items (any resident may
+    /// give a voice, and answering "sent" either way tells nobody anything).
+    pub async fn request_voice_code(&self, address: &str, client: &str, lang: &str, now: i64) -> Result<CodeRequest> {
+        self.sign_in_code(address, client, lang, now, true).await
+    }
+
+    async fn sign_in_code(
+        &self,
+        address: &str,
+        client: &str,
+        lang: &str,
+        now: i64,
+        always: bool,
+    ) -> Result<CodeRequest> {
         let address = normalise_address(address);
         let since = now - code::WINDOW_SECS;
         let _w = self.write_guard().await;
@@ -568,7 +586,7 @@ impl Db {
             .await?
             .len()
             == 1;
-        if has_items {
+        if has_items || always {
             let m = MailRequest {
                 kind: MailKind::SignInCode,
                 to: address.clone(),

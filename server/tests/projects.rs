@@ -1,0 +1,265 @@
+//! The micro-project board over HTTP on SQLite and PostgreSQL: town staff put a resident's proposal
+//! under public notice; a visitor proves an email by a code mailed through a real SMTP server and
+//! supports it once; another objects with a reason that only staff read; the adoption waits for the
+//! notice to end; then budget, progress and the inspection appear on the public page. Plus: bad input
+//! kept and explained, and no public page or JSON of the board carries personal data (demo data).
+
+mod support;
+
+use domain::Role;
+use reqwest::StatusCode;
+use support::{add_user, backends, get_with, post_with, worker, SmtpCapture, TestApp, PASSWORD};
+
+const DAY: i64 = 86_400;
+
+/// A project proposal through the resident form, in Humen; returns its number.
+async fn proposal(app: &TestApp, key: &str, title: &str) -> String {
+    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' ORDER BY id LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let community = community.to_string();
+    let form = [
+        ("title", title),
+        ("description", "村口主路多盏路灯损坏，夜间出行不安全，请联系 13912345678"),
+        ("category", "roads_lighting"),
+        ("town", "humen"),
+        ("community", community.as_str()),
+        ("location", "村口大榕树旁"),
+        ("budget", "80000"),
+        ("contact_name", "欧阳建国"),
+        ("phone", "13912345678"),
+        ("email", "ouyang@example.org"),
+        ("consent", "on"),
+        ("submission_key", key),
+    ];
+    let (status, loc, body) = post_with(&app.http, &app.base, "/project/new", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
+    app.db.item_by_token(&token).await.unwrap().unwrap().number
+}
+
+async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
+    let c = app.browser();
+    let (status, _, _) =
+        post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
+            .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    c
+}
+
+/// Posts a staff action; returns where it redirected.
+async fn staff_act(app: &TestApp, c: &reqwest::Client, number: &str, form: &[(&str, &str)]) -> String {
+    let v = app.db.item_by_number(number).await.unwrap().unwrap().version.to_string();
+    let mut form = form.to_vec();
+    form.push(("version", v.as_str()));
+    let (status, to, body) = post_with(c, &app.base, &format!("/staff/items/{number}/act"), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{form:?}: {body}");
+    to
+}
+
+fn six_digits(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(6).find(|w| w.iter().all(|c| c.is_ascii_digit())).map(|w| w.iter().collect()).expect("a code")
+}
+
+/// A visitor proves `email` on the project page with the code from the mail; returns their browser.
+async fn verified_visitor(
+    app: &TestApp,
+    smtp: &SmtpCapture,
+    w: &server::mail::MailWorker,
+    page: &str,
+    email: &str,
+) -> reqwest::Client {
+    let v = app.browser();
+    let (status, to, _) = post_with(&v, &app.base, &format!("{page}/code"), &[("email", email)]).await;
+    assert_eq!((status, to.clone()), (StatusCode::SEE_OTHER, format!("{page}#voice")));
+    w.deliver_due(store::now(), 100).await.unwrap();
+    let mail = smtp.mails().into_iter().rev().find(|m| m.to == [email.to_string()]).expect("the code mail");
+    let (_, html) = get_with(&v, &app.base, page).await;
+    assert!(html.contains(&format!("action=\"{page}/verify\"")), "the code form");
+    let (status, to, _) =
+        post_with(&v, &app.base, &format!("{page}/verify"), &[("code", &six_digits(&mail.subject))]).await;
+    assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}#voice")));
+    v
+}
+
+#[tokio::test]
+async fn a_visitor_supports_a_project_under_notice_and_follows_it_to_the_inspection() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let smtp = SmtpCapture::start();
+        let w = worker(&app.db, Some(&smtp.url()), store::RetryPolicy::default()).await;
+        add_user(&app, "hm1@dg.gov.cn", Role::TownStaff, Some("humen")).await;
+        let number = proposal(&app, "p1", "修复村口路灯").await;
+        let page = format!("/projects/{number}");
+        let (status, _) = app.get(&page).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{b}: not on the board before the notice");
+
+        let s = staff(&app, "hm1@dg.gov.cn").await;
+        assert!(staff_act(&app, &s, &number, &[("action", "accept"), ("plan", "符合条件")]).await.contains("?done="));
+        assert!(staff_act(&app, &s, &number, &[("action", "start_notice"), ("days", "7")]).await.contains("?done="));
+
+        // On the board under notice, with its closing date; the JSON agrees.
+        let (_, html) = app.get("/projects").await;
+        assert!(html.contains("修复村口路灯") && html.contains("公示至"), "{b}");
+        let (status, json) = app.get("/api/v1/projects?stage=notice").await;
+        assert_eq!(status, StatusCode::OK);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["total"], 1, "{b}");
+        assert_eq!(v["projects"][0]["number"], number.as_str(), "{b}");
+        assert_eq!(v["projects"][0]["supports"], 0, "{b}");
+
+        // A visitor must prove an email first; a bad address is explained and kept.
+        let (_, html) = app.get(&page).await;
+        assert!(html.contains(&format!("action=\"{page}/code\"")) && !html.contains("name=\"stance\""), "{b}");
+        let (status, _, html) =
+            post_with(&app.browser(), &app.base, &format!("{page}/code"), &[("email", "wang@")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(html.contains("邮箱格式不正确") && html.contains("value=\"wang@\""), "{b}");
+        // Voting without a proven address only leads back to the email form.
+        let (status, to, _) =
+            post_with(&app.browser(), &app.base, &format!("{page}/voice"), &[("stance", "support")]).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}#voice")), "{b}");
+
+        let v1 = verified_visitor(&app, &smtp, &w, &page, "wang@example.org").await;
+        let (_, html) = get_with(&v1, &app.base, &page).await;
+        assert!(html.contains("wang@example.org") && html.contains("name=\"stance\" value=\"support\""), "{b}");
+        let (status, to, _) = post_with(&v1, &app.base, &format!("{page}/voice"), &[("stance", "support")]).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}?voiced=1#voice")), "{b}");
+        // Once only: a second post (another tab) changes nothing.
+        let (status, to, _) =
+            post_with(&v1, &app.base, &format!("{page}/voice"), &[("stance", "objection"), ("reason", "改主意了呀")])
+                .await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}?voiced=already#voice")), "{b}");
+        let (_, html) = get_with(&v1, &app.base, &format!("{page}?voiced=1")).await;
+        assert!(html.contains("已记录您的意见") && html.contains("data-stance=\"support\""), "{b}");
+        assert!(html.contains("1 人支持 · 0 人反对"), "{b}");
+
+        // Another resident objects: a too-short reason is explained, typed text kept, nothing counted.
+        let v2 = verified_visitor(&app, &smtp, &w, &page, "li@example.org").await;
+        let (status, _, html) =
+            post_with(&v2, &app.base, &format!("{page}/voice"), &[("stance", "objection"), ("reason", "太近")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(html.contains("内容太短") && html.contains(">太近</textarea>"), "{b}");
+        let reason = "选址离幼儿园太近，施工影响接送";
+        let (status, _, _) =
+            post_with(&v2, &app.base, &format!("{page}/voice"), &[("stance", "objection"), ("reason", reason)]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (_, public) = app.get(&page).await;
+        assert!(public.contains("1 人支持 · 1 人反对"), "{b}");
+        assert!(
+            !public.contains(reason) && !public.contains("li@example.org"),
+            "{b}: reasons and addresses stay private"
+        );
+
+        // Staff see the voices and the reason, and cannot adopt before the notice ends.
+        let staff_page = format!("/staff/items/{number}");
+        let (_, html) = get_with(&s, &app.base, &staff_page).await;
+        assert!(html.contains(reason) && html.contains("1 人支持 · 1 人反对"), "{b}");
+        assert!(!html.contains("data-action=\"approve\""), "{b}: no adoption form while the notice runs");
+        let to =
+            staff_act(&app, &s, &number, &[("action", "approve"), ("budget", "75000"), ("plan", "年内完成")]).await;
+        assert_eq!(to, format!("{staff_page}?problem=notice_running"), "{b}");
+        let (_, html) = get_with(&s, &app.base, &to).await;
+        assert!(html.contains("公示期尚未结束"), "{b}");
+
+        // A third resident opens the page now and sends the voice after seven days have passed (the
+        // notice started eight days ago).
+        let v3 = verified_visitor(&app, &smtp, &w, &page, "zhao@example.org").await;
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        sqlx::query("UPDATE item_events SET at = at - $1 WHERE item_id = $2 AND action = 'start_notice'")
+            .bind(8 * DAY)
+            .bind(item.id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let (status, _, html) = post_with(&v3, &app.base, &format!("{page}/voice"), &[("stance", "support")]).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{b}: too late");
+        assert!(html.contains("公示期已结束"), "{b}");
+
+        let (_, html) = get_with(&s, &app.base, &staff_page).await;
+        assert!(html.contains("data-action=\"approve\""), "{b}: the adoption form after the notice");
+        for form in [
+            vec![("action", "approve"), ("budget", "75,000"), ("plan", "年内完成安装")],
+            vec![("action", "start_work")],
+            vec![("action", "progress"), ("percent", "60"), ("note", "灯杆已安装")],
+            vec![("action", "complete"), ("inspection", "12 盏路灯全部点亮，验收合格")],
+        ] {
+            assert!(staff_act(&app, &s, &number, &form).await.contains("?done="), "{b}: {form:?}");
+        }
+        // The supporter follows it on the public page: budget, progress, inspection.
+        let (_, html) = get_with(&v1, &app.base, &page).await;
+        assert!(html.contains("75,000") && html.contains("完成 100%"), "{b}");
+        assert!(html.contains("灯杆已安装") && html.contains("12 盏路灯全部点亮，验收合格"), "{b}");
+        assert!(!html.contains("name=\"stance\""), "{b}: no voice form after the notice");
+        let (_, json) = app.get("/api/v1/projects?stage=done").await;
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["projects"][0]["budget_yuan"], 75_000, "{b}");
+        assert_eq!(v["projects"][0]["supports"], 1, "{b}");
+        // The proposer's name, phone and email appear nowhere public.
+        for body in [&html, &json] {
+            for secret in ["欧阳建国", "13912345678", "ouyang@example.org"] {
+                assert!(!body.contains(secret), "{b}: {secret}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_page_or_json_of_the_board_carries_personal_data_over_the_demo_data() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let today = domain::Date::from_timestamp(store::now());
+        store::seed::seed_demo(&app.db, &store::seed::SeedOptions { items: 1_500, seed: 12, until: today, years: 1 })
+            .await
+            .unwrap();
+        let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT contact_name, contact_phone, token, contact_email FROM items WHERE kind = 'project'",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let mut secrets: Vec<String> = Vec::new();
+        for (name, phone, token, email) in rows {
+            if name.chars().count() >= 2 {
+                secrets.push(name);
+            }
+            secrets.extend([phone, token]);
+            secrets.extend(email.filter(|e| !e.is_empty()));
+        }
+        let mut pages: Vec<(String, String)> = Vec::new();
+        let mut numbers = Vec::new();
+        for stage in ["notice", "adopted", "done"] {
+            let (_, first) = app.get(&format!("/api/v1/projects?stage={stage}")).await;
+            let v: serde_json::Value = serde_json::from_str(&first).unwrap();
+            assert!(v["total"].as_i64().unwrap() >= 1, "{b}: the demo data has projects {stage}");
+            for p in 1..=v["pages"].as_i64().unwrap() {
+                let path = format!("/api/v1/projects?stage={stage}&page={p}");
+                let (status, body) = app.get(&path).await;
+                assert_eq!(status, StatusCode::OK);
+                let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+                numbers.extend(
+                    v["projects"].as_array().unwrap().iter().map(|p| p["number"].as_str().unwrap().to_string()),
+                );
+                pages.push((path, body));
+                let path = format!("/projects?stage={stage}&page={p}");
+                let (_, html) = app.get(&path).await;
+                pages.push((path, html));
+            }
+        }
+        for n in numbers.iter().step_by(3).take(40) {
+            let path = format!("/projects/{n}");
+            let (status, html) = app.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{b}: {path}");
+            pages.push((path, html));
+        }
+        for (path, body) in &pages {
+            for s in &secrets {
+                assert!(!body.contains(s.as_str()), "{b}: {path} shows {s}");
+            }
+            let digits: Vec<&str> = body.split(|c: char| !c.is_ascii_digit()).filter(|d| d.len() >= 11).collect();
+            assert!(digits.is_empty(), "{b}: {path} has {digits:?}");
+        }
+    }
+}
