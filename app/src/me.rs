@@ -34,6 +34,19 @@ pub struct MyItemsView {
     /// A code was sent to this address; waiting for it.
     pub pending: Option<String>,
     pub items: Vec<MyItemRow>,
+    /// Projects this address supported or objected to, newest first.
+    pub voices: Vec<MyVoiceRow>,
+}
+
+/// A project the resident gave a voice on, to follow it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyVoiceRow {
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    /// `support` or `objection`.
+    pub stance: String,
+    pub at: i64,
 }
 
 /// A `/me` form posted without JavaScript that needs changes.
@@ -110,6 +123,7 @@ pub fn MyItemsPage() -> impl IntoView {
 fn MyItemsBody(lang: domain::Lang, v: MyItemsView, posted: Option<PostedMe>, other: bool) -> impl IntoView {
     if let Some(address) = v.address.filter(|_| posted.is_none()) {
         let empty = v.items.is_empty();
+        let voices = v.voices.clone();
         let cards = v
             .items
             .into_iter()
@@ -135,6 +149,21 @@ fn MyItemsBody(lang: domain::Lang, v: MyItemsView, posted: Option<PostedMe>, oth
             } else {
                 view! { <ul class="my-items" aria-label=t(lang, "me.title")>{cards}</ul> }.into_any()
             }}
+            {(!voices.is_empty()).then(|| view! {
+                <h2 id="my-voices-h">{t(lang, "me.voices")}</h2>
+                <ul class="my-items" aria-labelledby="my-voices-h">
+                    {voices.into_iter().map(|r| view! {
+                        <li class="card my-item">
+                            <p class="my-item-head"><a href=format!("/projects/{}", r.number)>{r.number.clone()}</a></p>
+                            <p class="my-item-title">{r.title}</p>
+                            <dl class="facts">
+                                <dt>{t(lang, "me.col.status")}</dt><dd>{t(lang, &format!("status.{}", r.status))}</dd>
+                                <dt>{t(lang, "me.voice")}</dt><dd>{t(lang, &format!("me.stance.{}", r.stance))}" · "{local_time(r.at)}</dd>
+                            </dl>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             <form method="post" action="/me/sign-out"><button type="submit" class="secondary">{t(lang, "me.sign_out")}</button></form>
         }
         .into_any();
@@ -255,7 +284,23 @@ pub mod ops {
                 .collect(),
             None => Vec::new(),
         };
-        Ok(MyItemsView { address, pending, items })
+        let voices = match &address {
+            Some(a) => st
+                .db
+                .projects_voiced_by(a)
+                .await?
+                .into_iter()
+                .map(|(p, v)| MyVoiceRow {
+                    number: p.number,
+                    title: p.title,
+                    status: p.status.code().to_string(),
+                    stance: v.stance.code().to_string(),
+                    at: v.at,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(MyItemsView { address, pending, items, voices })
     }
 
     /// Step 1: a code to this address (if it has items, or always when `for_voice`: a resident proving

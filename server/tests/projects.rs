@@ -135,6 +135,9 @@ async fn a_visitor_supports_a_project_under_notice_and_follows_it_to_the_inspect
         let (_, html) = get_with(&v1, &app.base, &format!("{page}?voiced=1")).await;
         assert!(html.contains("已记录您的意见") && html.contains("data-stance=\"support\""), "{b}");
         assert!(html.contains("1 人支持 · 0 人反对"), "{b}");
+        // The same proven address lists the project under "my items" to follow it.
+        let (_, me) = get_with(&v1, &app.base, "/me").await;
+        assert!(me.contains("我表过态的微实事") && me.contains(&format!("href=\"{page}\"")), "{b}");
 
         // Another resident objects: a too-short reason is explained, typed text kept, nothing counted.
         let v2 = verified_visitor(&app, &smtp, &w, &page, "li@example.org").await;
