@@ -54,6 +54,8 @@ pub struct AdminView {
     pub town: String,
     pub communities: Vec<CommunityView>,
     pub mail: MailView,
+    /// Towns' micro-project allocations for `year`: (town slug, town name, yuan).
+    pub budgets: Vec<(String, String, i64)>,
 }
 
 /// The mail outbox at a glance.
@@ -112,6 +114,12 @@ pub struct AdminForm {
     pub kind: String,
     #[serde(default)]
     pub year: String,
+    #[serde(default)]
+    pub budget_town: String,
+    #[serde(default)]
+    pub budget_year: String,
+    #[serde(default)]
+    pub amount: String,
 }
 
 /// An admin form that needs changes, or the one-time password of an account just made or reset.
@@ -192,6 +200,16 @@ pub mod ops {
                 .collect(),
             town,
             mail: mail_view(st).await?,
+            budgets: st
+                .db
+                .town_budgets(year)
+                .await?
+                .into_iter()
+                .filter_map(|b| {
+                    let name = crate::ops::town_name(&towns, Some(&b.town_slug), lang)?;
+                    Some((b.town_slug, name, b.line.allocation_yuan?))
+                })
+                .collect(),
         }))
     }
 
@@ -312,6 +330,20 @@ pub mod ops {
                 st.db.set_calendar_day(day, holiday, &f.note).await?;
                 AdminOutcome::Done(format!("?year={}&town={}&done=calendar#calendar", day.year, f.town.trim()))
             }
+            "budget_set" => {
+                let Some(year) = domain::budget::parse_year(&f.budget_year) else {
+                    return invalid("budget_year", "year_invalid");
+                };
+                let amount = match domain::budget::parse_allocation(&f.amount) {
+                    Ok(a) => a,
+                    Err(code) => return invalid("amount", code),
+                };
+                match st.db.set_town_budget(f.budget_town.trim(), year, amount, store::now()).await {
+                    Ok(()) => AdminOutcome::Done(format!("?year={year}&town={}&done=budgets#budgets", f.town.trim())),
+                    Err(StoreError::Invalid(_)) => return invalid("budget_town", "town_unknown"),
+                    Err(e) => return Err(e.into()),
+                }
+            }
             "mail_retry" => {
                 if !st.db.mail_retry(id, store::now()).await? {
                     return invalid("form", "not_allowed_now");
@@ -361,6 +393,7 @@ pub mod ops {
             "settings" => serde_json::to_string(&f.settings).unwrap_or_default(),
             "day_set" | "day_delete" => format!("{} {} {}", f.day.trim(), f.day_kind, f.note.trim()),
             "community_add" => format!("{} {} {}", f.town.trim(), f.kind, f.name.trim()),
+            "budget_set" => format!("{} {} {}", f.budget_town.trim(), f.budget_year.trim(), f.amount.trim()),
             _ => format!("{id} {}", f.name.trim()),
         };
         let entry = store::AuditEntry {
@@ -537,6 +570,42 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
             </tr>
         }
     }).collect_view();
+    // Budgets
+    let be = errs("budget_set");
+    let bv = vals("budget_set");
+    let budget_town = if bv.budget_town.is_empty() { v.town.clone() } else { bv.budget_town.clone() };
+    let budget_year = if bv.budget_year.is_empty() { v.year.to_string() } else { bv.budget_year.clone() };
+    let btown_err = field_error(&be, lang, "budget_town");
+    let budget_rows = v
+        .budgets
+        .iter()
+        .map(|(slug, name, yuan)| view! {
+            <tr data-town=slug.clone()><td>{name.clone()}</td><td>{tf(lang, "yuan", &[("n", &crate::i18n::thousands(*yuan))])}</td></tr>
+        })
+        .collect_view();
+    let budget_section = view! {
+        <section id="budgets" aria-labelledby="budgets-h">
+            <h2 id="budgets-h">{tf(lang, "admin.budgets", &[("year", &v.year.to_string())])}</h2>
+            <p class="hint">{t(lang, "admin.budgets.hint")}</p>
+            <form method="post" action="/staff/admin/budget_set" class="card filters" novalidate>
+                {hidden()}
+                <div class="field">
+                    <label for="budget_set-budget_town">{t(lang, "f.town")}</label>
+                    <select id="budget_set-budget_town" name="budget_town" aria-invalid=btown_err.is_some().then_some("true") aria-describedby="budget_set-budget_town-error">
+                        {v.towns.iter().map(|tw| view! { <option value=tw.slug.clone() selected=budget_town == tw.slug>{tw.name.clone()}</option> }).collect_view()}
+                    </select>
+                    <p class="error" id="budget_set-budget_town-error">{btown_err}</p>
+                </div>
+                {input("budget_set", "budget_year", t(lang, "admin.budget_year"), budget_year, &be, "text")}
+                {input("budget_set", "amount", t(lang, "admin.budget_amount"), bv.amount.clone(), &be, "text")}
+                <div class="two-buttons"><button type="submit" class="primary">{t(lang, "admin.save")}</button></div>
+            </form>
+            <div class="table-wrap"><table class="inbox">
+                <thead><tr><th scope="col">{t(lang, "f.town")}</th><th scope="col">{t(lang, "admin.budget_amount")}</th></tr></thead>
+                <tbody>{budget_rows}</tbody>
+            </table></div>
+        </section>
+    };
     let year = v.year;
     let town = v.town.clone();
     view! {
@@ -594,6 +663,7 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
                 <tbody>{days}</tbody>
             </table></div>
         </section>
+        {budget_section}
         <section id="mail" aria-labelledby="mail-h">
             <h2 id="mail-h">{t(lang, "admin.mail")}</h2>
             {match v.mail.smtp_host.clone() {

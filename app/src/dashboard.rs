@@ -130,6 +130,27 @@ pub struct DashboardView {
     pub categories: Vec<Choice>,
     pub presets: Vec<(String, String, String)>,
     pub generated_at: i64,
+    /// Town budgets of micro-projects in the year the period ends in, when there are any.
+    pub budget: Option<BudgetView>,
+}
+
+/// Town budgets of a year, as the dashboard shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetView {
+    pub year: i32,
+    pub rows: Vec<BudgetRow>,
+    /// The sum of the rows.
+    pub total: BudgetRow,
+}
+
+/// One town's budget line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetRow {
+    pub town_slug: String,
+    pub town_name: String,
+    pub line: domain::budget::BudgetLine,
+    pub adopted: i64,
+    pub done: i64,
 }
 
 /// One item of a drill-down list.
@@ -907,15 +928,66 @@ fn DashboardBody(lang: Lang, v: DashboardView) -> impl IntoView {
         </section>
     }
     .into_any();
+    let budget = v.budget.clone().map(|b| view! { <BudgetTable lang b /> }.into_any());
     view! {
         {top}
         {form}
         {headline}
         {trend}
         {league}
+        {budget}
         {breakdowns}
         <p class="hint">{tf(lang, "dash.generated", &[("at", &local_time(v.generated_at))])}" "
             <a href="/figures">{t(lang, "dash.public_link")}</a></p>
+    }
+}
+
+/// Town budgets: allocation, committed, spent, remaining, share committed; over-committed rows marked.
+#[component]
+fn BudgetTable(lang: Lang, b: BudgetView) -> impl IntoView {
+    let yuan = move |n: i64| crate::i18n::tf(lang, "yuan", &[("n", &crate::i18n::thousands(n))]);
+    let row = move |r: &BudgetRow, total: bool| {
+        let l = r.line;
+        let share = l.committed_share().map(|s| format!("{:.1}%", s * 100.0)).unwrap_or_else(|| "—".into());
+        let over = l.over();
+        let remaining = l.remaining_yuan().map(yuan).unwrap_or_else(|| "—".into());
+        let name = r.town_name.clone();
+        view! {
+            <tr class:total=total data-town=r.town_slug.clone()>
+                <th scope="row">{name}</th>
+                <td>{l.allocation_yuan.map(yuan).unwrap_or_else(|| t(lang, "dash.budget.none"))}</td>
+                <td>{yuan(l.committed_yuan)}" "<span class="hint">{tf(lang, "dash.budget.projects", &[("n", &r.adopted.to_string())])}</span></td>
+                <td>{yuan(l.spent_yuan)}" "<span class="hint">{tf(lang, "dash.budget.projects", &[("n", &r.done.to_string())])}</span></td>
+                <td class:below=over>{remaining}{over.then(|| view! { " ▼"<span class="sr-only">{t(lang, "dash.budget.over")}</span> })}</td>
+                <td>{share}</td>
+            </tr>
+        }
+        .into_any()
+    };
+    let rows = b.rows.iter().map(|r| row(r, false)).collect_view();
+    let total = (b.rows.len() > 1).then(|| row(&b.total, true));
+    let head = view! {
+        <thead><tr>
+            <th scope="col">{t(lang, "f.town")}</th>
+            <th scope="col">{t(lang, "dash.budget.allocation")}</th>
+            <th scope="col">{t(lang, "dash.budget.committed")}</th>
+            <th scope="col">{t(lang, "dash.budget.spent")}</th>
+            <th scope="col">{t(lang, "dash.budget.remaining")}</th>
+            <th scope="col">{t(lang, "dash.budget.share")}</th>
+        </tr></thead>
+    }
+    .into_any();
+    view! {
+        <section aria-labelledby="budget-h">
+            <h2 id="budget-h">{tf(lang, "dash.budget", &[("year", &b.year.to_string())])}</h2>
+            <p class="hint">{t(lang, "dash.budget.hint")}</p>
+            <div class="table-wrap">
+                <table class="league budget">
+                    {head}
+                    <tbody>{rows}{total}</tbody>
+                </table>
+            </div>
+        </section>
     }
 }
 

@@ -12,6 +12,42 @@ use domain::{Beneficiary, Category, Date, FieldError, Kind, Lang, StaffUser};
 use std::collections::BTreeMap;
 use store::{MeasureQuery, MeasureRow, MeasureSet};
 
+/// The town budgets of the year the period ends in, for one town or the city; `None` when no town has
+/// an allocation or an adopted project that year.
+async fn budget_view(
+    st: &AppState,
+    towns: &[store::Town],
+    town: Option<&str>,
+    year: i32,
+    lang: Lang,
+) -> OpResult<Option<BudgetView>> {
+    let rows: Vec<BudgetRow> = st
+        .db
+        .town_budgets(year)
+        .await?
+        .into_iter()
+        .filter(|b| town.is_none_or(|t| t == b.town_slug))
+        .map(|b| BudgetRow {
+            town_name: town_name(towns, Some(&b.town_slug), lang).unwrap_or_else(|| b.town_slug.clone()),
+            town_slug: b.town_slug,
+            line: b.line,
+            adopted: b.adopted,
+            done: b.done,
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let total = BudgetRow {
+        town_slug: String::new(),
+        town_name: crate::i18n::t(lang, "dash.all_towns"),
+        line: domain::budget::BudgetLine::sum(rows.iter().map(|r| &r.line)),
+        adopted: rows.iter().map(|r| r.adopted).sum(),
+        done: rows.iter().map(|r| r.done).sum(),
+    };
+    Ok(Some(BudgetView { year, rows, total }))
+}
+
 /// The period, kind and category of a view, read from the URL. Unknown kinds and categories are
 /// ignored (a shared link with a stale value still opens).
 fn read_filters(f: &DashboardFilters, today: Date) -> (Period, Option<Kind>, Option<String>, Vec<FieldError>) {
@@ -166,7 +202,9 @@ pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> 
             .iter()
             .map(|c| Choice { value: c.code().into(), label: category_label(lang, "project", c.code()) }),
     );
+    let budget = budget_view(st, &towns, town.as_deref(), period.to.year, lang).await?;
     Ok(Guarded::Ok(DashboardView {
+        budget,
         me: me_view(&u, &towns, lang),
         all_towns: u.inbox_scope().ok().flatten().is_none(),
         filters: applied(f, period, &town, kind, &category),

@@ -362,7 +362,7 @@ fn VoiceSection(
                         aria-invalid=code_err.is_some().then_some("true") aria-describedby="code-error" />
                     <p class="error" id="code-error">{code_err}</p>
                 </div>
-                <button type="submit" class="primary">{t(lang, "me.verify")}</button>
+                <button type="submit" class="primary">{t(lang, "voice.verify")}</button>
             </form>
         }
         .into_any()

@@ -266,3 +266,93 @@ async fn no_page_or_json_of_the_board_carries_personal_data_over_the_demo_data()
         }
     }
 }
+
+#[tokio::test]
+async fn an_admin_enters_a_town_budget_and_the_dashboard_shows_it_against_adopted_and_inspected_projects() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "admin@dg.gov.cn", Role::Admin, None).await;
+        add_user(&app, "l@dg.gov.cn", Role::Leader, None).await;
+        add_user(&app, "gc@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        // Two Humen projects adopted now (75,000 and 80,000); the first inspected.
+        use domain::lifecycle::{Action, Actor};
+        let now = store::now();
+        for (key, budget, inspected) in [("b1", 75_000, true), ("b2", 80_000, false)] {
+            let number = proposal(&app, key, "修复村口路灯").await;
+            let id = app.db.item_by_number(&number).await.unwrap().unwrap().id;
+            let mut steps = vec![
+                Action::Accept { plan: "可行".into() },
+                Action::StartNotice { days: 7 },
+                Action::Approve { budget_yuan: budget, plan: "立项".into() },
+            ];
+            if inspected {
+                steps.extend([Action::StartWork, Action::Complete { inspection: "验收合格".into() }]);
+            }
+            for a in steps {
+                app.db.act(id, None, Actor::Staff, "s", &a, now).await.unwrap();
+            }
+        }
+        let year = domain::Date::from_timestamp(now).year.to_string();
+        let admin = staff(&app, "admin@dg.gov.cn").await;
+        let form = |amount: &'static str, y: &str| {
+            vec![
+                ("budget_town", "humen".to_string()),
+                ("budget_year", y.to_string()),
+                ("amount", amount.to_string()),
+                ("year", year.clone()),
+                ("town", "humen".to_string()),
+            ]
+        };
+        let post = |c: reqwest::Client, f: Vec<(&'static str, String)>| {
+            let base = app.base.clone();
+            async move {
+                let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                post_with(&c, &base, "/staff/admin/budget_set", &f).await
+            }
+        };
+        // Bad amount and bad year: the message next to the field, the typed value kept, nothing saved.
+        let (status, _, html) = post(admin.clone(), form("五十万", &year)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let err = html
+            .split("id=\"budget_set-amount-error\"")
+            .nth(1)
+            .unwrap_or_default()
+            .chars()
+            .take(80)
+            .collect::<String>();
+        assert!(err.contains("请填写整数金额") && html.contains("value=\"五十万\""), "{b}: {err}");
+        let (status, _, html) = post(admin.clone(), form("500000", "26")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(html.contains("请填写 2000 至 2100 之间的年份"), "{b}");
+        assert!(app
+            .db
+            .town_budgets(year.parse().unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.line.allocation_yuan.is_none()));
+        // Town staff may not set budgets.
+        let gc = staff(&app, "gc@dg.gov.cn").await;
+        let (status, _, _) = post(gc.clone(), form("1", &year)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}");
+        let (status, to, _) = post(admin.clone(), form("500,000", &year)).await;
+        assert_eq!(
+            (status, to),
+            (StatusCode::SEE_OTHER, format!("/staff/admin?year={year}&town=humen&done=budgets#budgets"))
+        );
+        let (_, html) = get_with(&admin, &app.base, &format!("/staff/admin?year={year}")).await;
+        assert!(html.contains("500,000"), "{b}");
+
+        // A leader's dashboard for this year: allocation, committed, spent, remaining, share.
+        let leader = staff(&app, "l@dg.gov.cn").await;
+        let (_, html) = get_with(&leader, &app.base, &format!("/dashboard?from={year}-01-01&to={year}-12-31")).await;
+        assert!(html.contains(&format!("{year} 年镇街微实事预算")), "{b}");
+        let row = html.split("data-town=\"humen\"").nth(1).unwrap().split("</tr>").next().unwrap();
+        for want in ["500,000", "155,000", "（2 个项目）", "75,000", "（1 个项目）", "345,000", "31.0%"] {
+            assert!(row.contains(want), "{b}: {want} in {row}");
+        }
+        // Guancheng's staff see only their own town, which has no budget: no budget table.
+        let (_, html) = get_with(&gc, &app.base, &format!("/dashboard?from={year}-01-01&to={year}-12-31")).await;
+        assert!(!html.contains("镇街微实事预算") && !html.contains("data-town=\"humen\""), "{b}");
+    }
+}

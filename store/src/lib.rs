@@ -5,6 +5,7 @@
 //! Placeholders are written `$1, $2, …`, which both backends accept. Every integer is `BIGINT` on
 //! PostgreSQL and read as `i64`; aggregates are cast to `BIGINT` so both backends return the same type.
 
+pub mod budget;
 pub mod claims;
 pub mod items;
 pub mod mail;
@@ -21,6 +22,7 @@ use sqlx::{AnyPool, Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use budget::TownBudget;
 pub use claims::{Claim, ClaimOutcome, Thanks, WallQuery, WallWish};
 pub use items::*;
 pub use mail::{

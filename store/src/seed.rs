@@ -481,7 +481,25 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
             .await?;
         }
     }
+    seed_budgets(db, Date::from_timestamp(start).year, opts.until.year).await?;
     Ok(report)
+}
+
+/// Demo allocations: each town with adopted projects in a year gets 130% of what it adopted, rounded
+/// up to 10,000 yuan (so the dashboard's budget table has something to show; an admin can change it).
+/// Towns that already have an allocation for the year keep it.
+async fn seed_budgets(db: &Db, from_year: i32, to_year: i32) -> Result<()> {
+    for year in from_year..=to_year {
+        for b in db.town_budgets(year).await? {
+            if b.line.allocation_yuan.is_some() || b.line.committed_yuan == 0 || b.town_slug.is_empty() {
+                continue;
+            }
+            let allocation = (b.line.committed_yuan * 13 / 10 + 9_999) / 10_000 * 10_000;
+            db.set_town_budget(&b.town_slug, year, allocation, Date::new(year, 1, 1).map_or(0, |d| d.start_ts()))
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 const ITEM_COLS: &[&str] = &[

@@ -164,3 +164,53 @@ async fn each_verified_address_gives_one_voice_while_the_notice_runs_and_a_clien
         );
     }
 }
+
+#[tokio::test]
+async fn town_budgets_count_adopted_budgets_in_the_year_of_adoption_and_inspected_ones_as_spent() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        // T0 is 2026-09-21. Humen: two projects adopted in 2026, one of them inspected.
+        let adopt = |id: i64, yuan: i64, at: i64| {
+            let db = db.clone();
+            async move {
+                let a = Action::Approve { budget_yuan: yuan, plan: "立项".into() };
+                db.act(id, None, Actor::Staff, "s", &a, at).await.unwrap();
+            }
+        };
+        let (a, _) = under_notice(&db, "修复村口路灯", "humen", 7).await;
+        let (c, _) = under_notice(&db, "增设休闲座椅", "humen", 7).await;
+        let (g, _) = under_notice(&db, "修排水沟", "guancheng", 7).await;
+        let (n, _) = under_notice(&db, "明年的项目", "humen", 7).await;
+        adopt(a, 75_000, T0 + 8 * DAY).await;
+        adopt(c, 80_000, T0 + 9 * DAY).await;
+        adopt(g, 50_000, T0 + 9 * DAY).await;
+        adopt(n, 99_000, T0 + 120 * DAY).await; // 2027-01-19
+        db.act(a, None, Actor::Staff, "s", &Action::StartWork, T0 + 10 * DAY).await.unwrap();
+        db.act(a, None, Actor::Staff, "s", &Action::Complete { inspection: "验收合格".into() }, T0 + 40 * DAY)
+            .await
+            .unwrap();
+        db.set_town_budget("humen", 2026, 500_000, T0).await.unwrap();
+        db.set_town_budget("humen", 2026, 450_000, T0 + 1).await.unwrap(); // changed
+        db.set_town_budget("dalang", 2026, 300_000, T0).await.unwrap();
+        assert!(db.set_town_budget("atlantis", 2026, 1, T0).await.is_err(), "{b}: unknown town");
+
+        let year = db.town_budgets(2026).await.unwrap();
+        let by = |slug: &str| year.iter().find(|t| t.town_slug == slug).cloned().unwrap();
+        assert_eq!(year.len(), 3, "{b}: {year:?}");
+        let humen = by("humen");
+        assert_eq!(
+            (humen.line.allocation_yuan, humen.line.committed_yuan, humen.line.spent_yuan, humen.adopted, humen.done),
+            (Some(450_000), 155_000, 75_000, 2, 1),
+            "{b}"
+        );
+        assert_eq!(humen.line.remaining_yuan(), Some(295_000), "{b}");
+        let g = by("guancheng");
+        assert_eq!((g.line.allocation_yuan, g.line.committed_yuan, g.line.spent_yuan), (None, 50_000, 0), "{b}");
+        let d = by("dalang");
+        assert_eq!((d.line.allocation_yuan, d.line.committed_yuan, d.adopted), (Some(300_000), 0, 0), "{b}");
+        let next = db.town_budgets(2027).await.unwrap();
+        assert_eq!(next.len(), 1, "{b}");
+        assert_eq!((next[0].town_slug.as_str(), next[0].line.committed_yuan), ("humen", 99_000), "{b}");
+        assert!(db.town_budgets(2025).await.unwrap().is_empty(), "{b}");
+    }
+}
