@@ -86,6 +86,8 @@ pub struct TrackView {
     pub can_withdraw: bool,
     /// A donor's delivery was recorded: the beneficiary's side is asked to confirm receipt.
     pub can_confirm_receipt: bool,
+    /// Photos of the delivery or the works (private link: wishes' photos are shown only here and to staff).
+    pub photos: Vec<crate::photos::PhotoView>,
     pub version: i64,
 }
 

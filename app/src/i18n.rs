@@ -125,6 +125,9 @@ mod tests {
         for k in ["closed", "too_many", "done", "already", "yours_support", "yours_objection"] {
             keys.push(format!("voice.{k}"));
         }
+        for code in ["photo_missing", "photo_type", "photo_too_big", "photo_broken", "year_invalid"] {
+            keys.push(format!("err.{code}"));
+        }
         for code in [
             "notice_running",
             "not_allowed_now",

@@ -12,6 +12,7 @@ pub mod me;
 #[cfg(feature = "ssr")]
 pub mod ops;
 pub mod pages;
+pub mod photos;
 pub mod projects;
 pub mod staff;
 #[cfg(feature = "ssr")]

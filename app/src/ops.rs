@@ -223,6 +223,7 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
         ),
         can_reopen: resident_can(&state, &Action::RequestReopen),
         can_withdraw: resident_can(&state, &Action::Withdraw { reason: String::new() }),
+        photos: crate::photos::ops::photos_of(st, item.id).await?,
         can_confirm_receipt: resident_can(&state, &Action::ConfirmReceipt)
             && st
                 .db

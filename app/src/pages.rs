@@ -385,6 +385,7 @@ fn TrackBody(
                 </dl>
             </section>
         })}
+        {view! { <crate::photos::PhotoGallery lang photos=v.photos.clone() /> }.into_any()}
         <section class="card" aria-labelledby="tl-h">
             <h2 id="tl-h">{t(lang, "track.timeline")}</h2>
             <ol class="timeline">

@@ -59,6 +59,8 @@ pub struct ProjectView {
     pub card: ProjectCard,
     pub events: Vec<EventView>,
     pub voice: VoiceBox,
+    /// Photos of milestones and the inspection.
+    pub photos: Vec<crate::photos::PhotoView>,
 }
 
 /// The "support or object" box of a project page, for this visitor.
@@ -275,6 +277,7 @@ fn ProjectBody(lang: Lang, v: ProjectView, posted: Option<PostedVoice>, voiced: 
             <p class="item-desc">{c.summary.clone()}</p>
             <p class="hint">{tf(lang, "board.proposed_at", &[("at", &local_time(c.submitted_at))])}</p>
         </section>
+        {view! { <crate::photos::PhotoGallery lang photos=v.photos.clone() /> }.into_any()}
         <section class="card" aria-labelledby="tl-h">
             <h2 id="tl-h">{t(lang, "track.timeline")}</h2>
             <ol class="timeline">
@@ -468,6 +471,7 @@ pub mod ops {
         let number = number.trim().to_uppercase();
         let Some((p, events)) = st.db.board_project(&number).await? else { return Ok(None) };
         let open = domain::voices::notice_open(p.status == Status::PublicNotice, p.notice_ends_at, store::now());
+        let photos_id = p.id;
         let mine = match &address {
             Some(a) => st.db.voice_of(p.id, a).await?.map(|v| (v.stance.code().to_string(), v.reason, v.at)),
             None => None,
@@ -476,6 +480,7 @@ pub mod ops {
             card: card_of(p, &towns, lang),
             events: events.into_iter().map(|e| EventView { at: e.at, action: e.action, body: e.body }).collect(),
             voice: VoiceBox { open, address, pending, mine },
+            photos: crate::photos::ops::photos_of(st, photos_id).await?,
         }))
     }
 

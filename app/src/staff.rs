@@ -200,6 +200,7 @@ pub struct StaffItemView {
     pub claims: Vec<StaffClaimView>,
     /// Projects put under public notice: residents' voices and when the notice ends.
     pub voices: Option<StaffVoicesView>,
+    pub photos: Vec<crate::photos::PhotoView>,
     pub version: i64,
 }
 
@@ -264,6 +265,13 @@ pub struct StaffActForm {
 #[derive(Clone, Debug)]
 pub struct PostedStaffAction {
     pub form: StaffActForm,
+    pub errors: Vec<FieldError>,
+}
+
+/// A photo upload that was refused, re-rendered with the message next to the field and the caption.
+#[derive(Clone, Debug, Default)]
+pub struct PostedPhoto {
+    pub caption: String,
     pub errors: Vec<FieldError>,
 }
 
@@ -717,6 +725,8 @@ fn StaffItemBody(
                         </section>
                     }
                 })}
+                {view! { <crate::photos::PhotoGallery lang photos=v.photos.clone() /> }.into_any()}
+                {v.can_act.then(|| view! { <PhotoUpload lang number=v.number.clone() /> }.into_any())}
                 {if v.can_act {
                     view! { <StaffActions lang v=v.clone() posted /> }.into_any()
                 } else {
@@ -747,6 +757,40 @@ fn StaffItemBody(
                 </details>
             </div>
         </div>
+    }
+}
+
+/// The photo upload of the staff item page (multipart; no JavaScript needed).
+#[component]
+fn PhotoUpload(lang: Lang, number: String) -> impl IntoView {
+    let posted = use_context::<PostedPhoto>();
+    if posted.is_some() {
+        set_status(422);
+    }
+    let p = posted.unwrap_or_default();
+    let photo_err = field_error(&p.errors, lang, "photo");
+    let caption_err = field_error(&p.errors, lang, "caption");
+    let open = !p.errors.is_empty();
+    view! {
+        <details class="card action" data-action="photo" open=open>
+            <summary>{t(lang, "photo.add")}</summary>
+            <form method="post" action=format!("/staff/items/{number}/photos") enctype="multipart/form-data" novalidate>
+                <div class="field">
+                    <label for="photo-file">{t(lang, "photo.file")}</label>
+                    <p class="hint" id="photo-hint">{t(lang, "photo.hint")}</p>
+                    <input type="file" id="photo-file" name="photo" accept="image/jpeg,image/png,image/webp"
+                        aria-invalid=photo_err.is_some().then_some("true") aria-describedby="photo-hint photo-error" />
+                    <p class="error" id="photo-error">{photo_err}</p>
+                </div>
+                <div class="field">
+                    <label for="photo-caption">{t(lang, "photo.caption")}</label>
+                    <input type="text" id="photo-caption" name="caption" maxlength="200" value=p.caption
+                        aria-invalid=caption_err.is_some().then_some("true") aria-describedby="photo-caption-error" />
+                    <p class="error" id="photo-caption-error">{caption_err}</p>
+                </div>
+                <button type="submit">{t(lang, "photo.upload")}</button>
+            </form>
+        </details>
     }
 }
 

@@ -427,6 +427,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
             })
             .collect(),
         voices,
+        photos: crate::photos::ops::photos_of(st, item.id).await?,
         version: item.version,
     }))
 }

@@ -19,6 +19,9 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// How mail leaves this portal, for the admin page.
     pub mail_delivery: MailDelivery,
+    /// Where photos are stored (`PHOTO_DIR`; shared storage when several servers run).
+    #[from_ref(skip)]
+    pub photo_dir: String,
 }
 
 /// How mail leaves the portal: through a mail server, or (no `SMTP_URL`) as files in a folder.
@@ -39,10 +42,17 @@ impl AppState {
             home_cache: Arc::new(tokio::sync::Mutex::new(None)),
             trusted_proxies: TrustedProxies::default(),
             mail_delivery: MailDelivery::Files { dir: "data/mail".into() },
+            photo_dir: "data/photos".into(),
         }
     }
 
     /// Says how mail leaves the portal (shown on the admin page).
+    /// Stores photos under this folder.
+    pub fn with_photo_dir(mut self, dir: impl Into<String>) -> Self {
+        self.photo_dir = dir.into();
+        self
+    }
+
     pub fn with_mail_delivery(mut self, delivery: MailDelivery) -> Self {
         self.mail_delivery = delivery;
         self

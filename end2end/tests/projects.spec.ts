@@ -144,6 +144,17 @@ test('staff take a project being built to its inspection; a visitor follows it o
   await expect(page.locator('section#voice')).toHaveCount(0);
 
   const staff = await dispatcher(browser, number);
+  // A site photo from a phone (a small PNG made here), through the real multipart form.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGM4oaGhcUKDAUIBAB/uBGEdvUokAAAAAElFTkSuQmCC',
+    'base64',
+  );
+  const upload = staff.locator('details[data-action="photo"]');
+  await upload.locator('summary').click();
+  await upload.getByLabel('选择照片').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: png });
+  await upload.getByLabel('照片说明（选填）').fill('主体结构完工');
+  await upload.getByRole('button', { name: '上传照片' }).click();
+  await expect(staff.locator('#photos figure')).toHaveCount(1);
   await act(staff, 'progress', { 完成百分比: '90', 进展说明: '主体完工，等待验收' });
   await act(staff, 'complete', { 验收情况: '社区与街道联合验收，合格' });
   await staff.context().close();
@@ -153,6 +164,9 @@ test('staff take a project being built to its inspection; a visitor follows it o
   await expect(page.locator('.progress-label')).toHaveText('完成 100%');
   await expect(page.locator('.timeline')).toContainText('主体完工，等待验收');
   await expect(page.locator('.timeline')).toContainText('社区与街道联合验收，合格');
+  const photo = page.locator('#photos figure img');
+  await expect(photo).toHaveAttribute('alt', '主体结构完工');
+  expect(await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(2);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
   await expectAccessible(page);
 

@@ -20,6 +20,8 @@ pub struct Config {
     pub mail_from: String,
     /// `MAIL_DIR`: where mails go without `SMTP_URL`, default `data/mail`.
     pub mail_dir: String,
+    /// `PHOTO_DIR`: where photos are stored, default `data/photos` (with several servers: shared storage).
+    pub photo_dir: String,
     /// `MAIL_WORKER`: `off` runs this instance without a mail worker (another instance sends).
     pub mail_worker: bool,
     /// `MAIL_MAX_ATTEMPTS`, `MAIL_RETRY_SECS` (first wait, doubled up to an hour), `MAIL_LEASE_SECS`.
@@ -60,6 +62,7 @@ impl Config {
             smtp_url: get("SMTP_URL"),
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "民生大莞家 <noreply@localhost>".into()),
             mail_dir: get("MAIL_DIR").unwrap_or_else(|| "data/mail".into()),
+            photo_dir: get("PHOTO_DIR").unwrap_or_else(|| "data/photos".into()),
             mail_worker: get("MAIL_WORKER").is_none_or(|v| v != "off"),
             mail_policy,
             mail_lease_secs: num("MAIL_LEASE_SECS", domain::mail::delivery::LEASE_SECS)?,

@@ -5,6 +5,7 @@ pub mod client;
 pub mod config;
 pub mod dashboard_routes;
 pub mod mail;
+pub mod photos;
 pub mod routes;
 pub mod sessions;
 pub mod staff_routes;

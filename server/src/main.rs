@@ -229,6 +229,7 @@ async fn serve(config: Config, db: store::Db) {
     }
     let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone())
         .with_mail_delivery(delivery)
+        .with_photo_dir(config.photo_dir.clone())
         .with_trusted_proxies(config.trusted_proxies.clone());
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr).await.unwrap_or_else(|e| {

@@ -60,6 +60,12 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/sign-in", post(staff_routes::post_sign_in))
         .route("/staff/sign-out", post(staff_routes::post_sign_out))
         .route("/staff/items/{number}/act", post(staff_routes::post_staff_action))
+        .route(
+            "/staff/items/{number}/photos",
+            post(crate::photos::post_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/photos/{token}/{size}", get(crate::photos::get_photo))
         .route("/staff/export.csv", get(staff_routes::export_csv))
         .route("/staff/admin/{what}", post(staff_routes::post_admin))
         .route("/dashboard/league.csv", get(dashboard_routes::league_csv))

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-fn server_error(e: app::ops::OpError) -> Response {
+pub(crate) fn server_error(e: app::ops::OpError) -> Response {
     let _ = e.into_server_fn_error();
     (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
 }

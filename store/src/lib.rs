@@ -10,6 +10,7 @@ pub mod claims;
 pub mod items;
 pub mod mail;
 pub mod measures;
+pub mod photos;
 pub mod projects;
 pub mod reference;
 pub mod seed;
@@ -29,6 +30,7 @@ pub use mail::{
     CodeCheck, CodeRequest, MailFate, MailParams, MailRequest, MyItem, OutboxEntry, OutboxMail, RetryPolicy,
 };
 pub use measures::{sum_rows, MeasureItem, MeasureQuery, MeasureRow, MeasureSet};
+pub use photos::{NewPhoto, Photo};
 pub use projects::{BoardProject, BoardQuery, BoardStage, Voice, VoiceOutcome};
 pub use reference::*;
 pub use staff::*;

@@ -40,9 +40,11 @@ impl TestApp {
             mail_worker: false,
             mail_policy: store::RetryPolicy::default(),
             mail_lease_secs: 300,
+            photo_dir: std::env::temp_dir().join("portal-tests-photos").display().to_string(),
             trusted_proxies: Default::default(),
         };
-        let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone());
+        let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone())
+            .with_photo_dir(config.photo_dir.clone());
         let app = server::router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();

@@ -1,0 +1,98 @@
+//! Photos of deliveries, project milestones and inspections: one row per photo; the files (a large
+//! and a small JPEG, re-encoded without any metadata) live under the photo directory, named by the
+//! photo's unguessable token.
+
+use crate::{Db, Result};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A stored photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Photo {
+    pub id: i64,
+    pub item_id: i64,
+    /// Names the files and the URL (`/photos/{token}/large`); 26 characters from `[a-z0-9]`.
+    pub token: String,
+    pub caption: String,
+    /// Of the large file.
+    pub width: i64,
+    pub height: i64,
+    /// Size of the large file in bytes.
+    pub bytes: i64,
+    pub created_at: i64,
+    pub staff_id: Option<i64>,
+}
+
+/// A photo to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPhoto {
+    pub item_id: i64,
+    pub token: String,
+    pub caption: String,
+    pub width: i64,
+    pub height: i64,
+    pub bytes: i64,
+    pub created_at: i64,
+    pub staff_id: Option<i64>,
+}
+
+const COLUMNS: &str = "id, item_id, token, caption, width, height, bytes, created_at, staff_id";
+
+fn photo(r: &AnyRow) -> Result<Photo> {
+    Ok(Photo {
+        id: r.try_get("id")?,
+        item_id: r.try_get("item_id")?,
+        token: r.try_get("token")?,
+        caption: r.try_get("caption")?,
+        width: r.try_get("width")?,
+        height: r.try_get("height")?,
+        bytes: r.try_get("bytes")?,
+        created_at: r.try_get("created_at")?,
+        staff_id: r.try_get("staff_id")?,
+    })
+}
+
+impl Db {
+    /// Records a photo whose files are already written.
+    pub async fn add_photo(&self, p: &NewPhoto) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query(
+            "INSERT INTO photos (item_id, token, caption, width, height, bytes, created_at, staff_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(p.item_id)
+        .bind(&p.token)
+        .bind(&p.caption)
+        .bind(p.width)
+        .bind(p.height)
+        .bind(p.bytes)
+        .bind(p.created_at)
+        .bind(p.staff_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The photos of an item, oldest first.
+    pub async fn photos_of_item(&self, item_id: i64) -> Result<Vec<Photo>> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM photos WHERE item_id = $1 ORDER BY created_at, id"))
+            .bind(item_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(photo)
+            .collect()
+    }
+
+    /// The photo behind a token.
+    pub async fn photo_by_token(&self, token: &str) -> Result<Option<Photo>> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM photos WHERE token = $1"))
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(photo)
+            .transpose()
+    }
+}
