@@ -958,7 +958,7 @@ fn BudgetTable(lang: Lang, b: BudgetView) -> impl IntoView {
                 <td>{l.allocation_yuan.map(yuan).unwrap_or_else(|| t(lang, "dash.budget.none"))}</td>
                 <td>{yuan(l.committed_yuan)}" "<span class="hint">{tf(lang, "dash.budget.projects", &[("n", &r.adopted.to_string())])}</span></td>
                 <td>{yuan(l.spent_yuan)}" "<span class="hint">{tf(lang, "dash.budget.projects", &[("n", &r.done.to_string())])}</span></td>
-                <td class:below=over>{remaining}{over.then(|| view! { " ▼"<span class="sr-only">{t(lang, "dash.budget.over")}</span> })}</td>
+                <td class:below=over>{remaining}{over.then(|| view! { <span class="sr-only">{t(lang, "dash.budget.over")}</span> })}</td>
                 <td>{share}</td>
             </tr>
         }
@@ -981,8 +981,8 @@ fn BudgetTable(lang: Lang, b: BudgetView) -> impl IntoView {
         <section aria-labelledby="budget-h">
             <h2 id="budget-h">{tf(lang, "dash.budget", &[("year", &b.year.to_string())])}</h2>
             <p class="hint">{t(lang, "dash.budget.hint")}</p>
-            <div class="table-wrap">
-                <table class="league budget">
+            <div class="table-scroll">
+                <table class="budget">
                     {head}
                     <tbody>{rows}{total}</tbody>
                 </table>
