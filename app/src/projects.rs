@@ -195,7 +195,7 @@ fn BoardBody(lang: Lang, v: BoardView) -> impl IntoView {
                     {v.towns.iter().map(|o| view! { <option value=o.slug.clone() selected=o.slug == v.town>{o.name.clone()}</option> }).collect_view()}
                 </select>
             </div>
-            <button type="submit">{t(lang, "wall.filter")}</button>
+            <button type="submit" class="secondary">{t(lang, "wall.filter")}</button>
         </form>
         <p class="wall-count" role="status">{tf(lang, "board.count", &[("n", &thousands(v.total))])}</p>
         {empty.then(|| view! { <p class="notice">{t(lang, "board.empty")}</p> })}
@@ -349,7 +349,7 @@ fn VoiceSection(
                             aria-invalid=reason_err.is_some().then_some("true") aria-describedby="reason-hint reason-error">{p.reason.clone()}</textarea>
                         <p class="error" id="reason-error">{reason_err}</p>
                     </div>
-                    <button type="submit">{t(lang, "voice.object_submit")}</button>
+                    <button type="submit" class="secondary">{t(lang, "voice.object_submit")}</button>
                 </form>
             </details>
         }

@@ -788,7 +788,7 @@ fn PhotoUpload(lang: Lang, number: String) -> impl IntoView {
                         aria-invalid=caption_err.is_some().then_some("true") aria-describedby="photo-caption-error" />
                     <p class="error" id="photo-caption-error">{caption_err}</p>
                 </div>
-                <button type="submit">{t(lang, "photo.upload")}</button>
+                <button type="submit" class="secondary">{t(lang, "photo.upload")}</button>
             </form>
         </details>
     }

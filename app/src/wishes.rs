@@ -192,7 +192,7 @@ fn WallBody(lang: Lang, v: WallView) -> impl IntoView {
                     {Beneficiary::ALL.iter().map(|b| view! { <option value=b.code() selected=b.code() == v.category>{t(lang, &format!("ben.{}", b.code()))}</option> }).collect_view()}
                 </select>
             </div>
-            <button type="submit">{t(lang, "wall.filter")}</button>
+            <button type="submit" class="secondary">{t(lang, "wall.filter")}</button>
         </form>
         <p class="wall-count" role="status">{tf(lang, "wall.count", &[("n", &thousands(v.total))])}</p>
         {empty.then(|| view! { <p class="notice">{t(lang, "wall.empty")}</p> })}
