@@ -1,6 +1,7 @@
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** No serious or critical accessibility violations on the current page. */
 export async function expectAccessible(page: Page) {
@@ -39,4 +40,23 @@ export function seededLinks(): Record<string, string> {
     if (m) out[m[2]] = new URL(m[3]).pathname;
   }
   return out;
+}
+
+/** The six-digit code in the newest mail to `to` that the worker wrote under MAIL_DIR (no SMTP_URL in e2e). */
+export async function codeMailedTo(to: string): Promise<string> {
+  const dir = process.env.MAIL_DIR ?? '';
+  for (let i = 0; i < 100; i++) {
+    // The folder appears with the worker's first mail.
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse() : [];
+    for (const f of files) {
+      const raw = readFileSync(join(dir, f), 'utf8');
+      if (!raw.includes(`To: ${to}`)) continue;
+      const subject = (raw.match(/^Subject: (.*(?:\r?\n[ \t].*)*)/m) ?? ['', ''])[1];
+      const decoded = subject.replace(/=\?utf-8\?b\?([^?]*)\?=/gi, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+      const code = decoded.match(/\d{6}/);
+      if (code && decoded.includes('验证码')) return code[0];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no code mailed to ${to} under ${dir}`);
 }

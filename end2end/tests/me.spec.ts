@@ -1,27 +1,7 @@
 import { test, expect } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expectAccessibleWithoutJs } from './helpers';
+import { codeMailedTo, expectAccessibleWithoutJs } from './helpers';
 
 test.use({ javaScriptEnabled: false });
-
-/** The six-digit code in the newest mail to `to` that the worker wrote under MAIL_DIR (no SMTP_URL in e2e). */
-async function codeMailedTo(to: string): Promise<string> {
-  const dir = process.env.MAIL_DIR ?? '';
-  for (let i = 0; i < 100; i++) {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse();
-    for (const f of files) {
-      const raw = readFileSync(join(dir, f), 'utf8');
-      if (!raw.includes(`To: ${to}`)) continue;
-      const subject = (raw.match(/^Subject: (.*(?:\r?\n[ \t].*)*)/m) ?? ['', ''])[1];
-      const decoded = subject.replace(/=\?utf-8\?b\?([^?]*)\?=/gi, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
-      const code = decoded.match(/\d{6}/);
-      if (code && decoded.includes('验证码')) return code[0];
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no code mailed to ${to} under ${dir}`);
-}
 
 test('a resident who gave an email signs in with a mailed code and sees the request', async ({ page, browser }) => {
   const email = `mei.${Date.now()}@example.org`;

@@ -1,28 +1,7 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expectAccessible, seededLinks } from './helpers';
+import { codeMailedTo, expectAccessible, seededLinks } from './helpers';
 
 const PASSWORD = process.env.DEMO_STAFF_PASSWORD ?? 'demo-portal-2026';
-
-/** The six-digit code in the newest mail to `to` that the worker wrote under MAIL_DIR. */
-async function codeMailedTo(to: string): Promise<string> {
-  const dir = process.env.MAIL_DIR ?? '';
-  for (let i = 0; i < 100; i++) {
-    // The folder appears with the worker's first mail.
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse() : [];
-    for (const f of files) {
-      const raw = readFileSync(join(dir, f), 'utf8');
-      if (!raw.includes(`To: ${to}`)) continue;
-      const subject = (raw.match(/^Subject: (.*(?:\r?\n[ \t].*)*)/m) ?? ['', ''])[1];
-      const decoded = subject.replace(/=\?utf-8\?b\?([^?]*)\?=/gi, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
-      const code = decoded.match(/\d{6}/);
-      if (code) return code[0];
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no code mailed to ${to} under ${dir}`);
-}
 
 /** A dispatcher signed in at a desktop, on the item's staff page. */
 async function dispatcher(browser: Browser, number: string): Promise<Page> {
