@@ -177,7 +177,10 @@ pub mod ops {
                 })
                 .collect(),
             towns: towns.iter().map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() }).collect(),
-            settings: SettingsInput::from_current(&settings.limits, &settings.deadlines),
+            settings: SettingsInput {
+                claim_hold_days: settings.claim_hold_days.to_string(),
+                ..SettingsInput::from_current(&settings.limits, &settings.deadlines)
+            },
             year,
             days: st
                 .db
@@ -309,14 +312,24 @@ pub mod ops {
                 st.db.set_staff_password(id, &pw).await?;
                 AdminOutcome::Password(email, pw)
             }
-            "settings" => match domain::staff::validate_settings(&f.settings) {
-                Ok((limits, deadlines)) => {
-                    let claim_hold_days = st.db.settings().await?.claim_hold_days;
-                    st.db.save_settings(&store::Settings { limits, deadlines, claim_hold_days }).await?;
-                    AdminOutcome::Done(back("settings"))
+            "settings" => {
+                let hold = domain::staff::validate_claim_hold_days(&f.settings.claim_hold_days);
+                match (domain::staff::validate_settings(&f.settings), hold) {
+                    (Ok((limits, deadlines)), Ok(hold)) => {
+                        let claim_hold_days = match hold {
+                            Some(days) => days,
+                            None => st.db.settings().await?.claim_hold_days,
+                        };
+                        st.db.save_settings(&store::Settings { limits, deadlines, claim_hold_days }).await?;
+                        AdminOutcome::Done(back("settings"))
+                    }
+                    (settings, hold) => {
+                        let mut errors = settings.err().unwrap_or_default();
+                        errors.extend(hold.err());
+                        AdminOutcome::Invalid(errors)
+                    }
                 }
-                Err(errors) => AdminOutcome::Invalid(errors),
-            },
+            }
             "day_set" => {
                 let Some(day) = domain::Date::parse(f.day.trim()) else { return invalid("day", "date_invalid") };
                 let holiday = match f.day_kind.as_str() {
@@ -531,6 +544,7 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
         ("wish_months", sv.wish_months.clone()),
         ("project_decision_days", sv.project_decision_days.clone()),
         ("project_build_months", sv.project_build_months.clone()),
+        ("claim_hold_days", sv.claim_hold_days.clone()),
     ];
     // Calendar
     let de = errs("day_set");

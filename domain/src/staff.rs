@@ -304,6 +304,9 @@ pub struct SettingsInput {
     pub project_decision_days: String,
     #[serde(default)]
     pub project_build_months: String,
+    /// Days a donor's claim holds a wish (1-30). Empty keeps the current value.
+    #[serde(default)]
+    pub claim_hold_days: String,
 }
 
 impl SettingsInput {
@@ -318,6 +321,7 @@ impl SettingsInput {
             wish_months: d.wish_months.to_string(),
             project_decision_days: d.project_decision_days.to_string(),
             project_build_months: d.project_build_months.to_string(),
+            claim_hold_days: String::new(),
         }
     }
 }
@@ -359,9 +363,33 @@ pub fn validate_settings(
     }
 }
 
+/// Reads the claim hold from the settings form: `Ok(None)` when left empty (keep the current value),
+/// whole days 1 to 30 otherwise.
+pub fn validate_claim_hold_days(typed: &str) -> Result<Option<i64>, crate::FieldError> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    match typed.parse::<i64>() {
+        Ok(n) if (1..=30).contains(&n) => Ok(Some(n)),
+        _ => Err(crate::FieldError::new("claim_hold_days", "setting_range")),
+    }
+}
+
 #[cfg(test)]
 mod settings_tests {
     use super::*;
+
+    #[test]
+    fn the_claim_hold_is_one_to_thirty_days_and_empty_keeps_it() {
+        assert_eq!(validate_claim_hold_days(""), Ok(None));
+        assert_eq!(validate_claim_hold_days(" 14 "), Ok(Some(14)));
+        assert_eq!(validate_claim_hold_days("1"), Ok(Some(1)));
+        assert_eq!(validate_claim_hold_days("30"), Ok(Some(30)));
+        for bad in ["0", "31", "七", "-3"] {
+            assert_eq!(validate_claim_hold_days(bad).unwrap_err().field, "claim_hold_days", "{bad}");
+        }
+    }
 
     #[test]
     fn settings_round_trip_and_bad_values_are_named() {

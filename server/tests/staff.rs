@@ -571,6 +571,21 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
         assert_eq!(app.db.settings().await.unwrap().limits.wish_cap_yuan, 1_500, "{b}");
         let (_, form) = app.get("/wish/new").await;
         assert!(form.contains("1500") || form.contains("1,500"), "{b}: the wish form shows the new cap");
+        assert_eq!(app.db.settings().await.unwrap().claim_hold_days, 7, "{b}: an empty claim hold keeps it");
+        // The claim hold: out of range is explained by its field; 14 is saved and shown.
+        let mut hold = settings("1500");
+        hold.push(("claim_hold_days", "45".to_string()));
+        let hold_bad: Vec<(&str, &str)> = hold.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = post_with(&x, &app.base, "/staff/admin/settings", &hold_bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&page, "settings-claim_hold_days-error"), "请填写范围内的整数。", "{b}");
+        hold.last_mut().unwrap().1 = "14".to_string();
+        let hold_good: Vec<(&str, &str)> = hold.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, _) = post_with(&x, &app.base, "/staff/admin/settings", &hold_good).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(app.db.settings().await.unwrap().claim_hold_days, 14, "{b}");
+        let (_, page) = get_with(&x, &app.base, "/staff/admin").await;
+        assert!(page.contains("id=\"settings-claim_hold_days\" name=\"claim_hold_days\" value=\"14\""), "{b}");
 
         // The calendar: a new holiday, then removed.
         let (status, _, _) = post_with(
@@ -625,6 +640,6 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-        assert_eq!(n, 9, "{b}");
+        assert_eq!(n, 10, "{b}: 9 changes above and the claim hold");
     }
 }
