@@ -33,6 +33,8 @@ code_enum!(
         StaffOverdue = "staff_overdue",
         /// An operator's test mail (`server mail test`).
         OperatorTest = "operator_test",
+        /// To a donor who gave an email: their claim, how long it holds the wish, their private link.
+        DonorClaim = "donor_claim",
     }
 );
 

@@ -106,6 +106,8 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered 
         None
     } else if is_staff {
         Some((format!("{base}/staff/items/{}", p.number), "staff.open"))
+    } else if mail.kind == MailKind::DonorClaim {
+        Some((format!("{base}/c/{}", p.token), "donor.open"))
     } else {
         Some((format!("{base}/t/{}", p.token), "track"))
     };

@@ -7,7 +7,7 @@ mod support;
 
 use domain::Role;
 use reqwest::StatusCode;
-use support::{add_user, backends, get_with, post_with, TestApp, PASSWORD};
+use support::{add_user, backends, get_with, post_with, worker, SmtpCapture, TestApp, PASSWORD};
 
 /// Submits a wish in Humen through the resident form and has staff accept and publish it; returns
 /// its number and tracking token.
@@ -271,5 +271,42 @@ async fn no_public_page_or_public_json_carries_personal_data_over_the_demo_data(
                 .unwrap();
         let (status, _) = app.get(&format!("/wishes/{routed}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_donor_who_gives_an_email_gets_the_private_link_by_mail_and_one_with_a_phone_gets_none() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let smtp = SmtpCapture::start();
+        let w = worker(&app.db, Some(&smtp.url()), store::RetryPolicy::default()).await;
+        let (number, _) = published_wish(&app, "m1", "需要一台助听器，联系 13812345678").await;
+        let (other, _) = published_wish(&app, "m2", "需要一床冬被").await;
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let before = smtp.mails().len();
+
+        let form = good_claim("莞邑爱心企业", "Donor@Example.org");
+        let (status, to, _) = post_with(&app.http, &app.base, &format!("/wishes/{number}/claim"), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let donor_page = to.split('?').next().unwrap().to_string();
+        let form = good_claim("李先生", "13900001111");
+        let (status, _, _) = post_with(&app.http, &app.base, &format!("/wishes/{other}/claim"), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let mails = smtp.mails()[before..].to_vec();
+        assert_eq!(
+            mails.len(),
+            1,
+            "{b}: only the donor with an email: {:?}",
+            mails.iter().map(|m| &m.to).collect::<Vec<_>>()
+        );
+        let m = &mails[0];
+        assert_eq!(m.to, ["donor@example.org"], "{b}");
+        assert!(m.subject.contains(&number), "{b}: {}", m.subject);
+        assert!(donor_page.starts_with("/c/") && donor_page.len() == 29, "{b}: {donor_page}");
+        assert!(m.text.contains(donor_page.as_str()), "{b}: the private link in {}", m.text);
+        assert!(m.text.contains("保留到"), "{b}: the hold");
+        assert!(!m.text.contains("13812345678"), "{b}: the need's digits stay hidden");
     }
 }

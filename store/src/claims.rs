@@ -205,6 +205,25 @@ impl Db {
             Err(e) if is_unique_violation(&e) => return Ok(ClaimOutcome::Taken),
             Err(e) => return Err(e.into()),
         }
+        // A donor who gave an email gets their private link by mail, queued with the claim.
+        if donor.contact.contains('@') {
+            let m = crate::MailRequest {
+                kind: domain::mail::MailKind::DonorClaim,
+                to: donor.contact.clone(),
+                lang: lang.to_string(),
+                item_id: Some(item.id),
+                params: crate::MailParams {
+                    number: item.number.clone(),
+                    title: domain::claims::wall_text(&item.description, 40),
+                    kind: "wish".into(),
+                    token: token.clone(),
+                    due_at: Some(hold_until),
+                    ..crate::MailParams::default()
+                },
+                dedupe_key: None,
+            };
+            crate::mail::enqueue(&mut tx, &m, at).await?;
+        }
         match tx.commit().await {
             Ok(()) => Ok(ClaimOutcome::Claimed { token, hold_until }),
             Err(e) if is_unique_violation(&e) || is_serialization_failure(&e) => Ok(ClaimOutcome::Taken),
