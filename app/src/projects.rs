@@ -505,6 +505,7 @@ pub mod ops {
         stance: &str,
         reason: &str,
         client: &str,
+        lang: Lang,
     ) -> OpResult<Result<(), VoiceError>> {
         let Some(address) = address else { return Ok(Err(VoiceError::SignIn)) };
         let voice = match domain::voices::validate_voice(stance, reason) {
@@ -512,7 +513,7 @@ pub mod ops {
             Err(e) => return Ok(Err(VoiceError::Invalid(e))),
         };
         let number = number.trim().to_uppercase();
-        Ok(match st.db.give_voice(&number, &address, &voice, client, store::now()).await? {
+        Ok(match st.db.give_voice(&number, &address, &voice, client, lang.code(), store::now()).await? {
             store::VoiceOutcome::Recorded => Ok(()),
             store::VoiceOutcome::Already(_) => Err(VoiceError::Already),
             store::VoiceOutcome::Closed => Err(VoiceError::Refused("closed")),

@@ -35,6 +35,8 @@ code_enum!(
         OperatorTest = "operator_test",
         /// To a donor who gave an email: their claim, how long it holds the wish, their private link.
         DonorClaim = "donor_claim",
+        /// To residents who supported or objected to a project: it was adopted, declined or inspected.
+        ProjectUpdate = "project_update",
     }
 );
 
@@ -42,7 +44,7 @@ impl MailKind {
     /// Essential mails always go out; the others can be turned off by the recipient (one link in
     /// every mail). Outcomes, codes and overdue warnings are essential.
     pub fn essential(self) -> bool {
-        !matches!(self, MailKind::Progress | MailKind::StaffNewItem | MailKind::StaffDueSoon)
+        !matches!(self, MailKind::Progress | MailKind::StaffNewItem | MailKind::StaffDueSoon | MailKind::ProjectUpdate)
     }
 }
 
@@ -69,6 +71,12 @@ pub fn resident_mail(action: &Action, out: &Outcome, actor: Actor) -> Option<Mai
         | Action::Note { public: true, .. } => Some(MailKind::Progress),
         _ => None,
     }
+}
+
+/// Residents who gave a voice on a project hear of these steps: the adoption decision (adopted or
+/// declined) and the inspection.
+pub fn voter_mail(action: &Action) -> bool {
+    matches!(action, Action::Approve { .. } | Action::Decline { .. } | Action::Complete { .. })
 }
 
 /// Why town staff get a "new item" mail for this action, if they do: the item arrived in their town
@@ -189,7 +197,7 @@ mod tests {
     #[test]
     fn essential_mails_cannot_be_turned_off() {
         let optional: Vec<_> = MailKind::ALL.iter().filter(|k| !k.essential()).map(|k| k.code()).collect();
-        assert_eq!(optional, ["progress", "staff_new_item", "staff_due_soon"]);
+        assert_eq!(optional, ["progress", "staff_new_item", "staff_due_soon", "project_update"]);
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered 
         Some((format!("{base}/staff/items/{}", p.number), "staff.open"))
     } else if mail.kind == MailKind::DonorClaim {
         Some((format!("{base}/c/{}", p.token), "donor.open"))
+    } else if mail.kind == MailKind::ProjectUpdate {
+        Some((format!("{base}/projects/{}", p.number), "project.open"))
     } else {
         Some((format!("{base}/t/{}", p.token), "track"))
     };

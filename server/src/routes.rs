@@ -549,7 +549,8 @@ async fn post_voice(
         refused,
         ..Default::default()
     };
-    match app::projects::ops::give_voice(&st, &number, address, &f.stance, &f.reason, &client.to_string()).await {
+    let lang = lang_from_headers(&headers);
+    match app::projects::ops::give_voice(&st, &number, address, &f.stance, &f.reason, &client.to_string(), lang).await {
         Ok(Ok(())) => see_other(&format!("{page}?voiced=1#voice")),
         Ok(Err(VoiceError::Already)) => see_other(&format!("{page}?voiced=already#voice")),
         Ok(Err(VoiceError::SignIn)) => see_other(&format!("{page}#voice")),

@@ -191,6 +191,21 @@ async fn a_visitor_supports_a_project_under_notice_and_follows_it_to_the_inspect
         ] {
             assert!(staff_act(&app, &s, &number, &form).await.contains("?done="), "{b}: {form:?}");
         }
+        // Those who gave a voice hear of the adoption and of the inspection, with the project's page;
+        // the resident whose voice came too late does not.
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let mails = smtp.mails();
+        for voter in ["wang@example.org", "li@example.org", "zhao@example.org"] {
+            let news: Vec<_> =
+                mails.iter().filter(|m| m.to == [voter.to_string()] && m.subject.contains("有新进展")).collect();
+            let expected = if voter == "zhao@example.org" { 0 } else { 2 };
+            assert_eq!(news.len(), expected, "{b}: {voter}");
+            for m in news {
+                assert!(m.text.contains(&format!("/projects/{number}")), "{b}: {}", m.text);
+            }
+        }
+        let inspected = mails.iter().any(|m| m.to == ["wang@example.org"] && m.text.contains("12 盏路灯全部点亮"));
+        assert!(inspected, "{b}: the inspection's words");
         // The supporter follows it on the public page: budget, progress, inspection.
         let (_, html) = get_with(&v1, &app.base, &page).await;
         assert!(html.contains("75,000") && html.contains("完成 100%"), "{b}");

@@ -230,6 +230,22 @@ pub(crate) async fn queue_item_mails(
             if let Some(reason) = domain::mail::staff_mail_reason(action, out) {
                 staff = Some((town, reason));
             }
+            if item.kind == domain::Kind::Project && domain::mail::voter_mail(action) {
+                let voters = sqlx::query("SELECT voter, lang FROM project_voices WHERE item_id = $1 ORDER BY id")
+                    .bind(item.id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                for v in voters {
+                    mails.push(MailRequest {
+                        kind: MailKind::ProjectUpdate,
+                        to: v.try_get("voter")?,
+                        lang: v.try_get("lang")?,
+                        item_id: Some(item.id),
+                        params: params.clone(),
+                        dedupe_key: None,
+                    });
+                }
+            }
         }
     }
     if let Some((town, reason)) = staff {

@@ -204,6 +204,7 @@ impl Db {
         voter: &str,
         voice: &ValidVoice,
         client: &str,
+        lang: &str,
         now: i64,
     ) -> Result<VoiceOutcome> {
         let Some((p, _)) = self.board_project(number).await? else { return Ok(VoiceOutcome::NotFound) };
@@ -227,7 +228,7 @@ impl Db {
             return Ok(VoiceOutcome::TooMany);
         }
         let inserted = sqlx::query(
-            "INSERT INTO project_voices (item_id, voter, stance, reason, client, at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO project_voices (item_id, voter, stance, reason, client, at, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(item_id)
         .bind(&voter)
@@ -235,6 +236,7 @@ impl Db {
         .bind(&voice.reason)
         .bind(client)
         .bind(now)
+        .bind(lang)
         .execute(&mut *tx)
         .await;
         let unique = |e: &sqlx::Error| matches!(e, sqlx::Error::Database(d) if d.is_unique_violation());

@@ -112,7 +112,7 @@ async fn each_verified_address_gives_one_voice_while_the_notice_runs_and_a_clien
         let at = T0 + DAY;
         let give = |voter: &'static str, v: ValidVoice, client: &'static str, at: i64| {
             let (db, number) = (db.clone(), number.clone());
-            async move { db.give_voice(&number, voter, &v, client, at).await.unwrap() }
+            async move { db.give_voice(&number, voter, &v, client, "zh-Hans", at).await.unwrap() }
         };
         assert_eq!(give("a@example.org", support(), "c1", at).await, VoiceOutcome::Recorded, "{b}");
         // The same address again, written differently: already counted, nothing changes.
@@ -143,13 +143,14 @@ async fn each_verified_address_gives_one_voice_while_the_notice_runs_and_a_clien
         // Twenty voices an hour from one client address; the next waits.
         let (_, other) = under_notice(&db, "增设休闲座椅", "humen", 7).await;
         for i in 0..voices::PER_CLIENT {
-            let out = db.give_voice(&other, &format!("v{i}@example.org"), &support(), "c9", at + i).await.unwrap();
+            let out =
+                db.give_voice(&other, &format!("v{i}@example.org"), &support(), "c9", "zh-Hans", at + i).await.unwrap();
             assert_eq!(out, VoiceOutcome::Recorded, "{b}: voice {i}");
         }
-        let out = db.give_voice(&other, "late@example.org", &support(), "c9", at + 100).await.unwrap();
+        let out = db.give_voice(&other, "late@example.org", &support(), "c9", "zh-Hans", at + 100).await.unwrap();
         assert_eq!(out, VoiceOutcome::TooMany, "{b}");
         let later = at + voices::CLIENT_WINDOW_SECS + 100;
-        let out = db.give_voice(&other, "late@example.org", &support(), "c9", later).await.unwrap();
+        let out = db.give_voice(&other, "late@example.org", &support(), "c9", "zh-Hans", later).await.unwrap();
         assert_eq!(out, VoiceOutcome::Recorded, "{b}: after the hour");
 
         // The notice ends at T0 + 100 + 7 days: no voice at that moment or later.
@@ -158,7 +159,7 @@ async fn each_verified_address_gives_one_voice_while_the_notice_runs_and_a_clien
         assert_eq!(give("e@example.org", support(), "c4", end).await, VoiceOutcome::Closed, "{b}");
         assert_eq!(db.notice_ends_at(id).await.unwrap(), Some(end), "{b}");
         assert_eq!(
-            db.give_voice("P-2026-999999", "a@example.org", &support(), "c1", at).await.unwrap(),
+            db.give_voice("P-2026-999999", "a@example.org", &support(), "c1", "zh-Hans", at).await.unwrap(),
             VoiceOutcome::NotFound,
             "{b}"
         );

@@ -7,6 +7,7 @@ CREATE TABLE project_voices (
     stance TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT '',
     client TEXT NOT NULL,
+    lang TEXT NOT NULL DEFAULT 'zh-Hans',
     at INTEGER NOT NULL,
     UNIQUE (item_id, voter)
 );
