@@ -254,10 +254,7 @@ async fn post_lookup(
         Ok(Err(errors)) => {
             render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await
         }
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-        }
+        Err(e) => internal_error(e),
     }
 }
 
@@ -283,10 +280,7 @@ async fn post_resident_action(
         }
         Ok(Err(ResidentActError::Stale(code))) => see_other(&format!("{page}?problem={code}")),
         Ok(Err(ResidentActError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-        }
+        Err(e) => internal_error(e),
     }
 }
 
@@ -311,10 +305,7 @@ async fn post_me_code(
             let posted = app::me::PostedMe { form: "email".into(), email: f.email, errors };
             render_with_session(&st, &headers, "/me", posted, Some(session)).await
         }
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-        }
+        Err(e) => internal_error(e),
     }
 }
 
@@ -337,10 +328,7 @@ async fn post_me_verify(
             let posted = app::me::PostedMe { form: "code".into(), email: String::new(), errors };
             render_with_session(&st, &headers, "/me", posted, Some(session)).await
         }
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-        }
+        Err(e) => internal_error(e),
     }
 }
 
@@ -393,10 +381,7 @@ async fn post_claim(
             render_with(&st, &headers, &page, PostedClaim { input, errors: Vec::new(), taken: true }).await
         }
         Ok(Err(ClaimError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-        }
+        Err(e) => internal_error(e),
     }
 }
 
@@ -428,7 +413,12 @@ struct WallParams {
 
 /// `GET /api/v1/wishes?town&category&page`: the wish wall as public JSON (no personal data).
 async fn api_wishes(State(st): State<AppState>, Query(p): Query<WallParams>) -> Response {
-    match app::wishes::ops::wall_json(&st, &p.town, &p.category, p.page.unwrap_or(1), domain::Lang::ZhHans).await {
+    public_json(app::wishes::ops::wall_json(&st, &p.town, &p.category, p.page.unwrap_or(1), domain::Lang::ZhHans).await)
+}
+
+/// Public JSON of the wall and the board: cached for a minute, readable from any site.
+fn public_json<T: serde::Serialize>(result: app::ops::OpResult<T>) -> Response {
+    match result {
         Ok(v) => {
             let mut r = axum::Json(v).into_response();
             let h = r.headers_mut();
@@ -436,10 +426,7 @@ async fn api_wishes(State(st): State<AppState>, Query(p): Query<WallParams>) -> 
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
             r
         }
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-        }
+        Err(e) => internal_error(e),
     }
 }
 
@@ -455,19 +442,7 @@ struct BoardParams {
 
 /// `GET /api/v1/projects?stage=notice|adopted|done&town&page`: the project board as public JSON.
 async fn api_projects(State(st): State<AppState>, Query(p): Query<BoardParams>) -> Response {
-    match app::projects::ops::board_json(&st, &p.stage, &p.town, p.page.unwrap_or(1), domain::Lang::ZhHans).await {
-        Ok(v) => {
-            let mut r = axum::Json(v).into_response();
-            let h = r.headers_mut();
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-            r
-        }
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-        }
-    }
+    public_json(app::projects::ops::board_json(&st, &p.stage, &p.town, p.page.unwrap_or(1), domain::Lang::ZhHans).await)
 }
 
 fn internal_error(e: app::ops::OpError) -> Response {
