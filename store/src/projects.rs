@@ -182,17 +182,20 @@ impl Db {
 
     /// One project of the board with its public timeline; `None` if it is not on the board.
     pub async fn board_project(&self, number: &str) -> Result<Option<(BoardProject, Vec<crate::ItemEvent>)>> {
+        let Some(p) = self.board_entry(number).await? else { return Ok(None) };
+        let events = self.events(p.id, true).await?;
+        Ok(Some((p, events)))
+    }
+
+    /// One project of the board, without its timeline; `None` if it is not on the board.
+    async fn board_entry(&self, number: &str) -> Result<Option<BoardProject>> {
         let sql = format!(
             "SELECT {BOARD_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id \
              WHERE i.number = $1 AND i.kind = 'project'"
         );
         let Some(row) = sqlx::query(&sql).bind(number).fetch_optional(&self.pool).await? else { return Ok(None) };
         let p = board_project(&row)?;
-        if BoardStage::of(p.status).is_none() {
-            return Ok(None);
-        }
-        let events = self.events(p.id, true).await?;
-        Ok(Some((p, events)))
+        Ok(BoardStage::of(p.status).is_some().then_some(p))
     }
 
     /// A verified resident's voice on the project `number` while its notice runs. Once per address
@@ -207,7 +210,7 @@ impl Db {
         lang: &str,
         now: i64,
     ) -> Result<VoiceOutcome> {
-        let Some((p, _)) = self.board_project(number).await? else { return Ok(VoiceOutcome::NotFound) };
+        let Some(p) = self.board_entry(number).await? else { return Ok(VoiceOutcome::NotFound) };
         let voter = crate::mail::normalise_address(voter);
         let item_id = p.id;
         if let Some(v) = self.voice_of(item_id, &voter).await? {
