@@ -11,7 +11,7 @@ use domain::{Rating, Role};
 use reqwest::StatusCode;
 use std::collections::HashMap;
 use store::{By, CodeCheck, MailParams, MailRequest, RetryPolicy};
-use support::{add_user, backends, free_port, get_with, post_with, worker, SmtpCapture, TestApp, PASSWORD};
+use support::{add_user, backends, free_port, get_with, post_with, six_digits, worker, SmtpCapture, TestApp, PASSWORD};
 
 /// Submits a wish in `town` through the resident form, in `lang`, with `email`; returns (id, number, token).
 async fn submit_wish(app: &TestApp, town: &str, email: &str, lang: &str) -> (i64, String, String) {
@@ -329,16 +329,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// The first run of six digits in a text.
-fn six_digits(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .windows(6)
-        .find(|w| w.iter().all(|c| c.is_ascii_digit()))
-        .map(|w| w.iter().collect())
-        .expect("a code in the mail")
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ mod support;
 use domain::Role;
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
-use support::{add_user, backends, get_with, post_with, TestApp, PASSWORD};
+use support::{add_user, backends, get_with, signed_in, TestApp};
 
 const SECRET: &str = "GPS 22.9735N 113.7518E Pixel 8";
 
@@ -38,15 +38,6 @@ fn jpeg_with_exif() -> Vec<u8> {
     out.extend(app1);
     out.extend(&plain[2..]);
     out
-}
-
-async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
-    let c = app.browser();
-    let (status, _, _) =
-        post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
-            .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    c
 }
 
 async fn upload(
@@ -111,7 +102,7 @@ async fn staff_add_a_photo_whose_location_data_is_gone_and_which_is_served_uprig
         let number = project_in_progress(&app).await;
         let original = jpeg_with_exif();
         assert!(original.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()), "the upload carries the data");
-        let hm = staff(&app, "hm1@dg.gov.cn").await;
+        let hm = signed_in(&app, "hm1@dg.gov.cn").await;
 
         // Not a photo (whatever its name says), a broken JPEG, and an oversized file: refused next to
         // the field, the caption kept, nothing stored.
@@ -132,7 +123,7 @@ async fn staff_add_a_photo_whose_location_data_is_gone_and_which_is_served_uprig
         assert!(app.db.photos_of_item(item.id).await.unwrap().is_empty(), "{b}");
 
         // Staff of another town cannot see the item, so cannot add to it.
-        let gc = staff(&app, "gc1@dg.gov.cn").await;
+        let gc = signed_in(&app, "gc1@dg.gov.cn").await;
         let (status, _, _) = upload(&app, &gc, &number, original.clone(), "d.jpg", "").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{b}");
         // Nobody signed in: refused.

@@ -8,7 +8,7 @@ mod support;
 
 use domain::Role;
 use reqwest::StatusCode;
-use support::{add_user, backends, get_with, post_with, worker, SmtpCapture, TestApp, PASSWORD};
+use support::{add_user, backends, get_with, post_with, signed_in, six_digits, worker, SmtpCapture, TestApp};
 
 const DAY: i64 = 86_400;
 
@@ -39,15 +39,6 @@ async fn proposal(app: &TestApp, key: &str, title: &str) -> String {
     app.db.item_by_token(&token).await.unwrap().unwrap().number
 }
 
-async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
-    let c = app.browser();
-    let (status, _, _) =
-        post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
-            .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    c
-}
-
 /// Posts a staff action; returns where it redirected.
 async fn staff_act(app: &TestApp, c: &reqwest::Client, number: &str, form: &[(&str, &str)]) -> String {
     let v = app.db.item_by_number(number).await.unwrap().unwrap().version.to_string();
@@ -56,11 +47,6 @@ async fn staff_act(app: &TestApp, c: &reqwest::Client, number: &str, form: &[(&s
     let (status, to, body) = post_with(c, &app.base, &format!("/staff/items/{number}/act"), &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{form:?}: {body}");
     to
-}
-
-fn six_digits(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    chars.windows(6).find(|w| w.iter().all(|c| c.is_ascii_digit())).map(|w| w.iter().collect()).expect("a code")
 }
 
 /// A visitor proves `email` on the project page with the code from the mail; returns their browser.
@@ -96,7 +82,7 @@ async fn a_visitor_supports_a_project_under_notice_and_follows_it_to_the_inspect
         let (status, _) = app.get(&page).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{b}: not on the board before the notice");
 
-        let s = staff(&app, "hm1@dg.gov.cn").await;
+        let s = signed_in(&app, "hm1@dg.gov.cn").await;
         assert!(staff_act(&app, &s, &number, &[("action", "accept"), ("plan", "符合条件")]).await.contains("?done="));
         assert!(staff_act(&app, &s, &number, &[("action", "start_notice"), ("days", "7")]).await.contains("?done="));
 
@@ -308,7 +294,7 @@ async fn an_admin_enters_a_town_budget_and_the_dashboard_shows_it_against_adopte
             }
         }
         let year = domain::Date::from_timestamp(now).year.to_string();
-        let admin = staff(&app, "admin@dg.gov.cn").await;
+        let admin = signed_in(&app, "admin@dg.gov.cn").await;
         let form = |amount: &'static str, y: &str| {
             vec![
                 ("budget_town", "humen".to_string()),
@@ -347,7 +333,7 @@ async fn an_admin_enters_a_town_budget_and_the_dashboard_shows_it_against_adopte
             .iter()
             .all(|t| t.line.allocation_yuan.is_none()));
         // Town staff may not set budgets.
-        let gc = staff(&app, "gc@dg.gov.cn").await;
+        let gc = signed_in(&app, "gc@dg.gov.cn").await;
         let (status, _, _) = post(gc.clone(), form("1", &year)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{b}");
         let (status, to, _) = post(admin.clone(), form("500,000", &year)).await;
@@ -359,7 +345,7 @@ async fn an_admin_enters_a_town_budget_and_the_dashboard_shows_it_against_adopte
         assert!(html.contains("500,000"), "{b}");
 
         // A leader's dashboard for this year: allocation, committed, spent, remaining, share.
-        let leader = staff(&app, "l@dg.gov.cn").await;
+        let leader = signed_in(&app, "l@dg.gov.cn").await;
         let (_, html) = get_with(&leader, &app.base, &format!("/dashboard?from={year}-01-01&to={year}-12-31")).await;
         assert!(html.contains(&format!("{year} 年镇街微实事预算")), "{b}");
         let row = html.split("data-town=\"humen\"").nth(1).unwrap().split("</tr>").next().unwrap();

@@ -7,7 +7,7 @@ mod support;
 
 use domain::Role;
 use reqwest::{Client, StatusCode};
-use support::{add_user, backends, get_with, post_with, TestApp, PASSWORD};
+use support::{add_user, backends, get_with, post_with, signed_in, TestApp, PASSWORD};
 
 /// The text inside the element with this id (whatever the order of its attributes).
 fn text_of(html: &str, id: &str) -> String {
@@ -24,17 +24,6 @@ fn tag_of<'a>(html: &'a str, marker: &str) -> &'a str {
     let start = html[..at].rfind('<').unwrap();
     let end = at + html[at..].find('>').unwrap();
     &html[start..=end]
-}
-
-/// A signed-in browser for `email`.
-async fn signed_in(app: &TestApp, email: &str) -> Client {
-    let c = app.browser();
-    let (status, to, _) =
-        post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
-            .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{email} signs in");
-    assert!(to == "/staff" || to == "/staff/admin", "{email} lands on {to}");
-    c
 }
 
 /// Submits a wish in `town` through the resident form; returns its number.

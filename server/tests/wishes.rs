@@ -7,7 +7,7 @@ mod support;
 
 use domain::Role;
 use reqwest::StatusCode;
-use support::{add_user, backends, get_with, post_with, worker, SmtpCapture, TestApp, PASSWORD};
+use support::{add_user, backends, get_with, post_with, signed_in, worker, SmtpCapture, TestApp};
 
 /// Submits a wish in Humen through the resident form and has staff accept and publish it; returns
 /// its number and tracking token.
@@ -40,16 +40,6 @@ async fn published_wish(app: &TestApp, key: &str, need: &str) -> (String, String
         .unwrap();
     app.db.act(item.id, None, Actor::Staff, "s", &Action::Publish, store::now()).await.unwrap();
     (item.number, token)
-}
-
-/// A staff browser signed in.
-async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
-    let c = app.browser();
-    let (status, _, _) =
-        post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
-            .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    c
 }
 
 async fn staff_act(app: &TestApp, c: &reqwest::Client, number: &str, form: &[(&str, &str)]) {
@@ -122,7 +112,7 @@ async fn a_donor_claims_from_the_wall_and_follows_it_to_the_beneficiarys_confirm
         assert!(wall.contains("已被认领") && !wall.contains(&format!("href=\"/wishes/{number}\"")), "{b}");
 
         // Staff see the donor and their contact, confirm the claim, record the delivery.
-        let s = staff(&app, "hm1@dg.gov.cn").await;
+        let s = signed_in(&app, "hm1@dg.gov.cn").await;
         let (_, item_page) = get_with(&s, &app.base, &format!("/staff/items/{number}")).await;
         assert!(item_page.contains("东莞某科技公司") && item_page.contains("13900001111"), "{b}");
         assert!(
@@ -181,7 +171,7 @@ async fn a_donor_can_release_and_staff_can_release_or_record_a_receipt_by_phone(
         let (status, to, _) = post_with(&app.http, &app.base, &claim_url, &good_claim("乙", "yi@example.org")).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
         let second = to.split('?').next().unwrap().to_string();
-        let other = staff(&app, "dc1@dg.gov.cn").await;
+        let other = signed_in(&app, "dc1@dg.gov.cn").await;
         let v = app.db.item_by_number(&number).await.unwrap().unwrap().version.to_string();
         let (status, _, _) = post_with(
             &other,
@@ -192,7 +182,7 @@ async fn a_donor_can_release_and_staff_can_release_or_record_a_receipt_by_phone(
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{b}: another town's item does not exist for them");
         // Humen staff cancel the claim (the donor could not be reached): the wish is open again.
-        let s = staff(&app, "hm1@dg.gov.cn").await;
+        let s = signed_in(&app, "hm1@dg.gov.cn").await;
         staff_act(&app, &s, &number, &[("action", "release_claim")]).await;
         let (_, page) = app.get(&second).await;
         assert!(page.contains("认领已取消"), "{b}");

@@ -199,3 +199,24 @@ pub async fn add_user(app: &TestApp, email: &str, role: domain::Role, town: Opti
     };
     app.db.create_staff_user(&u, store::now()).await.unwrap().id
 }
+
+/// A staff browser signed in with the test password (it lands on the inbox, or the admin page).
+pub async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+    let c = app.browser();
+    let (status, to, _) =
+        post_with(&c, &app.base, "/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")])
+            .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{email} signs in");
+    assert!(to == "/staff" || to == "/staff/admin", "{email} lands on {to}");
+    c
+}
+
+/// The first run of six digits in a text (a one-time code in a mail's subject).
+pub fn six_digits(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(6)
+        .find(|w| w.iter().all(|c| c.is_ascii_digit()))
+        .map(|w| w.iter().collect())
+        .expect("a code in the mail")
+}
