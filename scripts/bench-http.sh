@@ -39,7 +39,9 @@ for db in sqlite postgres; do
     PIDS=()
     for i in $(seq 1 $n); do
       port=$((40000 + RANDOM % 20000))
-      DATABASE_URL="$URL" LEPTOS_SITE_ADDR="127.0.0.1:$port" MAIL_WORKER=off RUST_LOG=warn \
+      # The load generator stands in for many residents behind a proxy: it names a different client
+      # address per request in X-Forwarded-For, so the submission limits are counted as in production.
+      DATABASE_URL="$URL" LEPTOS_SITE_ADDR="127.0.0.1:$port" MAIL_WORKER=off RUST_LOG=warn TRUSTED_PROXIES=127.0.0.1/32 \
         "$BIN" >"$WORK/server-$db-$n-$i.log" 2>&1 &
       PIDS+=($!)
       BASES+=("http://127.0.0.1:$port")

@@ -33,6 +33,7 @@ if [ "$FREE_GB" -lt 12 ]; then
 fi
 
 step "format and lints"
+scripts/check-migrations.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -56,6 +56,8 @@ pub struct AdminView {
     pub mail: MailView,
     /// Towns' micro-project allocations for `year`: (town slug, town name, yuan).
     pub budgets: Vec<(String, String, i64)>,
+    /// The abuse limits now: (limit, maximum).
+    pub abuse: Vec<(domain::abuse::Limit, i64)>,
 }
 
 /// The mail outbox at a glance.
@@ -120,6 +122,9 @@ pub struct AdminForm {
     pub budget_year: String,
     #[serde(default)]
     pub amount: String,
+    /// The abuse limits form (`limit_{code}` fields) and any other field, as typed.
+    #[serde(flatten)]
+    pub more: std::collections::BTreeMap<String, String>,
 }
 
 /// An admin form that needs changes, or the one-time password of an account just made or reset.
@@ -181,6 +186,7 @@ pub mod ops {
                 claim_hold_days: settings.claim_hold_days.to_string(),
                 ..SettingsInput::from_current(&settings.limits, &settings.deadlines)
             },
+            abuse: domain::abuse::Limit::ALL.iter().map(|l| (*l, settings.abuse.max(*l))).collect(),
             year,
             days: st
                 .db
@@ -278,6 +284,9 @@ pub mod ops {
                 if f.name.trim().is_empty() {
                     return invalid("name", "required");
                 }
+                if domain::abuse::has_control(&f.name) || f.name.chars().count() > 60 {
+                    return invalid("name", "control_chars");
+                }
                 let pw = one_time_password();
                 let new = store::NewStaffUser {
                     email: f.email.clone(),
@@ -287,7 +296,11 @@ pub mod ops {
                     password: pw.clone(),
                 };
                 match st.db.create_staff_user(&new, store::now()).await {
-                    Ok(created) => AdminOutcome::Password(created.email, pw),
+                    Ok(created) => {
+                        // An admin-issued password is changed at first sign-in.
+                        st.db.require_password_change(created.id).await?;
+                        AdminOutcome::Password(created.email, pw)
+                    }
                     Err(StoreError::Invalid(code)) => {
                         let field = if code.starts_with("town") { "town" } else { "email" };
                         return invalid(field, &code);
@@ -309,18 +322,25 @@ pub mod ops {
                 let pw = one_time_password();
                 let email = st.db.staff_accounts().await?.into_iter().find(|a| a.user.id == id).map(|a| a.user.email);
                 let Some(email) = email else { return invalid("form", "not_allowed_now") };
+                // The reset ends the account's sessions (store) and must be changed at the next sign-in.
                 st.db.set_staff_password(id, &pw).await?;
+                st.db.require_password_change(id).await?;
                 AdminOutcome::Password(email, pw)
             }
             "settings" => {
                 let hold = domain::staff::validate_claim_hold_days(&f.settings.claim_hold_days);
                 match (domain::staff::validate_settings(&f.settings), hold) {
                     (Ok((limits, deadlines)), Ok(hold)) => {
-                        let claim_hold_days = match hold {
-                            Some(days) => days,
-                            None => st.db.settings().await?.claim_hold_days,
-                        };
-                        st.db.save_settings(&store::Settings { limits, deadlines, claim_hold_days }).await?;
+                        let current = st.db.settings().await?;
+                        let claim_hold_days = hold.unwrap_or(current.claim_hold_days);
+                        st.db
+                            .save_settings(&store::Settings {
+                                limits,
+                                deadlines,
+                                claim_hold_days,
+                                abuse: current.abuse,
+                            })
+                            .await?;
                         AdminOutcome::Done(back("settings"))
                     }
                     (settings, hold) => {
@@ -328,6 +348,16 @@ pub mod ops {
                         errors.extend(hold.err());
                         AdminOutcome::Invalid(errors)
                     }
+                }
+            }
+            "limits" => {
+                let current = st.db.settings().await?.abuse;
+                match current.from_form(|name| f.more.get(name).cloned()) {
+                    Ok(limits) => {
+                        st.db.save_abuse_limits(&limits).await?;
+                        AdminOutcome::Done(back("limits"))
+                    }
+                    Err(errors) => AdminOutcome::Invalid(errors),
                 }
             }
             "day_set" => {
@@ -404,6 +434,7 @@ pub mod ops {
         let detail = match what {
             "user_add" => format!("{} {} {}", f.email.trim(), f.role, f.town.trim()),
             "settings" => serde_json::to_string(&f.settings).unwrap_or_default(),
+            "limits" => serde_json::to_string(&f.more).unwrap_or_default(),
             "day_set" | "day_delete" => format!("{} {} {}", f.day.trim(), f.day_kind, f.note.trim()),
             "community_add" => format!("{} {} {}", f.town.trim(), f.kind, f.name.trim()),
             "budget_set" => format!("{} {} {}", f.budget_town.trim(), f.budget_year.trim(), f.amount.trim()),
@@ -546,6 +577,17 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
         ("project_build_months", sv.project_build_months.clone()),
         ("claim_hold_days", sv.claim_hold_days.clone()),
     ];
+    // Abuse limits
+    let le = errs("limits");
+    let lv = vals("limits");
+    let limit_fields: Vec<(&'static str, String, String)> = v
+        .abuse
+        .iter()
+        .map(|(l, max)| {
+            let typed = if posted.form == "limits" { lv.more.get(l.field()).cloned() } else { None };
+            (l.field(), t(lang, &format!("admin.{}", l.field())), typed.unwrap_or_else(|| max.to_string()))
+        })
+        .collect();
     // Calendar
     let de = errs("day_set");
     let dv = vals("day_set");
@@ -649,6 +691,15 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
             <form method="post" action="/staff/admin/settings" class="card filters" novalidate>
                 {hidden()}
                 {settings_fields.into_iter().map(|(name, value)| input("settings", name, t(lang, &format!("admin.s.{name}")), value, &se, "text")).collect_view()}
+                <div class="two-buttons"><button type="submit" class="primary">{t(lang, "admin.save")}</button></div>
+            </form>
+        </section>
+        <section id="limits" aria-labelledby="limits-h">
+            <h2 id="limits-h">{t(lang, "admin.limits")}</h2>
+            <p class="hint">{t(lang, "admin.limits.intro")}</p>
+            <form method="post" action="/staff/admin/limits" class="card filters" novalidate>
+                {hidden()}
+                {limit_fields.into_iter().map(|(name, label, value)| input("limits", name, label, value, &le, "number")).collect_view()}
                 <div class="two-buttons"><button type="submit" class="primary">{t(lang, "admin.save")}</button></div>
             </form>
         </section>

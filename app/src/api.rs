@@ -35,6 +35,9 @@ pub enum SubmitOutcome {
     Created { tracking_url: String },
     /// Nothing stored; these fields need changes.
     Invalid { errors: Vec<FieldError> },
+    /// Nothing stored: too many submissions from this address or with this phone; try again after
+    /// `retry_after` seconds.
+    TooMany { retry_after: i64 },
 }
 
 /// The home page's live figures.
@@ -114,14 +117,16 @@ pub async fn get_form_data(town: String, lang: String) -> Result<FormData, Serve
 #[server(endpoint = "submit_wish")]
 pub async fn submit_wish(input: WishInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
-    crate::ops::submit_wish(&st, &input, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
+    let client = crate::limits::request_client(&st);
+    crate::ops::submit_wish(&st, &input, lang_of(&lang), &client).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// Submits a micro-project.
 #[server(endpoint = "submit_project")]
 pub async fn submit_project(input: ProjectInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
-    crate::ops::submit_project(&st, &input, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
+    let client = crate::limits::request_client(&st);
+    crate::ops::submit_project(&st, &input, lang_of(&lang), &client).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// The home page's figures for this year.

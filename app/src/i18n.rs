@@ -142,6 +142,8 @@ mod tests {
             "phone_invalid",
             "email_invalid",
             "consent_required",
+            "control_chars",
+            "too_many_tries",
         ] {
             keys.push(format!("err.{code}"));
         }

@@ -219,9 +219,9 @@ fn Summary(lang: Lang, shown: Memo<Vec<FieldError>>) -> impl IntoView {
         <div class="summary" role="alert" aria-live="assertive">
             {move || {
                 let n = shown.with(|e| e.len());
-                let server = shown.with(|e| e.iter().any(|e| e.field == "form"));
-                if server {
-                    Some(view! { <p>{err(lang, "server")}</p> }.into_any())
+                let form = shown.with(|e| e.iter().find(|e| e.field == "form").map(|e| e.code.clone()));
+                if let Some(code) = form {
+                    Some(view! { <p>{err(lang, &code)}</p> }.into_any())
                 } else if n > 0 {
                     Some(view! { <p>{tf(lang, "form.errors", &[("n", &n.to_string())])}</p> }.into_any())
                 } else {
@@ -277,6 +277,10 @@ pub fn WishForm(
                     server.set(errors);
                     busy.set(false);
                 }
+                Ok(SubmitOutcome::TooMany { .. }) => {
+                    server.set(vec![FieldError::new("form", "too_many_tries")]);
+                    busy.set(false);
+                }
                 Err(_) => {
                     server.set(vec![FieldError::new("form", "server")]);
                     busy.set(false);
@@ -317,7 +321,7 @@ pub fn WishForm(
                 <textarea id="need" name="need" rows="4" maxlength="500"
                     aria-invalid=errs.invalid("need") aria-describedby="need-hint need-error"
                     on:input=move |ev| values.update(|x| x.need = event_target_value(&ev))
-                    on:change=move |_| touch("need")>{init.need.clone()}</textarea>
+                    on:change=move |_| touch("need")>{crate::pages::textarea_text(&init.need)}</textarea>
             </Field>
             <Field lang id="amount" label=t(lang, "f.amount") hint=amount_hint required=true errors=errs>
                 <input type="text" id="amount" name="amount" inputmode="numeric" value=init.amount.clone() maxlength="12"
@@ -443,6 +447,10 @@ pub fn ProjectForm(
                     server.set(errors);
                     busy.set(false);
                 }
+                Ok(SubmitOutcome::TooMany { .. }) => {
+                    server.set(vec![FieldError::new("form", "too_many_tries")]);
+                    busy.set(false);
+                }
                 Err(_) => {
                     server.set(vec![FieldError::new("form", "server")]);
                     busy.set(false);
@@ -469,7 +477,7 @@ pub fn ProjectForm(
                 <textarea id="description" name="description" rows="5" maxlength="2000"
                     aria-invalid=errs.invalid("description") aria-describedby="description-hint description-error"
                     on:input=move |ev| values.update(|x| x.description = event_target_value(&ev))
-                    on:change=move |_| touch("description")>{init.description.clone()}</textarea>
+                    on:change=move |_| touch("description")>{crate::pages::textarea_text(&init.description)}</textarea>
             </Field>
             <Choices lang id="category" legend=t(lang, "f.category") options=categories selected=init.category.clone() errors=errs
                 on_pick=Callback::new(move |v| { values.update(|x| x.category = v); touch("category"); }) />

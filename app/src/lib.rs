@@ -8,6 +8,8 @@ pub mod dashboard;
 pub mod dashboard_ops;
 pub mod i18n;
 pub mod islands;
+#[cfg(feature = "ssr")]
+pub mod limits;
 pub mod me;
 #[cfg(feature = "ssr")]
 pub mod ops;
@@ -17,6 +19,7 @@ pub mod projects;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod staff_ops;
+pub mod staff_password;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod wishes;
@@ -69,6 +72,7 @@ fn request_path() -> String {
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    set_content_security_policy();
     let islands = ISLAND_PAGES.contains(&request_path().as_str());
     view! {
         <!DOCTYPE html>
@@ -86,6 +90,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site and the inline hydration and
+/// resource scripts Leptos marks with this response's nonce; WebAssembly for the islands; no frames,
+/// no plugins, forms only to this site. Answers without a page get `server::security::DEFAULT_CSP`.
+fn set_content_security_policy() {
+    #[cfg(feature = "ssr")]
+    {
+        let nonce = leptos::nonce::use_nonce();
+        if let (Some(nonce), Some(res)) = (nonce, use_context::<leptos_axum::ResponseOptions>()) {
+            let policy = format!(
+                "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+                 img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+                 form-action 'self'; frame-ancestors 'none'"
+            );
+            if let Ok(v) = http::HeaderValue::from_str(&policy) {
+                res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
     }
 }
 
@@ -115,6 +139,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mail/preferences/:token") view=me::MailPrefsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=staff::StaffInboxPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sign-in") view=staff::StaffSignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/password") view=staff_password::StaffPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/items/:number") view=staff::StaffItemPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/admin") view=admin::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::Async />

@@ -320,6 +320,16 @@ pub mod ops {
         if !domain::validate::is_plausible_email(&email) {
             return Ok(Err(vec![FieldError::new("email", "email_invalid")]));
         }
+        // The day's limits, counted atomically before the hour's (in the store, with the code).
+        let limits = st.db.settings().await?.abuse;
+        let subject = store::limits::personal_subject(&email);
+        let mut tries = vec![(domain::abuse::Limit::CodesPerAddressDay, subject.as_str())];
+        if !client.is_empty() {
+            tries.push((domain::abuse::Limit::CodesPerClientDay, client));
+        }
+        if crate::limits::over_limit(st, &limits, &tries).await?.is_some() {
+            return Ok(Err(vec![FieldError::new("email", "code_too_many")]));
+        }
         let made = if for_voice {
             st.db.request_voice_code(&email, client, lang.code(), store::now()).await?
         } else {

@@ -75,7 +75,36 @@ fn order(errors: &mut [FieldError], fields: &[&str]) {
 // The field order of each form, shared with the islands so both list errors in the same order.
 use crate::islands::{PROJECT_FIELDS, WISH_FIELDS};
 
-pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang) -> OpResult<SubmitOutcome> {
+/// The submission limits (`domain::abuse`): per client address and per phone, an hour and a day; and
+/// the mails one email address gets a day (refused at the email field: leave it empty or use another).
+async fn refuse_flood(
+    st: &AppState,
+    settings: &store::Settings,
+    client: &str,
+    phone: &str,
+    email: Option<&str>,
+) -> OpResult<Option<SubmitOutcome>> {
+    use domain::abuse::Limit;
+    let phone = store::limits::personal_subject(phone);
+    let mut tries =
+        vec![(Limit::SubmissionsPerPhoneHour, phone.as_str()), (Limit::SubmissionsPerPhoneDay, phone.as_str())];
+    if !client.is_empty() {
+        tries.push((Limit::SubmissionsPerClientHour, client));
+        tries.push((Limit::SubmissionsPerClientDay, client));
+    }
+    if let Some(wait) = crate::limits::over_limit(st, &settings.abuse, &tries).await? {
+        return Ok(Some(SubmitOutcome::TooMany { retry_after: wait }));
+    }
+    if let Some(email) = email {
+        let subject = store::limits::personal_subject(email);
+        if crate::limits::over_limit(st, &settings.abuse, &[(Limit::MailsPerAddressDay, &subject)]).await?.is_some() {
+            return Ok(Some(SubmitOutcome::Invalid { errors: vec![FieldError::new("email", "email_too_many")] }));
+        }
+    }
+    Ok(None)
+}
+
+pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang, client: &str) -> OpResult<SubmitOutcome> {
     let settings = st.db.settings().await?;
     let mut errors = Vec::new();
     let valid = match validate_wish(input, &settings.limits) {
@@ -93,6 +122,9 @@ pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang) -> OpResu
         order(&mut errors, WISH_FIELDS);
         return Ok(SubmitOutcome::Invalid { errors });
     };
+    if let Some(out) = refuse_flood(st, &settings, client, &v.phone, v.email.as_deref()).await? {
+        return Ok(out);
+    }
     let now = store::now();
     let cal = st.db.calendar().await?;
     let n = NewItem {
@@ -111,7 +143,7 @@ pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang) -> OpResu
         lang: lang.code().to_string(),
         town_slug: Some(v.town),
         community_id: Some(v.community_id),
-        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty() && k.len() <= 64),
+        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty()),
         submitted_at: now,
         acceptance_due_at: settings.deadlines.acceptance_due(now),
         feedback_due_at: settings.deadlines.feedback_due(&cal, Kind::Wish, v.urgent, now),
@@ -120,7 +152,7 @@ pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang) -> OpResu
     Ok(SubmitOutcome::Created { tracking_url: format!("/t/{}?created=1", created.token) })
 }
 
-pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang) -> OpResult<SubmitOutcome> {
+pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang, client: &str) -> OpResult<SubmitOutcome> {
     let settings = st.db.settings().await?;
     let mut errors = Vec::new();
     let valid = match validate_project(input, &settings.limits) {
@@ -138,6 +170,9 @@ pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang) -> 
         order(&mut errors, PROJECT_FIELDS);
         return Ok(SubmitOutcome::Invalid { errors });
     };
+    if let Some(out) = refuse_flood(st, &settings, client, &v.phone, v.email.as_deref()).await? {
+        return Ok(out);
+    }
     let now = store::now();
     let cal = st.db.calendar().await?;
     let n = NewItem {
@@ -156,7 +191,7 @@ pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang) -> 
         lang: lang.code().to_string(),
         town_slug: Some(v.town),
         community_id: Some(v.community_id),
-        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty() && k.len() <= 64),
+        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty()),
         submitted_at: now,
         acceptance_due_at: settings.deadlines.acceptance_due(now),
         feedback_due_at: settings.deadlines.feedback_due(&cal, Kind::Project, false, now),
@@ -298,7 +333,9 @@ pub async fn resident_act(
             if rating.is_none() {
                 errors.push(FieldError::new("rating", "rating_required"));
             }
-            if form.comment.chars().count() > 500 {
+            if domain::abuse::has_forbidden_control(&form.comment) {
+                errors.push(FieldError::new("comment", "control_chars"));
+            } else if form.comment.chars().count() > 500 {
                 errors.push(FieldError::new("comment", "too_long"));
             }
             let aware = match form.aware.as_str() {
@@ -314,7 +351,9 @@ pub async fn resident_act(
             if !matches!(form.confirm.as_deref(), Some(v) if !v.is_empty()) {
                 errors.push(FieldError::new("confirm", "confirm_required"));
             }
-            if form.reason.chars().count() > 200 {
+            if domain::abuse::has_forbidden_control(&form.reason) {
+                errors.push(FieldError::new("reason", "control_chars"));
+            } else if form.reason.chars().count() > 200 {
                 errors.push(FieldError::new("reason", "too_long"));
             }
             Some(Action::Withdraw { reason: form.reason.trim().to_string() })
@@ -337,7 +376,8 @@ pub async fn resident_act(
     }
 }
 
-/// Failed look-ups allowed per client address in [`LOOKUP_WINDOW_SECS`], across all server instances.
+/// Failed look-ups allowed per client address in [`LOOKUP_WINDOW_SECS`], across all server instances
+/// (per item number: the admin setting `track_number_hour`).
 pub const LOOKUP_MAX_FAILURES: i64 = 10;
 pub const LOOKUP_WINDOW_SECS: i64 = 600;
 
@@ -366,17 +406,26 @@ pub async fn lookup(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let client_key = format!("lookup:{client}");
-    if st.db.failed_attempts(&client_key, now - LOOKUP_WINDOW_SECS).await? >= LOOKUP_MAX_FAILURES {
-        return Ok(Err(vec![FieldError::new("number", "lookup_too_many")]));
-    }
     let (kind, year, seq) = parsed.unwrap_or((Kind::Wish, 0, 0));
     let number = domain::item_number(kind, year, seq);
-    match st.db.token_by_number_and_phone_tail(&number, phone4.trim()).await? {
-        Some(token) => Ok(Ok(token)),
-        None => {
-            st.db.record_failed_attempt(&[client_key], now).await?;
-            Ok(Err(vec![FieldError::new("number", "lookup_not_found")]))
+    // Every try counts first (one atomic statement each), and a try that finds the item is taken back:
+    // failures are counted per client address and per item number, so neither many tries from one
+    // address nor a few tries each from many addresses run through the 10,000 possible digits.
+    let limits = st.db.settings().await?.abuse;
+    let per_number = domain::abuse::Limit::TrackTriesPerNumberHour;
+    let client_key = format!("lookup:{client}");
+    let number_key = format!("{}:{number}", per_number.code());
+    let by_client = st.db.hit(&client_key, LOOKUP_WINDOW_SECS, now).await?;
+    let by_number = st.db.hit(&number_key, per_number.window_secs(), now).await?;
+    let refuse = by_client.count > LOOKUP_MAX_FAILURES || by_number.count > limits.max(per_number);
+    let found = if refuse { None } else { st.db.token_by_number_and_phone_tail(&number, phone4.trim()).await? };
+    match found {
+        Some(token) => {
+            st.db.unhit(&client_key, LOOKUP_WINDOW_SECS, now).await?;
+            st.db.unhit(&number_key, per_number.window_secs(), now).await?;
+            Ok(Ok(token))
         }
+        None if refuse => Ok(Err(vec![FieldError::new("number", "lookup_too_many")])),
+        None => Ok(Err(vec![FieldError::new("number", "lookup_not_found")])),
     }
 }

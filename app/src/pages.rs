@@ -69,6 +69,40 @@ pub(crate) fn field_error(errors: &[FieldError], lang: Lang, field: &str) -> Opt
     errors.iter().find(|e| e.field == field).map(|e| err(lang, &e.code))
 }
 
+/// Whether the request being rendered carries the cookie `name` (always false in the browser).
+pub fn request_has_cookie(name: &str) -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .any(|c| c.trim().split_once('=').is_some_and(|(k, _)| k == name));
+        }
+    }
+    let _ = name;
+    false
+}
+
+/// The text inside a `<textarea>`, safe to put back into a page. Leptos writes a textarea's children
+/// unescaped (tachys marks the element as not escaping them; leptos-rs/leptos#4730 fixed it and #4819
+/// reverted it), so a resident's `</textarea><script>` would end the element and run. On the server the
+/// text is escaped here (the browser decodes character references inside a textarea); in the browser
+/// it is a text node already and stays as typed.
+pub fn textarea_text(s: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        s.to_string()
+    }
+}
+
 pub(crate) fn server_trouble(lang: Lang) -> AnyView {
     set_status(500);
     view! { <p class="notice bad" role="alert">{err(lang, "server")}</p> }.into_any()
@@ -79,7 +113,8 @@ pub(crate) fn server_trouble(lang: Lang) -> AnyView {
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |_| api::get_home_data());
-    let answered = use_query_map().read_untracked().get("aware").is_some();
+    // Asked once per browser: the answer sets the `aware_answered` cookie (see `POST /awareness`).
+    let answered = use_query_map().read_untracked().get("aware").is_some() || request_has_cookie("aware_answered");
     view! {
         <Title text=format!("{} · {}", t(lang, "app.name"), t(lang, "app.tagline")) />
         <section class="hero">

@@ -13,6 +13,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
+/// Timeline actions whose text only the resident's private tracking page and staff see.
+pub const PRIVATE_BODIES: [&str; 4] = ["route", "rate", "withdraw", "reopen"];
+
 /// Projects a page of the board shows.
 pub const BOARD_PAGE_SIZE: i64 = 20;
 
@@ -153,7 +156,7 @@ pub fn ProjectBoardPage() -> impl IntoView {
     let q = use_query_map().read_untracked();
     let stage = q.get("stage").unwrap_or_default();
     let town = q.get("town").unwrap_or_default();
-    let page = q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page = q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).clamp(1, domain::abuse::MAX_PAGE);
     let data = Resource::new(
         move || (stage.clone(), town.clone(), page),
         move |(stage, town, page)| get_project_board(stage, town, page, lang.code().to_string()),
@@ -283,9 +286,8 @@ fn ProjectBody(lang: Lang, v: ProjectView, posted: Option<PostedVoice>, voiced: 
             <ol class="timeline">
                 {v.events.iter().rev().map(|e| {
                     let label = tf(lang, &format!("ev.{}", e.action), &[("body", &e.body)]);
-                    // The resident's own words when rating or withdrawing stay on their tracking page.
-                    let private = matches!(e.action.as_str(), "route" | "start_notice" | "rate" | "withdraw" | "reopen");
-                    let body = if private || e.body.is_empty() { None } else { Some(e.body.clone()) };
+                    // The notice's length is in the label already; private bodies arrive empty.
+                    let body = if e.action == "start_notice" || e.body.is_empty() { None } else { Some(e.body.clone()) };
                     view! {
                         <li>
                             <time>{local_time(e.at)}</time>
@@ -346,7 +348,7 @@ fn VoiceSection(
                         <label for="reason">{t(lang, "voice.reason")}</label>
                         <p class="hint" id="reason-hint">{t(lang, "voice.reason_hint")}</p>
                         <textarea id="reason" name="reason" rows="4" maxlength="500"
-                            aria-invalid=reason_err.is_some().then_some("true") aria-describedby="reason-hint reason-error">{p.reason.clone()}</textarea>
+                            aria-invalid=reason_err.is_some().then_some("true") aria-describedby="reason-hint reason-error">{crate::pages::textarea_text(&p.reason)}</textarea>
                         <p class="error" id="reason-error">{reason_err}</p>
                     </div>
                     <button type="submit" class="secondary">{t(lang, "voice.object_submit")}</button>
@@ -439,7 +441,7 @@ pub mod ops {
         let towns = st.db.towns().await?;
         let stage = store::BoardStage::from_code(stage.trim()).unwrap_or(store::BoardStage::Notice);
         let town = towns.iter().find(|t| t.slug == town.trim()).map(|t| t.slug.clone());
-        let page = page.max(1);
+        let page = page.clamp(1, domain::abuse::MAX_PAGE);
         let q = store::BoardQuery {
             stage,
             town: town.clone(),
@@ -478,10 +480,18 @@ pub mod ops {
         };
         Ok(Some(ProjectView {
             card: card_of(p, &towns, lang),
-            events: events.into_iter().map(|e| EventView { at: e.at, action: e.action, body: e.body }).collect(),
+            events: events.into_iter().map(public_event).collect(),
             voice: VoiceBox { open, address, pending, mine },
             photos: crate::photos::ops::photos_of(st, photos_id).await?,
         }))
+    }
+
+    /// A timeline event as the public page shows it: the words of the resident's own steps (routing
+    /// notes, rating comments, withdrawal and reopen reasons) stay on their private tracking page, so
+    /// the page's server function (`/api/get_public_project`) never carries them either.
+    fn public_event(e: store::ItemEvent) -> EventView {
+        let body = if super::PRIVATE_BODIES.contains(&e.action.as_str()) { String::new() } else { e.body };
+        EventView { at: e.at, action: e.action, body }
     }
 
     /// Why a voice was not counted.

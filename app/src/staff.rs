@@ -339,6 +339,7 @@ pub fn StaffBar(lang: Lang, me: Me) -> impl IntoView {
                 {(!admin).then(|| view! { <a href="/staff">{t(lang, "staff.inbox")}</a> })}
                 {(!admin).then(|| view! { <a href="/dashboard">{t(lang, "dash.title")}</a> })}
                 {admin.then(|| view! { <a href="/staff/admin">{t(lang, "admin.title")}</a> })}
+                <a href="/staff/password">{t(lang, "pw.title")}</a>
             </nav>
             <form method="post" action="/staff/sign-out">
                 <button type="submit" class="secondary small">{t(lang, "staff.sign_out")}</button>
@@ -840,7 +841,7 @@ fn StaffActions(lang: Lang, v: StaffItemView, posted: Option<PostedStaffAction>)
                 <div class="field">
                     <label for=id.clone()>{t(lang, label_key)}</label>
                     <textarea id=id.clone() name=name rows="3" maxlength="1000" aria-invalid=e.is_some().then_some("true")
-                        aria-describedby=format!("{id}-error")>{value}</textarea>
+                        aria-describedby=format!("{id}-error")>{crate::pages::textarea_text(&value)}</textarea>
                     <p class="error" id=format!("{id}-error")>{e}</p>
                 </div>
             }

@@ -14,14 +14,60 @@ use tower_sessions::Session;
 
 /// The session key holding the signed-in staff member's id.
 pub const SESSION_STAFF_ID: &str = "staff_id";
+/// … the account's session generation when the session began (a password change, reset or disable
+/// raises it, which ends every older session at once).
+pub const SESSION_STAFF_GENERATION: &str = "staff_gen";
+/// … when the session began (the absolute lifetime, [`domain::staff::sign_in::ABSOLUTE_HOURS`]).
+pub const SESSION_STAFF_SINCE: &str = "staff_since";
+/// … the last time the session was saved; saving at most once a minute keeps a working session alive
+/// ([`domain::staff::sign_in::IDLE_MINUTES`] of real idle time) without a write on every request.
+pub const SESSION_STAFF_SEEN: &str = "staff_seen";
 
-/// The staff member behind this session, if the account is still active.
-pub async fn staff_of_session(st: &AppState, session: &Session) -> OpResult<Option<StaffUser>> {
+/// Starts a staff session for `user` (after the caller gave the session a new id).
+pub async fn begin_session(session: &Session, user_id: i64, generation: i64) -> bool {
+    let now = store::now();
+    session.insert(SESSION_STAFF_ID, user_id).await.is_ok()
+        && session.insert(SESSION_STAFF_GENERATION, generation).await.is_ok()
+        && session.insert(SESSION_STAFF_SINCE, now).await.is_ok()
+        && session.insert(SESSION_STAFF_SEEN, now).await.is_ok()
+}
+
+/// What a live staff session holds: the account, and whether its password must be changed first.
+pub struct SessionStaff {
+    pub user: StaffUser,
+    pub must_change_password: bool,
+}
+
+/// The staff member behind this session and whether the password must be changed first: `None` when
+/// nobody signed in, the account is disabled, its password changed since, or the session is older
+/// than the absolute lifetime (the session is then emptied).
+pub async fn session_staff(st: &AppState, session: &Session) -> OpResult<Option<SessionStaff>> {
+    use domain::staff::sign_in::ABSOLUTE_HOURS;
     let id: Option<i64> = session.get(SESSION_STAFF_ID).await.ok().flatten();
-    match id {
-        Some(id) => Ok(st.db.active_staff_user(id).await?),
-        None => Ok(None),
+    let Some(id) = id else { return Ok(None) };
+    let generation: i64 = session.get(SESSION_STAFF_GENERATION).await.ok().flatten().unwrap_or(-1);
+    let since: i64 = session.get(SESSION_STAFF_SINCE).await.ok().flatten().unwrap_or(0);
+    let now = store::now();
+    let found = st.db.staff_session_user(id).await?;
+    match found {
+        Some((user, current, must_change)) if current == generation && now - since < ABSOLUTE_HOURS * 3600 => {
+            let seen: i64 = session.get(SESSION_STAFF_SEEN).await.ok().flatten().unwrap_or(0);
+            if now - seen >= 60 {
+                let _ = session.insert(SESSION_STAFF_SEEN, now).await;
+            }
+            Ok(Some(SessionStaff { user, must_change_password: must_change }))
+        }
+        _ => {
+            session.clear().await;
+            Ok(None)
+        }
     }
+}
+
+/// The staff member behind this session, if the session is still good (see [`session_staff`]) and
+/// the password need not be changed first.
+pub async fn staff_of_session(st: &AppState, session: &Session) -> OpResult<Option<StaffUser>> {
+    Ok(session_staff(st, session).await?.filter(|s| !s.must_change_password).map(|s| s.user))
 }
 
 /// The signed-in staff member of the current request (server functions and SSR).
@@ -34,38 +80,71 @@ pub async fn current_staff(st: &AppState) -> OpResult<Option<StaffUser>> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignInError {
     Invalid(Vec<FieldError>),
-    /// Too many failures for this account or address; try again later.
-    TooMany,
+    /// Too many failures for this account or address just now: try again after this many seconds.
+    TooMany(i64),
 }
 
-/// Checks the limits and the password; on success the caller stores the id in a fresh session.
+/// A successful sign-in.
+pub struct SignedIn {
+    pub user: StaffUser,
+    /// The account's session generation, for the new session.
+    pub generation: i64,
+    /// An admin issued the password: change it before anything else.
+    pub must_change_password: bool,
+}
+
+/// Checks the limits and the password; on success the caller starts a fresh session.
+///
+/// Failures slow further tries down instead of locking the account (`domain::staff::sign_in`):
+/// per account from this address, per address, and per account from everywhere — the last one not
+/// for a browser the account signed in on before (`device`), so nobody who knows a clerk's email
+/// can keep the clerk out from elsewhere.
 pub async fn sign_in(
     st: &AppState,
     email: &str,
     password: &str,
     address: &str,
-) -> OpResult<Result<StaffUser, SignInError>> {
+    device: Option<&str>,
+) -> OpResult<Result<SignedIn, SignInError>> {
     use domain::staff::sign_in::*;
     let mut errors = Vec::new();
     if email.trim().is_empty() {
         errors.push(FieldError::new("email", "required"));
+    } else if domain::abuse::has_control(email) || email.len() > 254 {
+        errors.push(FieldError::new("email", "email_invalid"));
     }
     if password.is_empty() {
         errors.push(FieldError::new("password", "required"));
+    } else if password.len() > 1024 {
+        errors.push(FieldError::new("password", "too_long"));
     }
     if !errors.is_empty() {
         return Ok(Err(SignInError::Invalid(errors)));
     }
     let now = store::now();
-    let account_key = format!("account:{}", store::normalise_email(email));
+    let email_n = store::normalise_email(email);
+    let account_key = format!("account:{email_n}");
+    let pair_key = format!("pair:{email_n}|{address}");
     let address_key = format!("address:{address}");
     let since = now - WINDOW_SECS;
-    if st.db.failed_attempts(&account_key, since).await? >= MAX_PER_ACCOUNT
-        || st.db.failed_attempts(&address_key, since).await? >= MAX_PER_ADDRESS
-    {
-        return Ok(Err(SignInError::TooMany));
-    }
     let found = st.db.staff_for_sign_in(email).await?;
+    let known_device = match (&found, device) {
+        (Some((u, _)), Some(token)) => st.db.is_staff_device(token, u.id).await?,
+        _ => false,
+    };
+    let (pair_n, pair_last) = st.db.failures(&pair_key, since).await?;
+    let (addr_n, addr_last) = st.db.failures(&address_key, since).await?;
+    let mut wait = wait_secs(pair_n, pair_last, now);
+    if addr_n >= MAX_PER_ADDRESS {
+        wait = wait.max(addr_last.map_or(0, |l| (l + WINDOW_SECS - now).max(1)));
+    }
+    if !known_device {
+        let (acc_n, acc_last) = st.db.failures(&account_key, since).await?;
+        wait = wait.max(wait_secs(acc_n, acc_last, now));
+    }
+    if wait > 0 {
+        return Ok(Err(SignInError::TooMany(wait)));
+    }
     let ok = match &found {
         Some((_, hash)) => store::verify_password(hash, password).await,
         None => {
@@ -77,6 +156,7 @@ pub async fn sign_in(
     match found {
         Some((user, _)) if ok => {
             st.db.clear_failed_attempts(&account_key).await?;
+            st.db.clear_failed_attempts(&pair_key).await?;
             st.db.staff_signed_in(user.id, now).await?;
             st.db
                 .audit(
@@ -91,13 +171,50 @@ pub async fn sign_in(
                     None,
                 )
                 .await?;
-            Ok(Ok(user))
+            let Some((user, generation, must_change_password)) = st.db.staff_session_user(user.id).await? else {
+                return Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])));
+            };
+            Ok(Ok(SignedIn { user, generation, must_change_password }))
         }
         _ => {
-            st.db.record_failed_attempt(&[account_key, address_key], now).await?;
+            st.db.record_failed_attempt(&[account_key, pair_key, address_key], now).await?;
             Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])))
         }
     }
+}
+
+/// A staff member changes their own password: the current one, then the new one twice. Every other
+/// session of the account ends; this one goes on (its generation is renewed).
+pub async fn change_password(
+    st: &AppState,
+    session: &Session,
+    user_id: i64,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> OpResult<Result<(), Vec<FieldError>>> {
+    let Some(hash) = st.db.staff_password_hash(user_id).await? else {
+        return Ok(Err(vec![FieldError::new("current", "sign_in_failed")]));
+    };
+    if current.is_empty() || current.len() > 1024 || !store::verify_password(&hash, current).await {
+        return Ok(Err(vec![FieldError::new("current", "password_wrong")]));
+    }
+    if let Some(p) = domain::staff::password_problem(new) {
+        return Ok(Err(vec![FieldError::new("new_password", p)]));
+    }
+    if new.len() > 1024 || domain::abuse::has_control(new) {
+        return Ok(Err(vec![FieldError::new("new_password", "control_chars")]));
+    }
+    if new == current {
+        return Ok(Err(vec![FieldError::new("new_password", "password_same")]));
+    }
+    if new != repeat {
+        return Ok(Err(vec![FieldError::new("repeat", "password_mismatch")]));
+    }
+    let generation = st.db.change_own_password(user_id, new).await?;
+    let _ = session.cycle_id().await;
+    let _ = session.insert(SESSION_STAFF_GENERATION, generation).await;
+    Ok(Ok(()))
 }
 
 pub fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {
@@ -127,7 +244,7 @@ pub fn inbox_query(u: &StaffUser, f: &InboxFilters, per_page: i64) -> Result<Inb
         category: some(&f.category),
         community_id: f.community.trim().parse().ok(),
         text: some(&f.q),
-        page: f.page.trim().parse::<i64>().unwrap_or(1).max(1),
+        page: f.page.trim().parse::<i64>().unwrap_or(1).clamp(1, domain::abuse::MAX_PAGE),
         per_page,
     })
 }
@@ -460,6 +577,8 @@ pub async fn build_action(
         let v = v.trim();
         if v.is_empty() {
             errors.push(FieldError::new(field, "required"));
+        } else if domain::abuse::has_forbidden_control(v) {
+            errors.push(FieldError::new(field, "control_chars"));
         } else if v.chars().count() > TEXT_MAX {
             errors.push(FieldError::new(field, "too_long"));
         }
@@ -485,7 +604,13 @@ pub async fn build_action(
         }
         "approve" => {
             let plan = text("plan", &f.plan);
-            let budget = f.budget.trim().replace([',', '，'], "").parse::<i64>().ok().filter(|b| *b > 0);
+            let budget = f
+                .budget
+                .trim()
+                .replace([',', '，'], "")
+                .parse::<i64>()
+                .ok()
+                .filter(|b| (1..=domain::budget::MAX_ALLOCATION_YUAN).contains(b));
             if budget.is_none() {
                 errors.push(FieldError::new("budget", "amount_invalid"));
             }

@@ -147,7 +147,7 @@ pub fn WishWallPage() -> impl IntoView {
     let q = use_query_map().read_untracked();
     let town = q.get("town").unwrap_or_default();
     let category = q.get("category").unwrap_or_default();
-    let page = q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page = q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).clamp(1, domain::abuse::MAX_PAGE);
     let data = Resource::new(
         move || (town.clone(), category.clone(), page),
         move |(town, category, page)| get_wish_wall(town, category, page, lang.code().to_string()),
@@ -444,7 +444,7 @@ pub mod ops {
         let towns = st.db.towns().await?;
         let town = towns.iter().find(|t| t.slug == town.trim()).map(|t| t.slug.clone());
         let category = Beneficiary::from_code(category.trim()).map(|b| b.code().to_string());
-        let page = page.max(1);
+        let page = page.clamp(1, domain::abuse::MAX_PAGE);
         let q = store::WallQuery {
             town: town.clone(),
             category: category.clone(),
@@ -544,6 +544,18 @@ pub mod ops {
                 })
             }
         };
+        // One donor contact makes at most `claims_contact_day` claims a day and holds at most
+        // `live_claims_contact` at once, so nobody can squat the wall.
+        let limits = st.db.settings().await?.abuse;
+        let subject = store::limits::personal_subject(&valid.contact);
+        let tries = [(domain::abuse::Limit::ClaimsPerContactDay, subject.as_str())];
+        let live = st.db.live_claims_of_contact(&valid.contact, store::now()).await?;
+        if live >= limits.max(domain::abuse::Limit::LiveClaimsPerContact) {
+            return Ok(Err(ClaimError::Invalid(vec![FieldError::new("contact", "claims_live_too_many")])));
+        }
+        if crate::limits::over_limit(st, &limits, &tries).await?.is_some() {
+            return Ok(Err(ClaimError::Invalid(vec![FieldError::new("contact", "claims_too_many")])));
+        }
         match st.db.claim_wish(&number, &valid, lang.code(), store::now()).await? {
             store::ClaimOutcome::Claimed { token, .. } => Ok(Ok(token)),
             store::ClaimOutcome::Taken => Ok(Err(ClaimError::Taken)),

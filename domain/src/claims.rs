@@ -76,6 +76,8 @@ pub fn validate_claim(input: &ClaimInput) -> Result<ValidClaim, Vec<FieldError>>
     let name = input.donor_name.trim();
     if name.is_empty() {
         errors.push(FieldError::new("donor_name", "required"));
+    } else if crate::abuse::has_control(name) {
+        errors.push(FieldError::new("donor_name", "control_chars"));
     } else if name.chars().count() > DONOR_NAME_MAX {
         errors.push(FieldError::new("donor_name", "too_long"));
     }

@@ -4,6 +4,7 @@
 
 #[macro_use]
 pub mod model;
+pub mod abuse;
 pub mod budget;
 pub mod calendar;
 pub mod claims;

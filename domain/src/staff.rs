@@ -190,14 +190,37 @@ pub fn wish_handling(amount_yuan: i64, direct_limit: i64) -> WishHandling {
 pub mod sign_in {
     /// The window over which failures are counted.
     pub const WINDOW_SECS: i64 = 15 * 60;
-    /// Failed attempts on one account within the window before it is locked for the rest of it.
-    pub const MAX_PER_ACCOUNT: i64 = 5;
-    /// Failed attempts from one address within the window.
+    /// Failures (of one account, or of one account from one address) before tries are slowed down.
+    pub const FREE_FAILURES: i64 = 5;
+    /// The longest wait between two tries.
+    pub const MAX_DELAY_SECS: i64 = 15 * 60;
+    /// Failed attempts from one address within the window before that address must wait it out.
     pub const MAX_PER_ADDRESS: i64 = 20;
     /// A staff session ends after this long without a request.
     pub const IDLE_MINUTES: i64 = 30;
+    /// … and this long after signing in, whatever happens.
+    pub const ABSOLUTE_HOURS: i64 = 12;
     /// The shortest password accepted.
     pub const MIN_PASSWORD_CHARS: usize = 10;
+
+    /// The wait after `failures` failures: none for the first [`FREE_FAILURES`], then 30 s doubling
+    /// with each further failure up to [`MAX_DELAY_SECS`]. A delay, not a lock: once it has passed,
+    /// the right password signs in.
+    pub fn delay_secs(failures: i64) -> i64 {
+        if failures < FREE_FAILURES {
+            return 0;
+        }
+        let doublings = (failures - FREE_FAILURES).min(10) as u32;
+        (30_i64 << doublings).min(MAX_DELAY_SECS)
+    }
+
+    /// Seconds still to wait at `now`, given the failures in the window and the last one's time.
+    pub fn wait_secs(failures: i64, last_failure_at: Option<i64>, now: i64) -> i64 {
+        match last_failure_at {
+            Some(last) => (last + delay_secs(failures) - now).max(0),
+            None => 0,
+        }
+    }
 }
 
 /// Checks a new password: at least [`sign_in::MIN_PASSWORD_CHARS`] characters, not only digits.
@@ -214,6 +237,17 @@ pub fn password_problem(password: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_in_failures_slow_tries_down_and_never_lock() {
+        use sign_in::*;
+        assert_eq!([0, 4, 5, 6, 7, 9, 10, 40].map(delay_secs), [0, 0, 30, 60, 120, 480, 900, 900]);
+        // Six failures, the last at t=1000: wait 60 s from then, not a minute more.
+        assert_eq!(wait_secs(6, Some(1_000), 1_010), 50);
+        assert_eq!(wait_secs(6, Some(1_000), 1_060), 0);
+        assert_eq!(wait_secs(3, Some(1_000), 1_000), 0);
+        assert_eq!(wait_secs(9, None, 1_000), 0);
+    }
 
     fn user(role: Role, town: Option<&str>) -> StaffUser {
         StaffUser { id: 7, email: "a@b.cn".into(), name: "A".into(), role, town_slug: town.map(Into::into) }

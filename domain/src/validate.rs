@@ -152,7 +152,9 @@ impl Check {
     fn text(&mut self, field: &str, raw: &str, (min, max): (usize, usize)) -> String {
         let t = raw.trim().to_string();
         let n = t.chars().count();
-        if n == 0 {
+        if crate::abuse::has_forbidden_control(&t) {
+            self.err(field, "control_chars");
+        } else if n == 0 {
             self.err(field, "required");
         } else if n < min {
             self.err(field, "too_short");
@@ -333,7 +335,7 @@ pub fn normalise_mobile(raw: &str) -> Option<String> {
 /// A plausible email address: one `@`, a dot in the domain, no spaces, at most 120 characters.
 pub fn is_plausible_email(s: &str) -> bool {
     let s = s.trim();
-    if s.len() > len::EMAIL || s.contains(char::is_whitespace) {
+    if s.len() > len::EMAIL || s.contains(char::is_whitespace) || crate::abuse::has_control(s) {
         return false;
     }
     match s.split_once('@') {

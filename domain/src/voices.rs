@@ -40,7 +40,9 @@ pub fn validate_voice(stance: &str, reason: &str) -> Result<ValidVoice, Vec<Fiel
     }
     let reason = reason.trim();
     let n = reason.chars().count();
-    let problem = if n == 0 {
+    let problem = if crate::abuse::has_forbidden_control(reason) {
+        Some("control_chars")
+    } else if n == 0 {
         Some("required")
     } else if n < REASON_MIN {
         Some("too_short")

@@ -97,7 +97,15 @@ async fn one(http: &reqwest::Client, base: &str, target: &Target, n: u64) -> Res
                 ("consent", "on"),
                 ("submission_key", &key),
             ];
-            let r = http.post(format!("{base}/wish/new")).form(&form).send().await.map_err(|e| e.to_string())?;
+            // A different resident each time (the server trusts 127.0.0.1 as a proxy in the benchmark).
+            let client = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
+            let r = http
+                .post(format!("{base}/wish/new"))
+                .header("x-forwarded-for", client)
+                .form(&form)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
             let ok = r.status() == reqwest::StatusCode::SEE_OTHER
                 && r.headers().get("location").and_then(|l| l.to_str().ok()).is_some_and(|l| l.starts_with("/t/"));
             if ok {

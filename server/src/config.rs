@@ -100,3 +100,38 @@ impl Config {
             .build()
     }
 }
+
+/// A connection URL fit for output: the password (`user:secret@`) and any `password=` parameter
+/// become `***`. `DATABASE_URL` and `SMTP_URL` are only ever printed through this.
+pub fn redact_url(url: &str) -> String {
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((cred, host)) => match cred.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => url.to_string(),
+            },
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    };
+    if let Some(i) = out.find("password=") {
+        let end = out[i..].find('&').map(|e| i + e).unwrap_or(out.len());
+        out.replace_range(i + "password=".len()..end, "***");
+    }
+    out
+}
+
+#[cfg(test)]
+mod redact_tests {
+    #[test]
+    fn secrets_never_leave_in_output() {
+        use super::redact_url;
+        assert_eq!(redact_url("postgres://portal:s3cret@db:5432/portal"), "postgres://portal:***@db:5432/portal");
+        assert_eq!(redact_url("smtps://u:p%40ss@mail:465"), "smtps://u:***@mail:465");
+        assert_eq!(
+            redact_url("postgres://db/portal?user=a&password=x&sslmode=require"),
+            "postgres://db/portal?user=a&password=***&sslmode=require"
+        );
+        assert_eq!(redact_url("sqlite:data/portal.db"), "sqlite:data/portal.db");
+    }
+}

@@ -7,6 +7,7 @@ pub mod dashboard_routes;
 pub mod mail;
 pub mod photos;
 pub mod routes;
+pub mod security;
 pub mod sessions;
 pub mod staff_routes;
 

@@ -294,7 +294,7 @@ impl MailWorker {
                     report.sent += 1;
                 }
                 Err(e) => {
-                    tracing::warn!(mail = mail.id, to = %mail.to, error = %e.message, "mail not sent");
+                    tracing::warn!(mail = mail.id, error = %redact_addresses(&e.message), "mail not sent");
                     let fate = self
                         .db
                         .mail_failed(mail.id, now, &e.message, e.permanent, &self.policy, &self.instance)
@@ -422,5 +422,35 @@ mod tests {
         );
         assert!(r.text.contains("http://x/staff/items/P-2026-000002"), "{}", r.text);
         assert!(r.text.contains("改派到本镇街的诉求"));
+    }
+}
+
+/// A mail server's message for the log: anything shaped like an email address becomes `***@***`
+/// (servers often repeat the recipient: "550 <wang@example.cn>: no such user").
+pub fn redact_addresses(message: &str) -> String {
+    message
+        .split_inclusive(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '"' | '\'' | '(' | ')'))
+        .map(|w| {
+            let core = w.trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '"' | '\'' | '(' | ')')
+            });
+            if core.contains('@') {
+                w.replacen(core, "***@***", 1)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod redact_tests {
+    #[test]
+    fn addresses_are_gone_from_log_messages() {
+        assert_eq!(
+            super::redact_addresses("550 5.1.1 <wang.ayi@example.cn>: Recipient rejected"),
+            "550 5.1.1 <***@***>: Recipient rejected"
+        );
+        assert_eq!(super::redact_addresses("connection refused"), "connection refused");
     }
 }

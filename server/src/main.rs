@@ -49,7 +49,7 @@ async fn main() {
         std::process::exit(2)
     });
     let db = store::Db::connect(&config.database_url).await.unwrap_or_else(|e| {
-        eprintln!("cannot open the database {}: {e}", config.database_url);
+        eprintln!("cannot open the database {}: {e}", server::config::redact_url(&config.database_url));
         std::process::exit(1)
     });
     match args.first().map(String::as_str) {

@@ -12,7 +12,7 @@ use app::{lang_from_headers, shell, App};
 use axum::body::Body;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use domain::{FieldError, ProjectInput, WishInput};
@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/mail/preferences/{token}", post(post_mail_prefs))
         .route("/staff/sign-in", post(staff_routes::post_sign_in))
         .route("/staff/sign-out", post(staff_routes::post_sign_out))
+        .route("/staff/password", post(staff_routes::post_password))
         .route("/staff/items/{number}/act", post(staff_routes::post_staff_action))
         .route(
             "/staff/items/{number}/photos",
@@ -75,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), staff_routes::guard))
         .layer(session_layer(&state))
+        .layer(axum::middleware::from_fn(crate::security::boundary))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::headers))
         // Tracking links carry their token in the path: never leak it to other sites.
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -140,8 +143,23 @@ pub(crate) async fn render_with_session<C: Clone + Send + Sync + 'static>(
     handler(req).await.into_response()
 }
 
+/// A 303 to a path of this site; anything else (another host, `//x`, `/\\x`, control characters)
+/// goes to the home page instead.
 pub(crate) fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
+    let to = domain::abuse::same_site_path(to).unwrap_or("/");
+    match HeaderValue::from_str(to) {
+        Ok(v) => (StatusCode::SEE_OTHER, [(header::LOCATION, v)]).into_response(),
+        Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response(),
+    }
+}
+
+/// A page refused for too many tries: 429 with `Retry-After` in seconds.
+pub(crate) fn too_many(mut res: Response, retry_after: i64) -> Response {
+    *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    if let Ok(v) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
 }
 
 #[derive(Deserialize)]
@@ -151,7 +169,7 @@ struct LangQuery {
 
 /// `GET /lang/{code}?back=/path`: remembers the language in a cookie and goes back.
 async fn set_lang(Path(code): Path<String>, Query(q): Query<LangQuery>) -> Response {
-    let back = q.back.filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or_else(|| "/".into());
+    let back = q.back.as_deref().and_then(domain::abuse::same_site_path).unwrap_or("/").to_string();
     let Some(lang) = domain::Lang::from_code(&code) else { return see_other(&back) };
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
     let mut res = see_other(&back);
@@ -166,17 +184,53 @@ struct AwarenessForm {
     answer: String,
 }
 
-async fn awareness(State(st): State<AppState>, Form(f): Form<AwarenessForm>) -> Response {
+/// The cookie that says this browser answered the home page's awareness question.
+const AWARE_COOKIE: &str = "aware_answered";
+
+/// `POST /awareness`: the home page's one-tap question. It counts once per browser (a cookie) and at
+/// most `awareness_client_day` times a day per client address; a repeated answer is thanked as
+/// usual and not counted, so the figure cannot be talked up by repeating it.
+async fn awareness(
+    State(st): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    Form(f): Form<AwarenessForm>,
+) -> Response {
     let yes = match f.answer.as_str() {
         "yes" => true,
         "no" => false,
         _ => return see_other("/"),
     };
-    if let Err(e) = st.db.record_awareness(yes, "home", store::now()).await {
-        tracing::error!(error = %e, "could not record awareness answer");
-        return (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response();
+    let answered_before = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim().starts_with(&format!("{AWARE_COOKIE}=")));
+    let counted = async {
+        if answered_before {
+            return Ok(false);
+        }
+        let limits = st.db.settings().await?.abuse;
+        let key = domain::abuse::client_key(client);
+        let tries = [(domain::abuse::Limit::AwarenessPerClientDay, key.as_str())];
+        if app::limits::over_limit(&st, &limits, &tries).await?.is_some() {
+            return Ok(false);
+        }
+        st.db.record_awareness(yes, "home", store::now()).await?;
+        Ok::<bool, app::ops::OpError>(true)
+    };
+    match counted.await {
+        Ok(_) => {
+            let mut res = see_other("/?aware=1#aware-h");
+            let cookie = format!("{AWARE_COOKIE}=1; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(e) => internal_error(e),
     }
-    see_other("/?aware=1#aware-h")
 }
 
 #[derive(Deserialize)]
@@ -186,16 +240,25 @@ struct WishPost {
     refresh: Option<String>,
 }
 
-async fn post_wish(State(st): State<AppState>, headers: HeaderMap, Form(p): Form<WishPost>) -> Response {
+async fn post_wish(
+    State(st): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    Form(p): Form<WishPost>,
+) -> Response {
     let lang = lang_from_headers(&headers);
     if p.refresh.is_some() {
         let posted = PostedWish { input: WishInput { community: String::new(), ..p.input }, errors: Vec::new() };
         return render_with(&st, &headers, "/wish/new", posted).await;
     }
-    match ops::submit_wish(&st, &p.input, lang).await {
+    match ops::submit_wish(&st, &p.input, lang, &domain::abuse::client_key(client)).await {
         Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
         Ok(SubmitOutcome::Invalid { errors }) => {
             render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await
+        }
+        Ok(SubmitOutcome::TooMany { retry_after }) => {
+            let errors = vec![app::limits::too_many("form")];
+            too_many(render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await, retry_after)
         }
         Err(e) => {
             let _ = e.into_server_fn_error();
@@ -214,16 +277,26 @@ struct ProjectPost {
     refresh: Option<String>,
 }
 
-async fn post_project(State(st): State<AppState>, headers: HeaderMap, Form(p): Form<ProjectPost>) -> Response {
+async fn post_project(
+    State(st): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    Form(p): Form<ProjectPost>,
+) -> Response {
     let lang = lang_from_headers(&headers);
     if p.refresh.is_some() {
         let posted = PostedProject { input: ProjectInput { community: String::new(), ..p.input }, errors: Vec::new() };
         return render_with(&st, &headers, "/project/new", posted).await;
     }
-    match ops::submit_project(&st, &p.input, lang).await {
+    match ops::submit_project(&st, &p.input, lang, &domain::abuse::client_key(client)).await {
         Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
         Ok(SubmitOutcome::Invalid { errors }) => {
             render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await
+        }
+        Ok(SubmitOutcome::TooMany { retry_after }) => {
+            let errors = vec![app::limits::too_many("form")];
+            let page = render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await;
+            too_many(page, retry_after)
         }
         Err(e) => {
             let _ = e.into_server_fn_error();
@@ -249,10 +322,17 @@ async fn post_lookup(
     headers: HeaderMap,
     Form(f): Form<LookupForm>,
 ) -> Response {
-    match ops::lookup(&st, &f.number, &f.phone4, &client.to_string()).await {
+    match ops::lookup(&st, &f.number, &f.phone4, &domain::abuse::client_key(client)).await {
         Ok(Ok(token)) => see_other(&format!("/t/{token}")),
         Ok(Err(errors)) => {
-            render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await
+            let refused = errors.iter().any(|e| e.code == "lookup_too_many");
+            let page =
+                render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await;
+            if refused {
+                too_many(page, ops::LOOKUP_WINDOW_SECS)
+            } else {
+                page
+            }
         }
         Err(e) => internal_error(e),
     }
@@ -299,7 +379,7 @@ async fn post_me_code(
     Form(f): Form<MeCodeForm>,
 ) -> Response {
     let lang = lang_from_headers(&headers);
-    match app::me::ops::request_code(&st, &session, &f.email, &client.to_string(), lang, false).await {
+    match app::me::ops::request_code(&st, &session, &f.email, &domain::abuse::client_key(client), lang, false).await {
         Ok(Ok(())) => see_other("/me"),
         Ok(Err(errors)) => {
             let posted = app::me::PostedMe { form: "email".into(), email: f.email, errors };
@@ -375,7 +455,13 @@ async fn post_claim(
     match app::wishes::ops::claim(&st, &number, &input, lang).await {
         Ok(Ok(token)) => see_other(&format!("/c/{token}?claimed=1")),
         Ok(Err(ClaimError::Invalid(errors))) => {
-            render_with(&st, &headers, &page, PostedClaim { input, errors, taken: false }).await
+            let refused = errors.iter().any(|e| e.code.starts_with("claims_"));
+            let res = render_with(&st, &headers, &page, PostedClaim { input, errors, taken: false }).await;
+            if refused {
+                too_many(res, 86_400 - store::now().rem_euclid(86_400))
+            } else {
+                res
+            }
         }
         Ok(Err(ClaimError::Taken)) => {
             render_with(&st, &headers, &page, PostedClaim { input, errors: Vec::new(), taken: true }).await
@@ -465,7 +551,7 @@ async fn post_voice_code(
 ) -> Response {
     let lang = lang_from_headers(&headers);
     let page = project_page(&number);
-    match app::me::ops::request_code(&st, &session, &f.email, &client.to_string(), lang, true).await {
+    match app::me::ops::request_code(&st, &session, &f.email, &domain::abuse::client_key(client), lang, true).await {
         Ok(Ok(())) => see_other(&format!("{page}#voice")),
         Ok(Err(errors)) => {
             let posted =
@@ -525,7 +611,17 @@ async fn post_voice(
         ..Default::default()
     };
     let lang = lang_from_headers(&headers);
-    match app::projects::ops::give_voice(&st, &number, address, &f.stance, &f.reason, &client.to_string(), lang).await {
+    match app::projects::ops::give_voice(
+        &st,
+        &number,
+        address,
+        &f.stance,
+        &f.reason,
+        &domain::abuse::client_key(client),
+        lang,
+    )
+    .await
+    {
         Ok(Ok(())) => see_other(&format!("{page}?voiced=1#voice")),
         Ok(Err(VoiceError::Already)) => see_other(&format!("{page}?voiced=already#voice")),
         Ok(Err(VoiceError::SignIn)) => see_other(&format!("{page}#voice")),

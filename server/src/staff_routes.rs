@@ -8,7 +8,7 @@ use app::admin::ops::{self as admin_ops, AdminOutcome};
 use app::admin::{AdminForm, PostedAdmin};
 use app::lang_from_headers;
 use app::staff::{InboxFilters, PostedSignIn, PostedStaffAction, StaffActForm};
-use app::staff_ops::{self, SignInError, StaffActError, SESSION_STAFF_ID};
+use app::staff_ops::{self, SignInError, StaffActError};
 use app::state::AppState;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -25,7 +25,7 @@ pub(crate) fn server_error(e: app::ops::OpError) -> Response {
 /// A `next` target after sign-in: only pages under `/staff`, never another site.
 fn safe_next(next: &str) -> String {
     if (next.starts_with("/staff") || next.starts_with("/dashboard"))
-        && !next.starts_with("//")
+        && domain::abuse::same_site_path(next).is_some()
         && !next.contains("://")
     {
         next.to_string()
@@ -34,8 +34,8 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-/// Sends visitors without a staff session from `/staff…` pages to the sign-in page, and refuses
-/// cross-site form posts to `/staff…` (the session cookie is SameSite=Lax as well).
+/// Sends visitors without a staff session from `/staff…` pages to the sign-in page (cross-site posts
+/// were refused before, in `security::boundary`, for every path).
 pub async fn guard(State(st): State<AppState>, session: Session, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let staff_area =
@@ -43,13 +43,18 @@ pub async fn guard(State(st): State<AppState>, session: Session, req: Request, n
     if !staff_area {
         return next.run(req).await;
     }
-    if req.method() == Method::POST && !same_origin(req.headers()) {
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
-    }
     if path == "/staff/sign-in" {
         return next.run(req).await;
     }
-    match staff_ops::staff_of_session(&st, &session).await {
+    match staff_ops::session_staff(&st, &session).await {
+        // An admin-issued password is changed before anything else.
+        Ok(Some(s)) if s.must_change_password && path != "/staff/password" && path != "/staff/sign-out" => {
+            if req.method() == Method::GET {
+                see_other("/staff/password")
+            } else {
+                (StatusCode::FORBIDDEN, "change your password first").into_response()
+            }
+        }
         Ok(Some(_)) => next.run(req).await,
         Ok(None) if req.method() == Method::GET => {
             let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone());
@@ -69,23 +74,6 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Whether a post comes from the portal's own pages. Browsers say so in `Sec-Fetch-Site` (not affected
-/// by our `Referrer-Policy: no-referrer`, under which Chromium sends `Origin: null`); otherwise an
-/// `Origin` naming another host is refused. Clients that send neither (tools, old browsers) pass.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = value("sec-fetch-site") {
-        return site == "same-origin" || site == "none";
-    }
-    match value("origin") {
-        None | Some("null") => true,
-        Some(origin) => {
-            let host = value("host").unwrap_or_default();
-            origin.split_once("://").map(|(_, h)| h.trim_end_matches('/')) == Some(host)
-        }
-    }
-}
-
 #[derive(Deserialize)]
 pub struct SignInForm {
     #[serde(default)]
@@ -96,6 +84,20 @@ pub struct SignInForm {
     next: String,
 }
 
+/// The cookie that marks a browser an account signed in on before (see `staff_ops::sign_in`).
+const DEVICE_COOKIE: &str = "staff_device";
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
 pub async fn post_sign_in(
     State(st): State<AppState>,
     ClientIp(client): ClientIp,
@@ -103,31 +105,106 @@ pub async fn post_sign_in(
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
-    match staff_ops::sign_in(&st, &f.email, &f.password, &client.to_string()).await {
-        Ok(Ok(user)) => {
+    let device =
+        cookie(&headers, DEVICE_COOKIE).filter(|d| d.len() == 32 && d.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let address = domain::abuse::client_key(client);
+    match staff_ops::sign_in(&st, &f.email, &f.password, &address, device).await {
+        Ok(Ok(signed)) => {
             // A new session id at sign-in, so an id planted before cannot be used after.
-            if session.cycle_id().await.is_err() || session.insert(SESSION_STAFF_ID, user.id).await.is_err() {
+            if session.cycle_id().await.is_err()
+                || !staff_ops::begin_session(&session, signed.user.id, signed.generation).await
+            {
                 return (StatusCode::INTERNAL_SERVER_ERROR, "session error").into_response();
+            }
+            let token = match device {
+                Some(d) => d.to_string(),
+                None => format!("{}{}", store::new_token(), store::new_token())[..32].to_string(),
+            };
+            if let Err(e) = st.db.remember_staff_device(&token, signed.user.id, store::now()).await {
+                return server_error(e.into());
             }
             // Admins have no inbox: their start page is the admin page.
             let next = safe_next(&f.next);
-            let next = if user.role == domain::Role::Admin && next == "/staff" { "/staff/admin".into() } else { next };
-            see_other(&next)
+            let next = if signed.must_change_password {
+                "/staff/password".into()
+            } else if signed.user.role == domain::Role::Admin && next == "/staff" {
+                "/staff/admin".into()
+            } else {
+                next
+            };
+            let mut res = see_other(&next);
+            let secure = if st.base_url.starts_with("https://") { "; Secure" } else { "" };
+            let c = format!("{DEVICE_COOKIE}={token}; Path=/staff; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}");
+            if let Ok(v) = axum::http::HeaderValue::from_str(&c) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
         }
         Ok(Err(SignInError::Invalid(errors))) => {
             let posted = PostedSignIn { email: f.email, errors, too_many: false };
             render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await
         }
-        Ok(Err(SignInError::TooMany)) => {
+        Ok(Err(SignInError::TooMany(wait))) => {
             let posted = PostedSignIn { email: f.email, errors: Vec::new(), too_many: true };
-            render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await
+            crate::routes::too_many(
+                render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await,
+                wait,
+            )
+        }
+        Err(e) => server_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// `POST /staff/password`: a staff member changes their own password (required after an admin
+/// issued one). Other sessions of the account end.
+pub async fn post_password(
+    State(st): State<AppState>,
+    ClientIp(client): ClientIp,
+    session: Session,
+    headers: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let signed = match staff_ops::session_staff(&st, &session).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/staff/sign-in"),
+        Err(e) => return server_error(e),
+    };
+    let u = signed.user;
+    match staff_ops::change_password(&st, &session, u.id, &f.current, &f.new_password, &f.repeat).await {
+        Ok(Ok(())) => {
+            let entry = store::AuditEntry {
+                at: store::now(),
+                actor: format!("staff:{}", u.email),
+                action: "password_change".into(),
+                detail: String::new(),
+                remote_addr: client.to_string(),
+                user_id: Some(u.id),
+            };
+            if let Err(e) = st.db.audit(&entry, None).await {
+                return server_error(e.into());
+            }
+            see_other(if u.role == domain::Role::Admin { "/staff/admin?done=password" } else { "/staff?done=password" })
+        }
+        Ok(Err(errors)) => {
+            let posted = app::staff_password::PostedPassword { errors };
+            render_with_session(&st, &headers, "/staff/password", posted, Some(session)).await
         }
         Err(e) => server_error(e),
     }
 }
 
 pub async fn post_sign_out(State(st): State<AppState>, ClientIp(client): ClientIp, session: Session) -> Response {
-    if let Ok(Some(u)) = staff_ops::staff_of_session(&st, &session).await {
+    if let Ok(Some(staff_ops::SessionStaff { user: u, .. })) = staff_ops::session_staff(&st, &session).await {
         let entry = store::AuditEntry {
             at: store::now(),
             actor: format!("staff:{}", u.email),

@@ -85,7 +85,7 @@ async fn signing_in_out_limits_and_disabled_accounts() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(text_of(&page, "email-error"), "请填写此项。", "{b}: empty fields are named");
 
-        // Five failures lock the account for the window, even with the right password after.
+        // Five failures make the next try wait (30 s, doubling), the right password included.
         for _ in 0..4 {
             post_with(&c, &app.base, "/staff/sign-in", &[("email", "A@dg.gov.cn "), ("password", "wrong one!")]).await;
         }
@@ -107,7 +107,14 @@ async fn signing_in_out_limits_and_disabled_accounts() {
             .send()
             .await
             .unwrap();
-        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        // The session cookie among the cookies set (the other one marks the browser as known).
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("portal_staff="))
+            .unwrap_or_default();
         assert!(
             cookie.starts_with("portal_staff=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
             "{b}: {cookie}"
@@ -505,7 +512,20 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
         let z = app.browser();
         let (status, to, _) =
             post_with(&z, &app.base, "/staff/sign-in", &[("email", "zhang@dg.gov.cn"), ("password", &pw)]).await;
-        assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/staff"), "{b}: the one-time password works");
+        assert_eq!(
+            (status, to.as_str()),
+            (StatusCode::SEE_OTHER, "/staff/password"),
+            "{b}: the one-time password works, and must be changed first"
+        );
+        let (status, to, _) = post_with(
+            &z,
+            &app.base,
+            "/staff/password",
+            &[("current", &pw), ("new_password", "zhang's own secret"), ("repeat", "zhang's own secret")],
+        )
+        .await;
+        assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/staff?done=password"), "{b}");
+        assert_eq!(get_with(&z, &app.base, "/staff").await.0, StatusCode::OK, "{b}: then the inbox opens");
         let (_, page) = get_with(&x, &app.base, "/staff/admin").await;
         assert!(!page.contains(&pw), "{b}: the password is not shown again");
         let (_, _, page) = post_with(

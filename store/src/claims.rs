@@ -163,6 +163,19 @@ impl Db {
     /// A donor claims the published wish `number`. The item's `claim` action and the claim row are
     /// written together; when two donors claim at the same moment exactly one gets
     /// [`ClaimOutcome::Claimed`], the other [`ClaimOutcome::Taken`].
+    /// Claims one donor contact holds now (held before their hold ends, or confirmed; not yet delivered).
+    pub async fn live_claims_of_contact(&self, contact: &str, now: i64) -> Result<i64> {
+        let r = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM wish_claims WHERE donor_contact = $1 \
+             AND (status = 'confirmed' OR (status = 'held' AND hold_until > $2))",
+        )
+        .bind(contact)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(r.try_get("n")?)
+    }
+
     pub async fn claim_wish(&self, number: &str, donor: &ValidClaim, lang: &str, at: i64) -> Result<ClaimOutcome> {
         let settings = self.settings().await?;
         let Some(item) = self.item_by_number(number).await? else { return Ok(ClaimOutcome::NotFound) };

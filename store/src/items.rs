@@ -188,14 +188,52 @@ fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
     })
 }
 
+/// The stored idempotency key of a submission: SHA-256 over the form's random key and every field the
+/// resident submitted, hex. `None` without a key. Any key length works (the body limit bounds it).
+pub fn bound_submission_key(n: &NewItem) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let key = n.submission_key.as_deref().map(str::trim).filter(|k| !k.is_empty())?;
+    let mut h = Sha256::new();
+    let amount = n.amount_yuan.to_string();
+    let community = n.community_id.unwrap_or(0).to_string();
+    let parts: [&str; 15] = [
+        key,
+        n.kind.code(),
+        &n.category,
+        &n.title,
+        &n.description,
+        &n.location,
+        &amount,
+        if n.urgent { "urgent" } else { "" },
+        &n.submitted_by,
+        n.helper_org.as_deref().unwrap_or(""),
+        &n.contact_name,
+        &n.contact_phone,
+        n.contact_email.as_deref().unwrap_or(""),
+        n.town_slug.as_deref().unwrap_or(""),
+        &community,
+    ];
+    for p in parts {
+        // Length-prefixed, so no two different submissions run together into the same bytes.
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    Some(format!("{:x}", h.finalize()))
+}
+
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
 impl Db {
     /// Stores a new item with its first timeline events in one transaction. A repeated submission key
-    /// returns the item made the first time instead of a second one.
+    /// with the same content returns the item made the first time instead of a second one (a double
+    /// tap); the same key with other content (a cached form page, the back button on a shared phone)
+    /// makes a new item and never answers with someone else's: the stored key is a digest of the
+    /// form's key and everything submitted ([`bound_submission_key`]).
     pub async fn create_item(&self, n: &NewItem) -> Result<Created> {
+        let bound = NewItem { submission_key: bound_submission_key(n), ..n.clone() };
+        let n = &bound;
         if let Some(existing) = self.item_by_submission_key(n.submission_key.as_deref()).await? {
             return Ok(existing);
         }

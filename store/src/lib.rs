@@ -8,6 +8,7 @@
 pub mod budget;
 pub mod claims;
 pub mod items;
+pub mod limits;
 pub mod mail;
 pub mod measures;
 pub mod photos;
@@ -26,6 +27,7 @@ use std::time::Duration;
 pub use budget::TownBudget;
 pub use claims::{Claim, ClaimOutcome, Thanks, WallQuery, WallWish};
 pub use items::*;
+pub use limits::Hit;
 pub use mail::{
     CodeCheck, CodeRequest, MailFate, MailParams, MailRequest, MyItem, OutboxEntry, OutboxMail, RetryPolicy,
 };

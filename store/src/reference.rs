@@ -48,6 +48,8 @@ pub struct Settings {
     pub deadlines: DeadlineRules,
     /// How long a donor's claim holds a wish before it lapses if nothing is delivered (default 7).
     pub claim_hold_days: i64,
+    /// The maxima of the abuse limits (settings `limit.{code}`; a missing key is the default).
+    pub abuse: domain::abuse::AbuseLimits,
 }
 
 /// The default hold of a donor's claim, in days.
@@ -178,6 +180,7 @@ impl Db {
             limits: Limits::default(),
             deadlines: DeadlineRules::default(),
             claim_hold_days: CLAIM_HOLD_DAYS,
+            abuse: domain::abuse::AbuseLimits::default(),
         };
         for r in rows {
             let k: String = r.try_get("key")?;
@@ -197,7 +200,13 @@ impl Db {
                 "project_decision_days" => s.deadlines.project_decision_days = n,
                 "project_build_months" => s.deadlines.project_build_months = n as u32,
                 "claim_hold_days" if n > 0 => s.claim_hold_days = n,
-                _ => {}
+                other => {
+                    if let Some(l) = other.strip_prefix("limit.").and_then(domain::abuse::Limit::from_code) {
+                        if n > 0 {
+                            s.abuse.set(l, n);
+                        }
+                    }
+                }
             }
         }
         Ok(s)
@@ -259,6 +268,21 @@ impl Db {
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(k)
                 .bind(v.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores the maxima of the abuse limits (already checked by `AbuseLimits::from_form`).
+    pub async fn save_abuse_limits(&self, limits: &domain::abuse::AbuseLimits) -> Result<()> {
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        for l in domain::abuse::Limit::ALL {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(format!("limit.{}", l.code()))
+                .bind(limits.max(l).to_string())
                 .execute(&mut *tx)
                 .await?;
         }

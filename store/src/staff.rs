@@ -135,6 +135,80 @@ impl Db {
         row.as_ref().map(user_from_row).transpose()
     }
 
+    /// An active account with what its sessions must match: the session generation (raised by every
+    /// password change, reset and disable) and whether the password must be changed first.
+    pub async fn staff_session_user(&self, id: i64) -> Result<Option<(StaffUser, i64, bool)>> {
+        let row = sqlx::query(
+            "SELECT id, email, name, role, town_slug, session_generation, must_change_password FROM staff_users \
+             WHERE id = $1 AND active = 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((
+                user_from_row(&r)?,
+                r.try_get("session_generation")?,
+                r.try_get::<i64, _>("must_change_password")? != 0,
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    /// The password hash of an active account (to check the current password before a change).
+    pub async fn staff_password_hash(&self, id: i64) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT password_hash FROM staff_users WHERE id = $1 AND active = 1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("password_hash")).transpose()?)
+    }
+
+    /// Marks an account's password as one an admin issued: it must be changed at the next sign-in.
+    pub async fn require_password_change(&self, id: i64) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("UPDATE staff_users SET must_change_password = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The staff member's own new password: the must-change mark goes, every other session ends.
+    /// Returns the new session generation for the session that made the change.
+    pub async fn change_own_password(&self, id: i64, password: &str) -> Result<i64> {
+        self.set_staff_password(id, password).await?;
+        let _w = self.write_guard().await;
+        let r =
+            sqlx::query("UPDATE staff_users SET must_change_password = 0 WHERE id = $1 RETURNING session_generation")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(r.try_get("session_generation")?)
+    }
+
+    /// Remembers a browser an account signed in on (the token's SHA-256 only).
+    pub async fn remember_staff_device(&self, token: &str, user_id: i64, at: i64) -> Result<()> {
+        let _w = self.write_guard().await;
+        sqlx::query("INSERT INTO staff_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO NOTHING")
+            .bind(crate::limits::personal_subject(token))
+            .bind(user_id)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether `token` is a browser this account signed in on before.
+    pub async fn is_staff_device(&self, token: &str, user_id: i64) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM staff_devices WHERE token_hash = $1 AND user_id = $2")
+            .bind(crate::limits::personal_subject(token))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// The account and password hash for a sign-in attempt; `None` if unknown or disabled.
     pub async fn staff_for_sign_in(&self, email: &str) -> Result<Option<(StaffUser, String)>> {
         let row = sqlx::query(
@@ -182,11 +256,13 @@ impl Db {
     /// Enables or disables an account. A disabled account's sessions stop working at once.
     pub async fn set_staff_active(&self, id: i64, active: bool) -> Result<()> {
         let _w = self.write_guard().await;
-        let r = sqlx::query("UPDATE staff_users SET active = $1 WHERE id = $2")
-            .bind(i64::from(active))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let r = sqlx::query(
+            "UPDATE staff_users SET active = $1, session_generation = session_generation + 1 WHERE id = $2",
+        )
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -200,11 +276,14 @@ impl Db {
         }
         let hash = hash_password(password).await?;
         let _w = self.write_guard().await;
-        let r = sqlx::query("UPDATE staff_users SET password_hash = $1 WHERE id = $2")
-            .bind(&hash)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        // Every session of the account ends: they began in an earlier generation.
+        let r = sqlx::query(
+            "UPDATE staff_users SET password_hash = $1, session_generation = session_generation + 1 WHERE id = $2",
+        )
+        .bind(&hash)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -221,6 +300,18 @@ impl Db {
             .fetch_one(&self.pool)
             .await?;
         Ok(r.try_get("n")?)
+    }
+
+    /// Failed attempts under `key` since `since` and when the last one was.
+    pub async fn failures(&self, key: &str, since: i64) -> Result<(i64, Option<i64>)> {
+        let r = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n, MAX(at) AS last FROM sign_in_failures WHERE key = $1 AND at >= $2",
+        )
+        .bind(key)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((r.try_get("n")?, opt_i64(&r, "last")?))
     }
 
     /// Records one failed attempt under each key, and forgets failures older than a day.

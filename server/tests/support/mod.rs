@@ -24,6 +24,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(backend: &str) -> TestApp {
+        Self::start_with(backend, |s| s).await
+    }
+
+    /// [`TestApp::start`] with the state changed first (trusted proxies, an https base URL).
+    pub async fn start_with(backend: &str, change: impl FnOnce(AppState) -> AppState) -> TestApp {
         // Server errors are logged into the test's output, shown when it fails.
         let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
         let db = fresh(backend).await;
@@ -45,6 +50,7 @@ impl TestApp {
         };
         let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone())
             .with_photo_dir(config.photo_dir.clone());
+        let state = change(state);
         let app = server::router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();

@@ -1,0 +1,41 @@
+//! The abuse limits applied on the server: each public action counts its tries under its keys
+//! (client address, phone, email, item number) in the database through `store::Db::hit`, and is
+//! refused with a wait time once any key is over its maximum. The rules are `domain::abuse`.
+
+use crate::ops::OpResult;
+use crate::state::AppState;
+use domain::abuse::{AbuseLimits, Limit};
+
+/// Counts one try of an action under each `(limit, subject)` and answers `Some(seconds to wait)` when
+/// any of them is over its maximum. Every key is counted, so a refused try still counts.
+pub async fn over_limit(st: &AppState, limits: &AbuseLimits, tries: &[(Limit, &str)]) -> OpResult<Option<i64>> {
+    let now = store::now();
+    let mut wait: Option<i64> = None;
+    for (limit, subject) in tries {
+        let hit = st.db.hit(&format!("{}:{subject}", limit.code()), limit.window_secs(), now).await?;
+        if hit.count > limits.max(*limit) {
+            let secs = (hit.window_end - now).max(1);
+            wait = Some(wait.map_or(secs, |w| w.max(secs)));
+        }
+    }
+    Ok(wait)
+}
+
+/// The client of the request being served (server functions and pages): the counting key of the
+/// address `TRUSTED_PROXIES` vouch for, IPv6 by /64. Empty when unknown (tests without a peer).
+pub fn request_client(st: &AppState) -> String {
+    use leptos::prelude::use_context;
+    let Some(parts) = use_context::<http::request::Parts>() else { return String::new() };
+    let Some(peer) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
+    else {
+        return String::new();
+    };
+    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    domain::abuse::client_key(st.trusted_proxies.client_ip(peer, forwarded))
+}
+
+/// A refusal for too many tries, as a field error the forms show: `too_many_tries` on `field`, with
+/// the minutes to wait in the page's words.
+pub fn too_many(field: &str) -> domain::FieldError {
+    domain::FieldError::new(field, "too_many_tries")
+}
