@@ -132,6 +132,9 @@ pub struct DashboardView {
     pub generated_at: i64,
     /// Town budgets of micro-projects in the year the period ends in, when there are any.
     pub budget: Option<BudgetView>,
+    /// Awareness by where the answer was given: `rating` (the rating form, once per item) and `home`
+    /// (the home page, once per browser and address a day; whole city only).
+    pub awareness_by_source: Vec<(String, Ratio)>,
 }
 
 /// Town budgets of a year, as the dashboard shows them.
@@ -527,10 +530,24 @@ fn days_text(lang: Lang, v: Option<i64>, key: &str) -> String {
 }
 
 #[component]
-fn Headline(lang: Lang, m: Measures, f: DashboardFilters, town: Option<String>) -> impl IntoView {
+fn Headline(
+    lang: Lang,
+    m: Measures,
+    f: DashboardFilters,
+    town: Option<String>,
+    sources: Vec<(String, Ratio)>,
+) -> impl IntoView {
     let town_ref = town.as_deref();
     let d = |set: &str| Some(f.drill(set, town_ref));
     let of = |r: Ratio| tf(lang, "dash.of", &[("num", &thousands(r.num)), ("den", &thousands(r.den))]);
+    let by_source = sources
+        .iter()
+        .filter(|(_, r)| r.den > 0)
+        .map(|(src, r)| tf(lang, &format!("dash.aware.{src}"), &[("pct", &pct_text(*r)), ("n", &thousands(r.den))]))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let aware_detail =
+        if by_source.is_empty() { of(m.awareness) } else { format!("{} ({by_source})", of(m.awareness)) };
     let tiles: Vec<AnyView> = vec![
             view! { <Tile lang label=t(lang, "dash.col.items") value=thousands(m.items) target=None below=false
                 detail=String::new() href=d("items") help=t(lang, "dash.help.items") /> }.into_any(),
@@ -545,7 +562,7 @@ fn Headline(lang: Lang, m: Measures, f: DashboardFilters, town: Option<String>) 
                 below=below(m.satisfaction, Some(SATISFACTION_TARGET)) detail=of(m.satisfaction) href=d("rated")
                 help=t(lang, "fig.help.satisfaction") /> }.into_any(),
             view! { <Tile lang label=t(lang, "fig.awareness") value=pct_text(m.awareness) target=Some(AWARENESS_TARGET)
-                below=below(m.awareness, Some(AWARENESS_TARGET)) detail=of(m.awareness) href=None
+                below=below(m.awareness, Some(AWARENESS_TARGET)) detail=aware_detail href=None
                 help=t(lang, "fig.help.awareness") /> }.into_any(),
             view! { <Tile lang label=t(lang, "dash.col.overdue") value=thousands(m.overdue) target=None below={m.overdue > 0}
                 detail=String::new() href=d("overdue") help=t(lang, "dash.help.overdue") /> }.into_any(),
@@ -893,7 +910,7 @@ fn DashboardBody(lang: Lang, v: DashboardView) -> impl IntoView {
     let headline = view! {
         <section aria-labelledby="head-h">
             <h2 id="head-h">{t(lang, "dash.headline")}</h2>
-            <Headline lang m=v.overall f=f.clone() town=town.clone() />
+            <Headline lang m=v.overall f=f.clone() town=town.clone() sources=v.awareness_by_source.clone() />
         </section>
     }
     .into_any();

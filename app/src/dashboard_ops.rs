@@ -166,6 +166,13 @@ pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> 
         Some(t) => rows.into_iter().filter(|(k, _)| &k.town == t).collect(),
         None => rows,
     };
+    // Home-page answers are kept under keys without kind (no town either); every other answer was given
+    // on an item's rating form.
+    let source = |home: bool| total(scoped.iter().filter(|(k, _)| k.kind.is_empty() == home).map(|(_, r)| r));
+    let awareness_by_source = vec![
+        ("rating".to_string(), source(false).finish().awareness),
+        ("home".to_string(), source(true).finish().awareness),
+    ];
     let trend = group(&scoped, |k| Some(format!("{:04}-{:02}", k.month / 100, k.month % 100)))
         .into_iter()
         .map(|(key, r)| MeasureLine { label: key.clone(), m: r.finish(), key })
@@ -205,6 +212,7 @@ pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> 
     let budget = budget_view(st, &towns, town.as_deref(), period.to.year, lang).await?;
     Ok(Guarded::Ok(DashboardView {
         budget,
+        awareness_by_source,
         me: me_view(&u, &towns, lang),
         all_towns: u.inbox_scope().ok().flatten().is_none(),
         filters: applied(f, period, &town, kind, &category),

@@ -243,6 +243,11 @@ async fn the_awareness_figure_cannot_be_talked_up() {
         assert!(!home.contains("action=\"/awareness\""), "{b}: the question is not shown again");
         let (_, home) = app.get("/").await;
         assert!(home.contains("action=\"/awareness\""), "{b}: a new visitor is asked");
+        // Leaders see where the answers came from.
+        add_user(&app, "leader@dg.gov.cn", Role::Leader, None).await;
+        let leader = signed_in(&app, "leader@dg.gov.cn").await;
+        let (_, dash) = get_with(&leader, &app.base, "/dashboard").await;
+        assert!(dash.contains("首页 100.0%，共 1 人"), "{b}: awareness by source on the dashboard");
     }
 }
 
