@@ -23,18 +23,24 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-cargo build --release -p server -p loadgen 2>&1 | tail -1
-BIN=target/release/server
-LOAD=target/release/loadgen
+# BIN= another server binary (e.g. an older release, to compare); SCENARIOS="submit" to run fewer.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -p server -p loadgen 2>&1 | tail -1
+  BIN=target/release/server
+fi
+LOAD=${LOAD:-target/release/loadgen}
+SCENARIOS=${SCENARIOS:-submit track}
+INSTANCES=${INSTANCES:-1 2}
+DATABASES=${DATABASES:-sqlite postgres}
 PG_URL=$(scripts/pg.sh start "$WORK/pg" "$PG_PORT" durable)
 UNTIL=$(TZ=Asia/Shanghai date +%F)
 echo "machine: $(nproc) cores; $ITEMS demo items; $SECONDS_RUN s per run after 3 s warm-up; $CONC concurrent clients"
 printf '%-11s %-9s %-10s %s\n' database instances scenario result
 
-for db in sqlite postgres; do
+for db in $DATABASES; do
   if [ $db = sqlite ]; then URL="sqlite:$WORK/bench.db"; else URL="$PG_URL"; fi
   DATABASE_URL="$URL" "$BIN" seed-demo --items "$ITEMS" --seed 2026 --until "$UNTIL" >/dev/null
-  for n in 1 2; do
+  for n in $INSTANCES; do
     BASES=()
     PIDS=()
     for i in $(seq 1 $n); do
@@ -50,7 +56,7 @@ for db in sqlite postgres; do
       for _ in $(seq 1 300); do curl -fs "$b/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
     done
     joined=$(IFS=,; echo "${BASES[*]}")
-    for scenario in submit track; do
+    for scenario in $SCENARIOS; do
       result=$("$LOAD" $scenario --database-url "$URL" --base "$joined" --seconds "$SECONDS_RUN" \
         --concurrency "$CONC" 2>&1 | tail -1) || true
       printf '%-11s %-9s %-10s %s\n' $db $n $scenario "${result#* * }"

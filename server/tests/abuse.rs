@@ -352,6 +352,19 @@ async fn one_donor_cannot_squat_the_wish_wall() {
                 assert!(page.contains("认领中的心愿已达上限"), "{b}: told why");
             }
         }
+        // The wall's server functions carry what the wall shows: no resident's or donor's name, phone or token.
+        for (path, form) in [
+            ("/api/get_wish_wall", vec![("town", ""), ("category", ""), ("page", "1"), ("lang", "zh-Hans")]),
+            ("/api/get_wall_card", vec![("number", numbers[4].as_str()), ("lang", "zh-Hans")]),
+        ] {
+            let r = app.http.post(format!("{}{path}", app.base)).form(&form).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{b}: {path}");
+            let json = r.text().await.unwrap();
+            assert!(json.contains(&numbers[4]), "{b}: {path} lists the wish: {json}");
+            for hidden in ["王小明", "13600000004", "张先生", "13500001234"] {
+                assert!(!json.contains(hidden), "{b}: {path} carries {hidden}");
+            }
+        }
         let held: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM wish_claims")
             .fetch_one(&app.db.pool)
             .await
