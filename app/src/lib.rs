@@ -43,17 +43,23 @@ pub fn request_lang() -> Lang {
     Lang::default()
 }
 
-/// Reads the `lang` cookie.
+/// The value of the cookie `name` in a request's headers.
 #[cfg(feature = "ssr")]
-pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
+pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().strip_prefix("lang="))
-        .find_map(Lang::from_code)
-        .unwrap_or_default()
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Reads the `lang` cookie.
+#[cfg(feature = "ssr")]
+pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
+    cookie_value(headers, "lang").and_then(Lang::from_code).unwrap_or_default()
 }
 
 /// Pages that contain islands; every other page ships no JavaScript at all.

@@ -74,13 +74,7 @@ pub fn request_has_cookie(name: &str) -> bool {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<http::request::Parts>() {
-            return parts
-                .headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .any(|c| c.trim().split_once('=').is_some_and(|(k, _)| k == name));
+            return crate::cookie_value(&parts.headers, name).is_some();
         }
     }
     let _ = name;

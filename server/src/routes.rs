@@ -201,12 +201,7 @@ async fn awareness(
         "no" => false,
         _ => return see_other("/"),
     };
-    let answered_before = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim().starts_with(&format!("{AWARE_COOKIE}=")));
+    let answered_before = app::cookie_value(&headers, AWARE_COOKIE).is_some();
     let counted = async {
         if answered_before {
             return Ok(false);

@@ -87,17 +87,6 @@ pub struct SignInForm {
 /// The cookie that marks a browser an account signed in on before (see `staff_ops::sign_in`).
 const DEVICE_COOKIE: &str = "staff_device";
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 pub async fn post_sign_in(
     State(st): State<AppState>,
     ClientIp(client): ClientIp,
@@ -105,8 +94,8 @@ pub async fn post_sign_in(
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
-    let device =
-        cookie(&headers, DEVICE_COOKIE).filter(|d| d.len() == 32 && d.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let device = app::cookie_value(&headers, DEVICE_COOKIE)
+        .filter(|d| d.len() == 32 && d.bytes().all(|b| b.is_ascii_alphanumeric()));
     let address = domain::abuse::client_key(client);
     match staff_ops::sign_in(&st, &f.email, &f.password, &address, device).await {
         Ok(Ok(signed)) => {
