@@ -11,8 +11,10 @@ use domain::abuse::{AbuseLimits, Limit};
 pub async fn over_limit(st: &AppState, limits: &AbuseLimits, tries: &[(Limit, &str)]) -> OpResult<Option<i64>> {
     let now = store::now();
     let mut wait: Option<i64> = None;
-    for (limit, subject) in tries {
-        let hit = st.db.hit(&format!("{}:{subject}", limit.code()), limit.window_secs(), now).await?;
+    let keys: Vec<(String, i64)> =
+        tries.iter().map(|(limit, subject)| (format!("{}:{subject}", limit.code()), limit.window_secs())).collect();
+    let hits = st.db.hit_all(&keys, now).await?;
+    for ((limit, _), hit) in tries.iter().zip(hits) {
         if hit.count > limits.max(*limit) {
             let secs = (hit.window_end - now).max(1);
             wait = Some(wait.map_or(secs, |w| w.max(secs)));

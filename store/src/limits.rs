@@ -47,6 +47,49 @@ impl Db {
         Ok(Hit { count, window_end: start + window_secs })
     }
 
+    /// Counts one try under each `(key, window_secs)` in one statement (one write instead of one per
+    /// key); the hits come back in the order of `keys`.
+    pub async fn hit_all(&self, keys: &[(String, i64)], now: i64) -> Result<Vec<Hit>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values: Vec<String> = (0..keys.len()).map(|i| format!("(${}, ${}, 1)", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!(
+            "INSERT INTO limit_counters (key, window_start, n) VALUES {} \
+             ON CONFLICT (key, window_start) DO UPDATE SET n = limit_counters.n + 1 RETURNING key, window_start, n",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (key, window) in keys {
+            let window = (*window).max(1);
+            q = q.bind(key.as_str()).bind(now - now.rem_euclid(window));
+        }
+        let rows = {
+            let _w = self.write_guard().await;
+            q.fetch_all(&self.pool).await?
+        };
+        let mut out = Vec::with_capacity(keys.len());
+        for (key, window) in keys {
+            let window = (*window).max(1);
+            let start = now - now.rem_euclid(window);
+            let mut count = 0;
+            for r in &rows {
+                if r.try_get::<String, _>("key")? == *key && r.try_get::<i64, _>("window_start")? == start {
+                    count = r.try_get("n")?;
+                }
+            }
+            out.push(Hit { count, window_end: start + window });
+        }
+        if rand::random::<u16>().is_multiple_of(500) {
+            let _w = self.write_guard().await;
+            sqlx::query("DELETE FROM limit_counters WHERE window_start < $1")
+                .bind(now - 2 * 86_400)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(out)
+    }
+
     /// Takes back one counted try (a look-up that succeeded counts no failure): with [`Db::hit`] first,
     /// this counts failures atomically even under a burst of parallel tries.
     pub async fn unhit(&self, key: &str, window_secs: i64, now: i64) -> Result<()> {
