@@ -7,7 +7,7 @@ use store::testing as common;
 async fn parallel_tries_each_get_their_own_place_in_the_count() {
     for b in common::backends() {
         let db = common::fresh(b).await;
-        let now = 1_796_000_000; // 2026-12-01 01:33:20 UTC, 3,200 s into its hour
+        let now = 1_796_000_000; // 2026-11-30 00:53:20 UTC, 3,200 s into its hour
         let tasks: Vec<_> = (0..100)
             .map(|_| {
                 let db = db.clone();
