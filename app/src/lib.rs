@@ -99,19 +99,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The page's Content-Security-Policy: scripts only from this site and the inline hydration and
-/// resource scripts Leptos marks with this response's nonce; WebAssembly for the islands; no frames,
-/// no plugins, forms only to this site. Answers without a page get `server::security::DEFAULT_CSP`.
+/// The portal's Content-Security-Policy: scripts only from this site (and, on a page, the inline
+/// hydration and resource scripts Leptos marks with the response's `nonce`); WebAssembly for the
+/// islands; no frames, no plugins, forms only to this site. Pages set it with their nonce
+/// ([`shell`]); every other answer gets it without one (`server::security::headers`).
+#[cfg(feature = "ssr")]
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let page_scripts = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{page_scripts} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 fn set_content_security_policy() {
     #[cfg(feature = "ssr")]
     {
         let nonce = leptos::nonce::use_nonce();
         if let (Some(nonce), Some(res)) = (nonce, use_context::<leptos_axum::ResponseOptions>()) {
-            let policy = format!(
-                "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-                 img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-                 form-action 'self'; frame-ancestors 'none'"
-            );
+            let policy = content_security_policy(Some(&nonce.to_string()));
             if let Ok(v) = http::HeaderValue::from_str(&policy) {
                 res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
             }

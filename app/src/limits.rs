@@ -26,14 +26,8 @@ pub async fn over_limit(st: &AppState, limits: &AbuseLimits, tries: &[(Limit, &s
 /// The client of the request being served (server functions and pages): the counting key of the
 /// address `TRUSTED_PROXIES` vouch for, IPv6 by /64. Empty when unknown (tests without a peer).
 pub fn request_client(st: &AppState) -> String {
-    use leptos::prelude::use_context;
-    let Some(parts) = use_context::<http::request::Parts>() else { return String::new() };
-    let Some(peer) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
-    else {
-        return String::new();
-    };
-    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-    domain::abuse::client_key(st.trusted_proxies.client_ip(peer, forwarded))
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    parts.and_then(|p| st.client_of(&p)).map(domain::abuse::client_key).unwrap_or_default()
 }
 
 /// A refusal for too many tries, as a field error the forms show: `too_many_tries` on `field`, with

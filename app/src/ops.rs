@@ -408,16 +408,18 @@ pub async fn lookup(
     }
     let (kind, year, seq) = parsed.unwrap_or((Kind::Wish, 0, 0));
     let number = domain::item_number(kind, year, seq);
-    // Every try counts first (one atomic statement each), and a try that finds the item is taken back:
+    // Every try counts first (both keys in one atomic statement), and a try that finds the item is taken back:
     // failures are counted per client address and per item number, so neither many tries from one
     // address nor a few tries each from many addresses run through the 10,000 possible digits.
     let limits = st.db.settings().await?.abuse;
     let per_number = domain::abuse::Limit::TrackTriesPerNumberHour;
     let client_key = format!("lookup:{client}");
     let number_key = format!("{}:{number}", per_number.code());
-    let by_client = st.db.hit(&client_key, LOOKUP_WINDOW_SECS, now).await?;
-    let by_number = st.db.hit(&number_key, per_number.window_secs(), now).await?;
-    let refuse = by_client.count > LOOKUP_MAX_FAILURES || by_number.count > limits.max(per_number);
+    let hits = st
+        .db
+        .hit_all(&[(client_key.clone(), LOOKUP_WINDOW_SECS), (number_key.clone(), per_number.window_secs())], now)
+        .await?;
+    let refuse = hits[0].count > LOOKUP_MAX_FAILURES || hits[1].count > limits.max(per_number);
     let found = if refuse { None } else { st.db.token_by_number_and_phone_tail(&number, phone4.trim()).await? };
     match found {
         Some(token) => {

@@ -103,7 +103,7 @@ pub async fn sign_in(
     st: &AppState,
     email: &str,
     password: &str,
-    address: &str,
+    client: std::net::IpAddr,
     device: Option<&str>,
 ) -> OpResult<Result<SignedIn, SignInError>> {
     use domain::staff::sign_in::*;
@@ -124,12 +124,14 @@ pub async fn sign_in(
     let now = store::now();
     let email_n = store::normalise_email(email);
     let account_key = format!("account:{email_n}");
+    // Limits count IPv6 clients by their /64; the audit keeps the full address.
+    let address = domain::abuse::client_key(client);
     let pair_key = format!("pair:{email_n}|{address}");
     let address_key = format!("address:{address}");
     let since = now - WINDOW_SECS;
     let found = st.db.staff_for_sign_in(email).await?;
     let known_device = match (&found, device) {
-        (Some((u, _)), Some(token)) => st.db.is_staff_device(token, u.id).await?,
+        (Some(a), Some(token)) => st.db.is_staff_device(token, a.user.id).await?,
         _ => false,
     };
     let (pair_n, pair_last) = st.db.failures(&pair_key, since).await?;
@@ -146,7 +148,7 @@ pub async fn sign_in(
         return Ok(Err(SignInError::TooMany(wait)));
     }
     let ok = match &found {
-        Some((_, hash)) => store::verify_password(hash, password).await,
+        Some(a) => store::verify_password(&a.password_hash, password).await,
         None => {
             // Same work for an unknown email as for a wrong password.
             let _ = store::verify_password(&store::dummy_hash().await, password).await;
@@ -154,7 +156,7 @@ pub async fn sign_in(
         }
     };
     match found {
-        Some((user, _)) if ok => {
+        Some(store::SignInAccount { user, session_generation, must_change_password, .. }) if ok => {
             st.db.clear_failed_attempts(&account_key).await?;
             st.db.clear_failed_attempts(&pair_key).await?;
             st.db.staff_signed_in(user.id, now).await?;
@@ -165,16 +167,13 @@ pub async fn sign_in(
                         actor: format!("staff:{}", user.email),
                         action: "sign_in".into(),
                         detail: String::new(),
-                        remote_addr: address.to_string(),
+                        remote_addr: client.to_string(),
                         user_id: Some(user.id),
                     },
                     None,
                 )
                 .await?;
-            let Some((user, generation, must_change_password)) = st.db.staff_session_user(user.id).await? else {
-                return Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])));
-            };
-            Ok(Ok(SignedIn { user, generation, must_change_password }))
+            Ok(Ok(SignedIn { user, generation: session_generation, must_change_password }))
         }
         _ => {
             st.db.record_failed_attempt(&[account_key, pair_key, address_key], now).await?;

@@ -34,6 +34,14 @@ pub enum MailDelivery {
 }
 
 impl AppState {
+    /// The client of a request: the connection's peer, or the address a trusted proxy put in
+    /// `X-Forwarded-For`. `None` without a peer address (a request not served by the listener).
+    pub fn client_of(&self, parts: &http::request::Parts) -> Option<IpAddr> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        Some(self.trusted_proxies.client_ip(peer, forwarded))
+    }
+
     pub fn new(leptos_options: LeptosOptions, db: Db, base_url: String) -> Self {
         AppState {
             leptos_options,

@@ -522,6 +522,12 @@ pub mod ops {
     #[derive(Debug, Clone, PartialEq)]
     pub enum ClaimError {
         Invalid(Vec<FieldError>),
+        /// This donor contact is over a claims limit: the problem at the contact field, and the
+        /// seconds until the day's window ends.
+        TooMany {
+            errors: Vec<FieldError>,
+            retry_after: i64,
+        },
         /// Another donor was first, or the wish left the wall.
         Taken,
         NotFound,
@@ -549,12 +555,17 @@ pub mod ops {
         let limits = st.db.settings().await?.abuse;
         let subject = store::limits::personal_subject(&valid.contact);
         let tries = [(domain::abuse::Limit::ClaimsPerContactDay, subject.as_str())];
-        let live = st.db.live_claims_of_contact(&valid.contact, store::now()).await?;
+        let now = store::now();
+        let too_many = |code: &str, retry_after: i64| {
+            Ok(Err(ClaimError::TooMany { errors: vec![FieldError::new("contact", code)], retry_after }))
+        };
+        let live = st.db.live_claims_of_contact(&valid.contact, now).await?;
         if live >= limits.max(domain::abuse::Limit::LiveClaimsPerContact) {
-            return Ok(Err(ClaimError::Invalid(vec![FieldError::new("contact", "claims_live_too_many")])));
+            // Live claims have no window; the day's end is when to look again.
+            return too_many("claims_live_too_many", 86_400 - now.rem_euclid(86_400));
         }
-        if crate::limits::over_limit(st, &limits, &tries).await?.is_some() {
-            return Ok(Err(ClaimError::Invalid(vec![FieldError::new("contact", "claims_too_many")])));
+        if let Some(wait) = crate::limits::over_limit(st, &limits, &tries).await? {
+            return too_many("claims_too_many", wait);
         }
         match st.db.claim_wish(&number, &valid, lang.code(), store::now()).await? {
             store::ClaimOutcome::Claimed { token, .. } => Ok(Ok(token)),

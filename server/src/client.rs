@@ -2,10 +2,10 @@
 //! (`TRUSTED_PROXIES`) in front of the servers.
 
 use app::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 /// The address of the client that made the request: the connection's peer, or the address a trusted
 /// proxy put in `X-Forwarded-For`.
@@ -22,12 +22,6 @@ impl FromRequestParts<AppState> for ClientIp {
     type Rejection = (StatusCode, &'static str);
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .ok_or((StatusCode::INTERNAL_SERVER_ERROR, "no peer address"))?;
-        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-        Ok(ClientIp(st.trusted_proxies.client_ip(peer, forwarded)))
+        st.client_of(parts).map(ClientIp).ok_or((StatusCode::INTERNAL_SERVER_ERROR, "no peer address"))
     }
 }

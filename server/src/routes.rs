@@ -169,10 +169,11 @@ struct LangQuery {
 
 /// `GET /lang/{code}?back=/path`: remembers the language in a cookie and goes back.
 async fn set_lang(Path(code): Path<String>, Query(q): Query<LangQuery>) -> Response {
-    let back = q.back.as_deref().and_then(domain::abuse::same_site_path).unwrap_or("/").to_string();
-    let Some(lang) = domain::Lang::from_code(&code) else { return see_other(&back) };
+    // `see_other` follows only paths of this site.
+    let back = q.back.as_deref().unwrap_or("/");
+    let Some(lang) = domain::Lang::from_code(&code) else { return see_other(back) };
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
-    let mut res = see_other(&back);
+    let mut res = see_other(back);
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -450,13 +451,11 @@ async fn post_claim(
     match app::wishes::ops::claim(&st, &number, &input, lang).await {
         Ok(Ok(token)) => see_other(&format!("/c/{token}?claimed=1")),
         Ok(Err(ClaimError::Invalid(errors))) => {
-            let refused = errors.iter().any(|e| e.code.starts_with("claims_"));
+            render_with(&st, &headers, &page, PostedClaim { input, errors, taken: false }).await
+        }
+        Ok(Err(ClaimError::TooMany { errors, retry_after })) => {
             let res = render_with(&st, &headers, &page, PostedClaim { input, errors, taken: false }).await;
-            if refused {
-                too_many(res, 86_400 - store::now().rem_euclid(86_400))
-            } else {
-                res
-            }
+            too_many(res, retry_after)
         }
         Ok(Err(ClaimError::Taken)) => {
             render_with(&st, &headers, &page, PostedClaim { input, errors: Vec::new(), taken: true }).await

@@ -76,28 +76,14 @@ fn bad_request(headers: &HeaderMap) -> Response {
     refusal_page(app::lang_from_headers(headers), StatusCode::BAD_REQUEST, "bad.title", "bad.body")
 }
 
-/// Percent-decodes bytes (`+` stays `+`: in paths it is a plus; query values decode it separately).
+/// Percent-decodes a path (`plus_is_space = false`) or one `key=value` pair of a query or form body
+/// (`+` is a space there), as bytes: whether they are UTF-8 is checked by the caller.
 fn percent_decode(s: &str, plus_is_space: bool) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-        match b[i] {
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' if plus_is_space => out.push(b' '),
-            c => out.push(c),
-        }
-        i += 1;
+    if plus_is_space {
+        percent_encoding::percent_decode_str(&s.replace('+', " ")).collect()
+    } else {
+        percent_encoding::percent_decode_str(s).collect()
     }
-    out
 }
 
 /// Whether decoded bytes carry a control character (or are not UTF-8 at all).
@@ -189,10 +175,16 @@ pub async fn boundary(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
-/// The policy for answers that do not set their own (files, JSON, redirects, refusals).
-pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-     img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-     frame-ancestors 'none'";
+/// The policy for answers that do not set their own (files, JSON, redirects, refusals): the pages'
+/// policy without a nonce, built once.
+fn default_csp() -> HeaderValue {
+    static CSP: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    CSP.get_or_init(|| {
+        HeaderValue::from_str(&app::content_security_policy(None))
+            .unwrap_or(HeaderValue::from_static("default-src 'self'"))
+    })
+    .clone()
+}
 
 /// Paths whose answers are private to one visitor (tokens, sessions) besides every HTML page.
 fn private_path(path: &str) -> bool {
@@ -205,7 +197,7 @@ pub async fn headers(State(st): State<AppState>, req: Request, next: Next) -> Re
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
+        h.insert(header::CONTENT_SECURITY_POLICY, default_csp());
     }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(

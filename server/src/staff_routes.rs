@@ -96,8 +96,7 @@ pub async fn post_sign_in(
 ) -> Response {
     let device = app::cookie_value(&headers, DEVICE_COOKIE)
         .filter(|d| d.len() == 32 && d.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let address = domain::abuse::client_key(client);
-    match staff_ops::sign_in(&st, &f.email, &f.password, &address, device).await {
+    match staff_ops::sign_in(&st, &f.email, &f.password, client, device).await {
         Ok(Ok(signed)) => {
             // A new session id at sign-in, so an id planted before cannot be used after.
             if session.cycle_id().await.is_err()

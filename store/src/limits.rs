@@ -22,33 +22,21 @@ pub struct Hit {
     pub window_end: i64,
 }
 
+/// The start of the fixed window of `window_secs` that holds `now`.
+fn window_start(now: i64, window_secs: i64) -> i64 {
+    now - now.rem_euclid(window_secs.max(1))
+}
+
 impl Db {
     /// Counts one try under `key` in the window of `window_secs` that holds `now`.
     pub async fn hit(&self, key: &str, window_secs: i64, now: i64) -> Result<Hit> {
-        let window_secs = window_secs.max(1);
-        let start = now - now.rem_euclid(window_secs);
-        let _w = self.write_guard().await;
-        let row = sqlx::query(
-            "INSERT INTO limit_counters (key, window_start, n) VALUES ($1, $2, 1) \
-             ON CONFLICT (key, window_start) DO UPDATE SET n = limit_counters.n + 1 RETURNING n",
-        )
-        .bind(key)
-        .bind(start)
-        .fetch_one(&self.pool)
-        .await?;
-        let count: i64 = row.try_get("n")?;
-        // Forget windows older than two days now and then (about one try in 500).
-        if rand::random::<u16>().is_multiple_of(500) {
-            sqlx::query("DELETE FROM limit_counters WHERE window_start < $1")
-                .bind(now - 2 * 86_400)
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(Hit { count, window_end: start + window_secs })
+        let hits = self.hit_all(&[(key.to_string(), window_secs)], now).await?;
+        Ok(hits[0])
     }
 
     /// Counts one try under each `(key, window_secs)` in one statement (one write instead of one per
-    /// key); the hits come back in the order of `keys`.
+    /// key); the hits come back in the order of `keys`. The keys must differ (PostgreSQL refuses to
+    /// update one row twice in a statement).
     pub async fn hit_all(&self, keys: &[(String, i64)], now: i64) -> Result<Vec<Hit>> {
         if keys.is_empty() {
             return Ok(Vec::new());
@@ -61,27 +49,23 @@ impl Db {
         );
         let mut q = sqlx::query(&sql);
         for (key, window) in keys {
-            let window = (*window).max(1);
-            q = q.bind(key.as_str()).bind(now - now.rem_euclid(window));
+            q = q.bind(key.as_str()).bind(window_start(now, *window));
         }
-        let rows = {
-            let _w = self.write_guard().await;
-            q.fetch_all(&self.pool).await?
-        };
+        let _w = self.write_guard().await;
+        let rows = q.fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(keys.len());
         for (key, window) in keys {
-            let window = (*window).max(1);
-            let start = now - now.rem_euclid(window);
+            let start = window_start(now, *window);
             let mut count = 0;
             for r in &rows {
                 if r.try_get::<String, _>("key")? == *key && r.try_get::<i64, _>("window_start")? == start {
                     count = r.try_get("n")?;
                 }
             }
-            out.push(Hit { count, window_end: start + window });
+            out.push(Hit { count, window_end: start + (*window).max(1) });
         }
+        // Forget windows older than two days now and then (about one try in 500).
         if rand::random::<u16>().is_multiple_of(500) {
-            let _w = self.write_guard().await;
             sqlx::query("DELETE FROM limit_counters WHERE window_start < $1")
                 .bind(now - 2 * 86_400)
                 .execute(&self.pool)
@@ -93,29 +77,12 @@ impl Db {
     /// Takes back one counted try (a look-up that succeeded counts no failure): with [`Db::hit`] first,
     /// this counts failures atomically even under a burst of parallel tries.
     pub async fn unhit(&self, key: &str, window_secs: i64, now: i64) -> Result<()> {
-        let window_secs = window_secs.max(1);
-        let start = now - now.rem_euclid(window_secs);
         let _w = self.write_guard().await;
         sqlx::query("UPDATE limit_counters SET n = n - 1 WHERE key = $1 AND window_start = $2 AND n > 0")
             .bind(key)
-            .bind(start)
+            .bind(window_start(now, window_secs))
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    /// Tries under `key` in the window that holds `now`, without counting one.
-    pub async fn hits(&self, key: &str, window_secs: i64, now: i64) -> Result<i64> {
-        let window_secs = window_secs.max(1);
-        let start = now - now.rem_euclid(window_secs);
-        let row = sqlx::query("SELECT n FROM limit_counters WHERE key = $1 AND window_start = $2")
-            .bind(key)
-            .bind(start)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            Some(r) => r.try_get("n")?,
-            None => 0,
-        })
     }
 }

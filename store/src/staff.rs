@@ -82,6 +82,17 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// An account as a sign-in attempt needs it.
+#[derive(Debug, Clone)]
+pub struct SignInAccount {
+    pub user: StaffUser,
+    pub password_hash: String,
+    /// Raised by every password change, reset and disable; a new session carries it.
+    pub session_generation: i64,
+    /// An admin issued the password: it must be changed first.
+    pub must_change_password: bool,
+}
+
 impl Db {
     /// Creates a staff account. Errors: `Invalid("email_taken")`, `Invalid("town_unknown")`,
     /// `Invalid("town_required")`, `Invalid("password_…")`.
@@ -124,15 +135,6 @@ impl Db {
         .await?
         .try_get("id")?;
         Ok(StaffUser { id, email, name: u.name.trim().to_string(), role: u.role, town_slug: town })
-    }
-
-    /// An active staff account by id (a disabled account signs nobody in, even with a live session).
-    pub async fn active_staff_user(&self, id: i64) -> Result<Option<StaffUser>> {
-        let row = sqlx::query("SELECT id, email, name, role, town_slug FROM staff_users WHERE id = $1 AND active = 1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(user_from_row).transpose()
     }
 
     /// An active account with what its sessions must match: the session generation (raised by every
@@ -209,16 +211,23 @@ impl Db {
         Ok(row.is_some())
     }
 
-    /// The account and password hash for a sign-in attempt; `None` if unknown or disabled.
-    pub async fn staff_for_sign_in(&self, email: &str) -> Result<Option<(StaffUser, String)>> {
+    /// The account for a sign-in attempt, with its password hash and what a new session must carry;
+    /// `None` if unknown or disabled.
+    pub async fn staff_for_sign_in(&self, email: &str) -> Result<Option<SignInAccount>> {
         let row = sqlx::query(
-            "SELECT id, email, name, role, town_slug, password_hash FROM staff_users WHERE email = $1 AND active = 1",
+            "SELECT id, email, name, role, town_slug, password_hash, session_generation, must_change_password \
+             FROM staff_users WHERE email = $1 AND active = 1",
         )
         .bind(normalise_email(email))
         .fetch_optional(&self.pool)
         .await?;
         match row {
-            Some(r) => Ok(Some((user_from_row(&r)?, r.try_get("password_hash")?))),
+            Some(r) => Ok(Some(SignInAccount {
+                user: user_from_row(&r)?,
+                password_hash: r.try_get("password_hash")?,
+                session_generation: r.try_get("session_generation")?,
+                must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+            })),
             None => Ok(None),
         }
     }
@@ -290,19 +299,8 @@ impl Db {
         Ok(())
     }
 
-    /// Failed attempts under `key` since `since`: sign-ins (`account:…`, `address:…`) and look-ups by
-    /// number and phone digits (`lookup:…`). In the database (table `sign_in_failures`), so every
-    /// server instance counts the same attempts.
-    pub async fn failed_attempts(&self, key: &str, since: i64) -> Result<i64> {
-        let r = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM sign_in_failures WHERE key = $1 AND at >= $2")
-            .bind(key)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(r.try_get("n")?)
-    }
-
-    /// Failed attempts under `key` since `since` and when the last one was.
+    /// Failed sign-ins under `key` (`account:…`, `pair:…`, `address:…`) since `since`, and when the
+    /// last one was. In the database (table `sign_in_failures`), so every server counts the same.
     pub async fn failures(&self, key: &str, since: i64) -> Result<(i64, Option<i64>)> {
         let r = sqlx::query(
             "SELECT CAST(COUNT(*) AS BIGINT) AS n, MAX(at) AS last FROM sign_in_failures WHERE key = $1 AND at >= $2",
