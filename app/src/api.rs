@@ -60,6 +60,8 @@ pub struct EventView {
     pub at: i64,
     pub action: String,
     pub body: String,
+    /// For a rating: the rating given.
+    pub rating: Option<Rating>,
 }
 
 /// Everything the resident's tracking page shows. Names and phones are masked.
@@ -81,6 +83,10 @@ pub struct TrackView {
     pub community_name: String,
     pub contact_masked: String,
     pub submitted_at: i64,
+    /// In one or two sentences: who answers next, and by when.
+    pub next_step: Option<String>,
+    /// The private link as a QR code (SVG), for a helper to hand to the family.
+    pub qr_svg: String,
     pub deadlines: Vec<DeadlineView>,
     pub events: Vec<EventView>,
     pub rating: Option<Rating>,
@@ -101,9 +107,9 @@ fn lang_of(code: &str) -> domain::Lang {
 
 /// Villages/communities of a town (for the form's second list).
 #[server(endpoint = "list_communities")]
-pub async fn list_communities(town: String) -> Result<Vec<CommunityOption>, ServerFnError> {
+pub async fn list_communities(town: String, lang: String) -> Result<Vec<CommunityOption>, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
-    crate::ops::communities(&st, &town).await.map_err(|e| e.into_server_fn_error())
+    crate::ops::communities(&st, &town, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
 }
 
 /// Towns, the chosen town's communities, and the caps.

@@ -14,11 +14,17 @@ pub const WISH_FIELDS: &[&str] = &[
     "beneficiary",
     "submitted_by",
     "helper_org",
+    "ben_name",
+    "ben_phone",
+    "ben_address",
+    "ben_relation",
+    "ben_consent",
     "need",
     "amount",
     "urgent",
     "town",
     "community",
+    "place",
     "contact_name",
     "phone",
     "email",
@@ -31,6 +37,7 @@ pub const PROJECT_FIELDS: &[&str] = &[
     "category",
     "town",
     "community",
+    "place",
     "location",
     "budget",
     "contact_name",
@@ -133,19 +140,29 @@ fn Choices(
     }
 }
 
-/// Town, then village/community. Without JavaScript a button reloads the form with the town's list.
+/// Town, then village/community, each with a way out: "don't know the town" and "not listed / not
+/// sure", then the place in words (shown by the stylesheet only when one of those is chosen, with or
+/// without JavaScript). Without JavaScript a button reloads the form with the town's list and comes
+/// back to the village field.
 #[component]
 fn PlacePicker(
     lang: Lang,
+    /// The form's path, for the reload button's return to the village field.
+    action: &'static str,
     towns: Vec<TownOption>,
     town: String,
     community: String,
+    place: String,
     communities: RwSignal<Vec<CommunityOption>>,
     hydrated: RwSignal<bool>,
     errors: Errors,
     on_town: Callback<String>,
     on_community: Callback<String>,
+    on_place: Callback<String>,
+    on_touch: Callback<&'static str>,
 ) -> impl IntoView {
+    use domain::validate::{COMMUNITY_NOT_LISTED, TOWN_UNKNOWN};
+    let unknown_sel = town == TOWN_UNKNOWN;
     let town_options = towns
         .into_iter()
         .map(|tw| {
@@ -155,22 +172,21 @@ fn PlacePicker(
         .collect_view();
     let community_options = move || {
         let list = communities.get();
-        if list.is_empty() {
-            view! { <option value="">{t(lang, "f.community.pick_town_first")}</option> }.into_any()
-        } else {
-            let community = community.clone();
-            view! {
-                <option value="">{t(lang, "f.community.choose")}</option>
-                {list
-                    .into_iter()
-                    .map(|c| {
-                        let id = c.id.to_string();
-                        let sel = id == community;
-                        view! { <option value=id selected=sel>{c.name}</option> }
-                    })
-                    .collect_view()}
-            }
-            .into_any()
+        let community = community.clone();
+        let not_listed = community == COMMUNITY_NOT_LISTED;
+        let first =
+            if list.is_empty() { t(lang, "f.community.pick_town_first") } else { t(lang, "f.community.choose") };
+        view! {
+            <option value="">{first}</option>
+            {list
+                .into_iter()
+                .map(|c| {
+                    let id = c.id.to_string();
+                    let sel = id == community;
+                    view! { <option value=id selected=sel>{c.name}</option> }
+                })
+                .collect_view()}
+            <option value=COMMUNITY_NOT_LISTED selected=not_listed>{t(lang, "f.community.not_listed")}</option>
         }
     };
     view! {
@@ -179,28 +195,37 @@ fn PlacePicker(
                 on:change=move |ev| on_town.run(event_target_value(&ev))>
                 <option value="">{t(lang, "f.town.choose")}</option>
                 {town_options}
+                <option value=TOWN_UNKNOWN selected=unknown_sel>{t(lang, "f.town.unknown")}</option>
             </select>
-            <button type="submit" name="refresh" value="1" formnovalidate class="secondary" hidden=move || hydrated.get()>
+            <button type="submit" name="refresh" value="1" formnovalidate formaction=format!("{action}#community") class="secondary" hidden=move || hydrated.get()>
                 {t(lang, "f.community.refresh")}
             </button>
         </Field>
-        <Field lang id="community" label=t(lang, "f.community") required=true errors=errors>
-            <select id="community" name="community" aria-invalid=errors.invalid("community") aria-describedby="community-error"
+        <Field lang id="community" label=t(lang, "f.community") hint=t(lang, "f.community.hint") required=true errors=errors>
+            <select id="community" name="community" aria-invalid=errors.invalid("community") aria-describedby="community-hint community-error"
                 on:change=move |ev| on_community.run(event_target_value(&ev))>
                 {community_options}
             </select>
         </Field>
+        <div class="place-words">
+            <Field lang id="place" label=t(lang, "f.place") hint=t(lang, "f.place.hint") required=true errors=errors>
+                <input type="text" id="place" name="place" value=place maxlength="100"
+                    aria-invalid=errors.invalid("place") aria-describedby="place-hint place-error"
+                    on:input=move |ev| on_place.run(event_target_value(&ev))
+                    on:change=move |_| on_touch.run("place") />
+            </Field>
+        </div>
     }
 }
 
 /// Loads the communities of a newly chosen town.
-fn follow_town(town: String, communities: RwSignal<Vec<CommunityOption>>) {
-    if town.is_empty() {
+fn follow_town(town: String, lang: Lang, communities: RwSignal<Vec<CommunityOption>>) {
+    if town.is_empty() || town == domain::validate::TOWN_UNKNOWN {
         communities.set(Vec::new());
         return;
     }
     leptos::task::spawn_local(async move {
-        if let Ok(list) = crate::api::list_communities(town).await {
+        if let Ok(list) = crate::api::list_communities(town, lang.code().to_string()).await {
             communities.set(list);
         }
     });
@@ -212,23 +237,54 @@ fn go_to(url: &str) {
     }
 }
 
-/// Summary above the form, announced to screen readers.
+/// Where a field's error link in the summary leads: the control itself (the first choice of a group).
+fn anchor(field: &str) -> String {
+    match field {
+        "beneficiary" | "submitted_by" | "category" => format!("#{field}-0"),
+        f => format!("#{f}"),
+    }
+}
+
+/// The field's name in the summary.
+fn field_label(lang: Lang, field: &str) -> String {
+    t(lang, &format!("sum.{field}"))
+}
+
+/// Summary above the form, announced to screen readers; after a failed submit it takes the focus and
+/// links to each field that needs a change.
 #[component]
 fn Summary(lang: Lang, shown: Memo<Vec<FieldError>>) -> impl IntoView {
     view! {
-        <div class="summary" role="alert" aria-live="assertive">
+        <div class="summary" id="form-summary" tabindex="-1" role="alert" aria-live="assertive">
             {move || {
-                let n = shown.with(|e| e.len());
-                let form = shown.with(|e| e.iter().find(|e| e.field == "form").map(|e| e.code.clone()));
+                let errors = shown.get();
+                let form = errors.iter().find(|e| e.field == "form").map(|e| e.code.clone());
                 if let Some(code) = form {
                     Some(view! { <p>{err(lang, &code)}</p> }.into_any())
-                } else if n > 0 {
-                    Some(view! { <p>{tf(lang, "form.errors", &[("n", &n.to_string())])}</p> }.into_any())
+                } else if !errors.is_empty() {
+                    let n = errors.len().to_string();
+                    Some(view! {
+                        <p>{tf(lang, "form.errors", &[("n", &n)])}</p>
+                        <ul>
+                            {errors.into_iter().map(|e| view! {
+                                <li><a href=anchor(&e.field)>{field_label(lang, &e.field)}"："{err(lang, &e.code)}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any())
                 } else {
                     None
                 }
             }}
         </div>
+    }
+}
+
+/// Moves the focus to the error summary (after a failed submit).
+fn focus_summary() {
+    use wasm_bindgen::JsCast;
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("form-summary"));
+    if let Some(h) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = h.focus();
     }
 }
 
@@ -266,6 +322,7 @@ pub fn WishForm(
         touched.set(WISH_FIELDS.iter().map(|s| s.to_string()).collect());
         let input = values.get_untracked();
         if validate_wish(&input, &limits).is_err() {
+            focus_summary();
             return;
         }
         busy.set(true);
@@ -276,10 +333,12 @@ pub fn WishForm(
                     touched.set(HashSet::new());
                     server.set(errors);
                     busy.set(false);
+                    focus_summary();
                 }
                 Ok(SubmitOutcome::TooMany { .. }) => {
                     server.set(vec![FieldError::new("form", "too_many_tries")]);
                     busy.set(false);
+                    focus_summary();
                 }
                 Err(_) => {
                     server.set(vec![FieldError::new("form", "server")]);
@@ -297,9 +356,12 @@ pub fn WishForm(
         "f.amount.hint",
         &[("cap", &limits.wish_cap_yuan.to_string()), ("urgent_cap", &limits.urgent_wish_cap_yuan.to_string())],
     );
-    // The helper/organisation field matters only when someone submits on another's behalf; it stays visible
-    // until "self" is picked, so that it is there for a visitor without JavaScript.
-    let hide_org = move || values.with(|v| v.submitted_by == "self");
+    let relations: Vec<(String, String)> = domain::validate::Relation::ALL
+        .iter()
+        .map(|r| (r.code().to_string(), t(lang, &format!("rel.{}", r.code()))))
+        .collect();
+    let ben_consent_msg = errs.message("ben_consent");
+    let ben_consent_invalid = errs.message("ben_consent");
 
     view! {
         <form method="post" action="/wish/new" novalidate class="item-form" on:submit=on_submit>
@@ -309,14 +371,58 @@ pub fn WishForm(
                 on_pick=Callback::new(move |v| { values.update(|x| x.beneficiary = v); touch("beneficiary"); }) />
             <Choices lang id="submitted_by" legend=t(lang, "f.submitted_by") options=by selected=init.submitted_by.clone() errors=errs
                 on_pick=Callback::new(move |v| { values.update(|x| x.submitted_by = v); touch("submitted_by"); }) />
-            <div class="org" hidden=hide_org>
-                <Field lang id="helper_org" label=t(lang, "f.helper_org") hint=t(lang, "f.helper_org.hint") errors=errs>
+            // The stylesheet shows the organisation's name only for "on behalf of an organisation", and the
+            // beneficiary's details only for someone else (with or without JavaScript; a browser without
+            // `:has()` shows both).
+            <div class="org">
+                <Field lang id="helper_org" label=t(lang, "f.helper_org") hint=t(lang, "f.helper_org.hint") required=true errors=errs>
                     <input type="text" id="helper_org" name="helper_org" value=init.helper_org.clone() maxlength="60"
                         aria-invalid=errs.invalid("helper_org") aria-describedby="helper_org-hint helper_org-error"
                         on:input=move |ev| values.update(|x| x.helper_org = event_target_value(&ev))
                         on:change=move |_| touch("helper_org") />
                 </Field>
             </div>
+            <fieldset class="ben">
+                <legend>{t(lang, "f.ben.legend")}</legend>
+                <p class="hint">{t(lang, "f.ben.hint")}</p>
+                <Field lang id="ben_name" label=t(lang, "f.ben_name") required=true errors=errs>
+                    <input type="text" id="ben_name" name="ben_name" value=init.ben_name.clone() maxlength="30"
+                        aria-invalid=errs.invalid("ben_name") aria-describedby="ben_name-error"
+                        on:input=move |ev| values.update(|x| x.ben_name = event_target_value(&ev))
+                        on:change=move |_| touch("ben_name") />
+                </Field>
+                <Field lang id="ben_phone" label=t(lang, "f.ben_phone") hint=t(lang, "f.ben_phone.hint") errors=errs>
+                    <input type="tel" id="ben_phone" name="ben_phone" value=init.ben_phone.clone() inputmode="numeric" maxlength="20"
+                        aria-invalid=errs.invalid("ben_phone") aria-describedby="ben_phone-hint ben_phone-error"
+                        on:input=move |ev| values.update(|x| x.ben_phone = event_target_value(&ev))
+                        on:change=move |_| touch("ben_phone") />
+                </Field>
+                <Field lang id="ben_address" label=t(lang, "f.ben_address") hint=t(lang, "f.ben_address.hint") required=true errors=errs>
+                    <input type="text" id="ben_address" name="ben_address" value=init.ben_address.clone() maxlength="100"
+                        aria-invalid=errs.invalid("ben_address") aria-describedby="ben_address-hint ben_address-error"
+                        on:input=move |ev| values.update(|x| x.ben_address = event_target_value(&ev))
+                        on:change=move |_| touch("ben_address") />
+                </Field>
+                <Field lang id="ben_relation" label=t(lang, "f.ben_relation") required=true errors=errs>
+                    <select id="ben_relation" name="ben_relation" aria-invalid=errs.invalid("ben_relation") aria-describedby="ben_relation-error"
+                        on:change=move |ev| { values.update(|x| x.ben_relation = event_target_value(&ev)); touch("ben_relation"); }>
+                        <option value="">{t(lang, "f.ben_relation.choose")}</option>
+                        {relations.into_iter().map(|(code, label)| {
+                            let sel = code == init.ben_relation;
+                            view! { <option value=code selected=sel>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <div class="field check" class:invalid=move || ben_consent_invalid().is_some()>
+                    <label for="ben_consent">
+                        <input type="checkbox" id="ben_consent" name="ben_consent" value="on" checked=init.ben_consent.is_some()
+                            aria-invalid=errs.invalid("ben_consent") aria-describedby="ben_consent-error"
+                            on:change=move |ev| { let on = event_target_checked(&ev); values.update(|x| x.ben_consent = on.then(|| "on".to_string())); touch("ben_consent"); } />
+                        <span>{t(lang, "f.ben_consent")}</span>
+                    </label>
+                    <p class="error" id="ben_consent-error">{ben_consent_msg}</p>
+                </div>
+            </fieldset>
             <Field lang id="need" label=t(lang, "f.need") hint=t(lang, "f.need.hint") required=true errors=errs>
                 <textarea id="need" name="need" rows="4" maxlength="500"
                     aria-invalid=errs.invalid("need") aria-describedby="need-hint need-error"
@@ -337,9 +443,11 @@ pub fn WishForm(
                 </label>
                 <p class="hint">{t(lang, "f.urgent.hint")}</p>
             </div>
-            <PlacePicker lang towns town=init.town.clone() community=init.community.clone() communities=comms hydrated errors=errs
-                on_town=Callback::new(move |v: String| { values.update(|x| { x.town = v.clone(); x.community = String::new(); }); touch("town"); follow_town(v, comms); })
-                on_community=Callback::new(move |v| { values.update(|x| x.community = v); touch("community"); }) />
+            <PlacePicker lang action="/wish/new" towns town=init.town.clone() community=init.community.clone() place=init.place.clone() communities=comms hydrated errors=errs
+                on_town=Callback::new(move |v: String| { values.update(|x| { x.town = v.clone(); x.community = String::new(); }); touch("town"); follow_town(v, lang, comms); })
+                on_community=Callback::new(move |v| { values.update(|x| x.community = v); touch("community"); })
+                on_place=Callback::new(move |v| values.update(|x| x.place = v))
+                on_touch=Callback::new(move |f: &'static str| touch(f)) />
             <Contact lang name=init.contact_name.clone() phone=init.phone.clone() email=init.email.clone() consent=init.consent.is_some() errors=errs
                 on_field=Callback::new(move |(f, v): (&'static str, String)| {
                     values.update(|x| match f {
@@ -436,6 +544,7 @@ pub fn ProjectForm(
         touched.set(PROJECT_FIELDS.iter().map(|s| s.to_string()).collect());
         let input = values.get_untracked();
         if validate_project(&input, &limits).is_err() {
+            focus_summary();
             return;
         }
         busy.set(true);
@@ -446,10 +555,12 @@ pub fn ProjectForm(
                     touched.set(HashSet::new());
                     server.set(errors);
                     busy.set(false);
+                    focus_summary();
                 }
                 Ok(SubmitOutcome::TooMany { .. }) => {
                     server.set(vec![FieldError::new("form", "too_many_tries")]);
                     busy.set(false);
+                    focus_summary();
                 }
                 Err(_) => {
                     server.set(vec![FieldError::new("form", "server")]);
@@ -481,9 +592,11 @@ pub fn ProjectForm(
             </Field>
             <Choices lang id="category" legend=t(lang, "f.category") options=categories selected=init.category.clone() errors=errs
                 on_pick=Callback::new(move |v| { values.update(|x| x.category = v); touch("category"); }) />
-            <PlacePicker lang towns town=init.town.clone() community=init.community.clone() communities=comms hydrated errors=errs
-                on_town=Callback::new(move |v: String| { values.update(|x| { x.town = v.clone(); x.community = String::new(); }); touch("town"); follow_town(v, comms); })
-                on_community=Callback::new(move |v| { values.update(|x| x.community = v); touch("community"); }) />
+            <PlacePicker lang action="/project/new" towns town=init.town.clone() community=init.community.clone() place=init.place.clone() communities=comms hydrated errors=errs
+                on_town=Callback::new(move |v: String| { values.update(|x| { x.town = v.clone(); x.community = String::new(); }); touch("town"); follow_town(v, lang, comms); })
+                on_community=Callback::new(move |v| { values.update(|x| x.community = v); touch("community"); })
+                on_place=Callback::new(move |v| values.update(|x| x.place = v))
+                on_touch=Callback::new(move |f: &'static str| touch(f)) />
             <Field lang id="location" label=t(lang, "f.location") required=true errors=errs>
                 <input type="text" id="location" name="location" value=init.location.clone() maxlength="100"
                     aria-invalid=errs.invalid("location") aria-describedby="location-error"
@@ -510,5 +623,26 @@ pub fn ProjectForm(
                 {move || if busy.get() { t(lang, "form.submitting") } else { t(lang, "form.submit") }}
             </button>
         </form>
+    }
+}
+
+/// "Copy the link" on the tracking page: one tap puts the private link on the clipboard. Hidden until
+/// the page is interactive (without JavaScript the link itself can be selected and copied).
+#[island]
+pub fn CopyLink(lang: Lang, link: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let on_click = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _promise = w.navigator().clipboard().write_text(&link);
+            copied.set(true);
+        }
+    };
+    view! {
+        <button type="button" class="secondary copy-link" hidden=move || !hydrated.get() on:click=on_click>
+            {t(lang, "track.copy")}
+        </button>
+        <span class="copied" role="status">{move || copied.get().then(|| t(lang, "track.copied"))}</span>
     }
 }

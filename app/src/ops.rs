@@ -34,8 +34,15 @@ impl OpError {
 
 pub type OpResult<T> = Result<T, OpError>;
 
-pub async fn communities(st: &AppState, town: &str) -> OpResult<Vec<CommunityOption>> {
-    Ok(st.db.communities(town).await?.into_iter().map(|c| CommunityOption { id: c.id, name: c.name }).collect())
+/// The villages/communities of a town, named in `lang` (Traditional script, or pinyin with the Chinese).
+pub async fn communities(st: &AppState, town: &str, lang: Lang) -> OpResult<Vec<CommunityOption>> {
+    Ok(st
+        .db
+        .communities(town)
+        .await?
+        .into_iter()
+        .map(|c| CommunityOption { id: c.id, name: store::names::place(lang, &c.name) })
+        .collect())
 }
 
 pub async fn form_data(st: &AppState, town: &str, lang: Lang) -> OpResult<FormData> {
@@ -46,13 +53,13 @@ pub async fn form_data(st: &AppState, town: &str, lang: Lang) -> OpResult<FormDa
         .iter()
         .map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() })
         .collect();
-    let communities = if town.is_empty() { Vec::new() } else { communities(st, town).await? };
+    let communities = if town.is_empty() { Vec::new() } else { communities(st, town, lang).await? };
     Ok(FormData { towns, communities, limits: st.db.settings().await?.limits })
 }
 
-/// Checks that the town exists and the community belongs to it.
+/// Checks that the town exists and the community belongs to it (and is on the form).
 async fn check_place(st: &AppState, town: &str, community_id: i64, errors: &mut Vec<FieldError>) -> OpResult<()> {
-    if town.is_empty() {
+    if town.is_empty() || town == domain::validate::TOWN_UNKNOWN {
         return Ok(());
     }
     if !st.db.towns().await?.iter().any(|t| t.slug == town) {
@@ -61,7 +68,7 @@ async fn check_place(st: &AppState, town: &str, community_id: i64, errors: &mut 
     }
     if community_id > 0 {
         match st.db.community(community_id).await? {
-            Some(c) if c.town_slug == town => {}
+            Some(c) if c.town_slug == town && c.active => {}
             _ => errors.push(FieldError::new("community", "community_unknown")),
         }
     }
@@ -141,8 +148,10 @@ pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang, client: &
         contact_phone: v.phone,
         contact_email: v.email,
         lang: lang.code().to_string(),
-        town_slug: Some(v.town),
-        community_id: Some(v.community_id),
+        town_slug: v.place.town,
+        community_id: v.place.community_id,
+        place_text: v.place.text,
+        beneficiary: v.person,
         submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty()),
         submitted_at: now,
         acceptance_due_at: settings.deadlines.acceptance_due(now),
@@ -189,8 +198,10 @@ pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang, cli
         contact_phone: v.phone,
         contact_email: v.email,
         lang: lang.code().to_string(),
-        town_slug: Some(v.town),
-        community_id: Some(v.community_id),
+        town_slug: v.place.town,
+        community_id: v.place.community_id,
+        place_text: v.place.text,
+        beneficiary: None,
         submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty()),
         submitted_at: now,
         acceptance_due_at: settings.deadlines.acceptance_due(now),
@@ -229,10 +240,36 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
     let f = &item.facts;
     let deadlines = deadline_views(&item, &events);
     let open = !matches!(item.status, Status::Withdrawn | Status::Duplicate);
+    let link = format!("{}/t/{}", st.base_url.trim_end_matches('/'), item.token);
+    let can_rate =
+        resident_can(&state, &Action::Rate { rating: Rating::Satisfied, comment: String::new(), aware: None });
+    let next_step = next_step(
+        &item,
+        if town_name.is_empty() { None } else { Some(town_name.as_str()) },
+        can_rate,
+        lang,
+        store::now(),
+    );
+    // Ratings on the timeline: the last one is the item's; an earlier one was followed by a reopen, which
+    // only 不满意 allows.
+    let last_rate = events.iter().rposition(|e| e.action == "rate");
+    let events: Vec<EventView> = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| EventView {
+            rating: (e.action == "rate")
+                .then(|| if Some(i) == last_rate { f.rating } else { Some(Rating::Unsatisfied) })
+                .flatten(),
+            at: e.at,
+            action: e.action,
+            body: e.body,
+        })
+        .collect();
     Ok(Some(TrackView {
         number: item.number.clone(),
         token: item.token.clone(),
-        link: format!("{}/t/{}", st.base_url.trim_end_matches('/'), item.token),
+        qr_svg: qr_svg(&link),
+        link,
         kind: item.kind,
         status: item.status,
         category: item.category.clone(),
@@ -241,21 +278,22 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
         location: item.location.clone(),
         amount_yuan: item.amount_yuan,
         urgent: item.urgent,
+        community_name: match &item.community_name {
+            Some(c) => store::names::place(lang, c),
+            None => item.place_text.clone().unwrap_or_default(),
+        },
         town_name,
-        community_name: item.community_name.clone().unwrap_or_default(),
         contact_masked: format!(
             "{} {}",
             domain::mask::mask_name(&item.contact_name),
             domain::mask::mask_phone(&item.contact_phone)
         ),
         submitted_at: item.submitted_at,
+        next_step,
         deadlines: if open { deadlines } else { Vec::new() },
-        events: events.into_iter().map(|e| EventView { at: e.at, action: e.action, body: e.body }).collect(),
+        events,
         rating: f.rating,
-        can_rate: resident_can(
-            &state,
-            &Action::Rate { rating: Rating::Satisfied, comment: String::new(), aware: None },
-        ),
+        can_rate,
         can_reopen: resident_can(&state, &Action::RequestReopen),
         can_withdraw: resident_can(&state, &Action::Withdraw { reason: String::new() }),
         photos: crate::photos::ops::photos_of(st, item.id).await?,
@@ -267,6 +305,77 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
                 .is_some_and(|c| c.status == domain::claims::ClaimStatus::Delivered),
         version: item.version,
     }))
+}
+
+/// The tracking link as an SVG QR code (medium error correction, dark on white, scales with its box).
+pub fn qr_svg(link: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .quiet_zone(true)
+            .min_dimensions(180, 180)
+            .dark_color(qrcode::render::svg::Color("#000000"))
+            .light_color(qrcode::render::svg::Color("#ffffff"))
+            .build()
+            // No XML prolog inside HTML.
+            .split_once("?>")
+            .map(|(_, svg)| svg.trim().to_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A date and time in words: `12月3日 14:00`, `3 Dec 14:00`.
+pub fn short_at(lang: Lang, ts: i64) -> String {
+    let d = domain::Date::from_timestamp(ts);
+    let secs = (ts + domain::calendar::CHINA_OFFSET_SECS).rem_euclid(86_400);
+    let hm = format!("{:02}:{:02}", secs / 3600, (secs % 3600) / 60);
+    match lang {
+        Lang::En => {
+            const M: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            format!("{} {} {hm}", d.day, M[(d.month as usize).clamp(1, 12) - 1])
+        }
+        _ => format!("{}月{}日 {hm}", d.month, d.day),
+    }
+}
+
+/// What happens next, in one or two sentences for the resident: who answers, and by when.
+pub fn next_step(item: &store::ItemRecord, town: Option<&str>, can_rate: bool, lang: Lang, now: i64) -> Option<String> {
+    use crate::i18n::{t, tf};
+    let f = &item.facts;
+    let who = town.map(str::to_string).unwrap_or_else(|| t(lang, "next.dispatcher"));
+    let say = |key: &str, at: i64| Some(tf(lang, key, &[("town", &who), ("at", &short_at(lang, at))]));
+    let waiting_reply = f.first_response_at.is_none();
+    let waiting_feedback = f.feedback_at.is_none();
+    if can_rate {
+        return Some(t(lang, "next.rate"));
+    }
+    let reply_or_feedback_late =
+        (waiting_reply && f.acceptance_due_at < now) || (waiting_feedback && item.feedback_due_at < now);
+    match item.status {
+        Status::Closed | Status::Withdrawn | Status::Duplicate | Status::Declined => None,
+        Status::FeedbackGiven => Some(t(lang, "next.done")),
+        Status::Reopened => say("next.reopened", 0),
+        _ if reply_or_feedback_late => {
+            let due = if waiting_reply { f.acceptance_due_at } else { item.feedback_due_at };
+            say("next.late", due)
+        }
+        Status::Submitted => say("next.submitted", f.acceptance_due_at),
+        Status::Routed => say("next.routed", f.acceptance_due_at),
+        Status::Accepted => say(
+            if item.kind == Kind::Wish { "next.accepted.wish" } else { "next.accepted.project" },
+            item.feedback_due_at,
+        ),
+        Status::Published => say("next.published", item.feedback_due_at),
+        Status::Claimed => say("next.claimed", item.feedback_due_at),
+        Status::Fulfilled => say("next.fulfilled", item.feedback_due_at),
+        Status::PublicNotice => say("next.public_notice", item.feedback_due_at),
+        Status::Approved | Status::InProgress => match f.completion_due_at {
+            Some(due) => say("next.in_progress", due),
+            None => say("next.accepted.project", item.feedback_due_at),
+        },
+        Status::Completed => say("next.completed", item.feedback_due_at),
+    }
 }
 
 /// The name of the town with this slug, in `lang`.

@@ -359,14 +359,14 @@ fn TrackBody(
     });
     let problem_note = problem.filter(|p| p == "conflict" || p == "not_allowed_now").map(|p| err(lang, &p));
     let amount_label = if v.kind == Kind::Wish { "track.amount" } else { "track.budget" };
+    // `?created=1` announces success only right after submitting, not from a saved or shared link.
+    let created = created && now - v.submitted_at < CREATED_NOTICE_SECS;
     view! {
         <Title text=format!("{} {} · {}", t(lang, "track.title"), v.number, t(lang, "app.name")) />
         {created.then(|| view! {
             <div class="notice good" role="status">
                 <p><strong>{tf(lang, "track.created", &[("number", &v.number)])}</strong></p>
                 <p>{t(lang, "track.created.keep")}</p>
-                <p class="link-label">{t(lang, "track.link")}</p>
-                <p class="link"><a href=v.link.clone()>{v.link.clone()}</a></p>
             </div>
         })}
         {done_note.map(|n| view! { <p class="notice good" role="status">{n}</p> })}
@@ -376,7 +376,21 @@ fn TrackBody(
         <section class="card status" aria-labelledby="status-h">
             <h2 id="status-h">{t(lang, "track.status")}</h2>
             <p class="status-text" data-status=v.status.code()>{t(lang, &format!("status.{}", v.status.code()))}</p>
+            {v.next_step.clone().map(|n| view! { <p class="next-step">{n}</p> })}
             {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
+        </section>
+        <section class="card share" aria-labelledby="share-h">
+            <h2 id="share-h">{t(lang, "track.link")}</h2>
+            <p class="hint">{t(lang, "track.share.hint")}</p>
+            <p class="link"><a href=v.link.clone()>{v.link.clone()}</a></p>
+            <crate::islands::CopyLink lang link=v.link.clone() />
+            <details class="qr">
+                <summary>{t(lang, "track.qr")}</summary>
+                <figure>
+                    <div class="qr-code" role="img" aria-label=t(lang, "track.qr.alt") inner_html=v.qr_svg.clone()></div>
+                    <figcaption class="hint">{t(lang, "track.qr.hint")}</figcaption>
+                </figure>
+            </details>
         </section>
         {v.can_confirm_receipt.then(|| view! {
             <section class="card" aria-labelledby="receipt-h">
@@ -421,10 +435,11 @@ fn TrackBody(
                 {v.events.iter().rev().map(|e| {
                     let label = tf(lang, &format!("ev.{}", e.action), &[("body", &e.body)]);
                     let body = if e.action == "route" || e.action == "start_notice" || e.body.is_empty() { None } else { Some(e.body.clone()) };
+                    let rating = e.rating.map(|r| t(lang, &format!("rating.{}", r.code())));
                     view! {
                         <li>
                             <time>{local_time(e.at)}</time>
-                            <p class="what">{label}</p>
+                            <p class="what">{label}{rating.map(|r| view! { "：" <strong class="rating-given">{r}</strong> })}</p>
                             {body.map(|b| view! { <p class="body">{b}</p> })}
                         </li>
                     }
@@ -448,6 +463,9 @@ fn TrackBody(
         {v.can_withdraw.then(|| view! { <WithdrawForm lang token=token.clone() version=v.version errors=withdraw_errors /> })}
     }
 }
+
+/// How long after submitting the tracking page still says "submitted" for `?created=1`.
+const CREATED_NOTICE_SECS: i64 = 30 * 60;
 
 /// Pages render only on the server (they are not islands), so the server clock is the one that counts.
 pub(crate) fn now_ts() -> i64 {

@@ -491,7 +491,7 @@ pub mod ops {
     /// the page's server function (`/api/get_public_project`) never carries them either.
     fn public_event(e: store::ItemEvent) -> EventView {
         let body = if super::PRIVATE_BODIES.contains(&e.action.as_str()) { String::new() } else { e.body };
-        EventView { at: e.at, action: e.action, body }
+        EventView { at: e.at, action: e.action, body, rating: None }
     }
 
     /// Why a voice was not counted.

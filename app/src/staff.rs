@@ -138,6 +138,25 @@ pub struct ContactView {
     pub full: bool,
 }
 
+/// The beneficiary as staff see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeneficiaryView {
+    pub name: String,
+    /// Empty when they have none.
+    pub phone: String,
+    pub address: String,
+    /// A [`domain::validate::Relation`] code.
+    pub relation: String,
+}
+
+/// What the publish step shows: the draft of the wall's text and the card it goes on (its `need`
+/// is filled from the text being reviewed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishView {
+    pub draft: String,
+    pub card: crate::wishes::WallCard,
+}
+
 /// A timeline entry as staff see it (internal notes included).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffEventView {
@@ -181,6 +200,14 @@ pub struct StaffItemView {
     pub submitted_by: String,
     pub helper_org: String,
     pub contact: ContactView,
+    /// The place in the resident's words (not listed / not sure), for assigning the village.
+    pub place_text: String,
+    /// The person a helper or organisation submitted for (masked like the contact).
+    pub beneficiary: Option<BeneficiaryView>,
+    /// Wishes: the wall's text once published.
+    pub public_text: Option<String>,
+    /// Wishes that can be published: the first draft of the wall's text and the card around it.
+    pub publish: Option<PublishView>,
     pub submitted_at: i64,
     pub deadlines: Vec<DeadlineView>,
     pub next_due_at: Option<i64>,
@@ -259,6 +286,12 @@ pub struct StaffActForm {
     pub town: String,
     #[serde(default)]
     pub community_id: String,
+    /// The wall's text of a wish (publish).
+    #[serde(default)]
+    pub public_text: String,
+    /// "Show the preview" instead of publishing.
+    #[serde(default)]
+    pub preview: Option<String>,
 }
 
 /// A staff action form that needs changes, re-rendered with the errors and what was typed.
@@ -604,7 +637,8 @@ pub fn StaffItemPage() -> impl IntoView {
     let done = query.get("done");
     let problem = query.get("problem").filter(|p| p == "conflict" || p == "not_allowed_now" || p == "notice_running");
     let posted = use_context::<PostedStaffAction>();
-    if posted.is_some() {
+    // A form with errors is 422; a publish preview (no errors, nothing written) is an ordinary page.
+    if posted.as_ref().is_some_and(|p| !p.errors.is_empty()) {
         set_status(422);
     }
     let data = Resource::new(move || number.clone(), move |n| get_staff_item(n, lang.code().to_string()));
@@ -663,7 +697,8 @@ fn StaffItemBody(
                     <dl class="facts">
                         <dt>{t(lang, if v.kind == Kind::Wish { "f.beneficiary" } else { "f.category" })}</dt><dd>{category_label(lang, v.kind, &v.category)}</dd>
                         <dt>{t(lang, "track.town")}</dt><dd>{v.town_name.clone().unwrap_or_else(|| t(lang, "staff.city_queue"))}</dd>
-                        <dt>{t(lang, "track.community")}</dt><dd>{v.community_name.clone().unwrap_or_default()}</dd>
+                        <dt>{t(lang, "track.community")}</dt><dd>{v.community_name.clone().unwrap_or_else(|| t(lang, "staff.community_unset"))}</dd>
+                        {(!v.place_text.is_empty()).then(|| view! { <dt>{t(lang, "staff.place_text")}</dt><dd class="place-text">{v.place_text.clone()}</dd> })}
                         {(!v.location.is_empty()).then(|| view! { <dt>{t(lang, "f.location")}</dt><dd>{v.location.clone()}</dd> })}
                         <dt>{t(lang, amount_label)}</dt><dd>{tf(lang, "yuan", &[("n", &thousands(v.amount_yuan))])}{v.urgent.then(|| view! { " · "<strong>{t(lang, "track.urgent")}</strong> })}</dd>
                         <dt>{t(lang, "track.submitted_at")}</dt><dd>{local_time(v.submitted_at)}</dd>
@@ -672,6 +707,20 @@ fn StaffItemBody(
                         <dt>{t(lang, "f.phone")}</dt><dd class="contact-phone">{v.contact.phone.clone()}</dd>
                         {(!v.contact.email.is_empty()).then(|| view! { <dt>{t(lang, "f.email")}</dt><dd>{v.contact.email.clone()}</dd> })}
                     </dl>
+                    {v.beneficiary.clone().map(|b| view! {
+                        <h3>{t(lang, "staff.beneficiary")}</h3>
+                        <dl class="facts beneficiary">
+                            <dt>{t(lang, "f.ben_name")}</dt><dd class="ben-name">{b.name}</dd>
+                            <dt>{t(lang, "sum.ben_phone")}</dt><dd class="ben-phone">{if b.phone.is_empty() { t(lang, "staff.ben_no_phone") } else { b.phone }}</dd>
+                            <dt>{t(lang, "f.ben_address")}</dt><dd class="ben-address">{b.address}</dd>
+                            <dt>{t(lang, "sum.ben_relation")}</dt><dd>{t(lang, &format!("rel.{}", b.relation))}</dd>
+                            <dt>{t(lang, "sum.ben_consent")}</dt><dd>{t(lang, "staff.ben_consent_given")}</dd>
+                        </dl>
+                    })}
+                    {v.public_text.clone().map(|p| view! {
+                        <h3>{t(lang, "staff.public_text")}</h3>
+                        <p class="public-text">{p}</p>
+                    })}
                 </section>
                 <section class="card" aria-labelledby="dl-h">
                     <h2 id="dl-h">{t(lang, "track.deadlines")}</h2>
@@ -901,6 +950,41 @@ fn StaffActions(lang: Lang, v: StaffItemView, posted: Option<PostedStaffAction>)
                             aria-invalid=e.is_some().then_some("true") aria-describedby=fid("of_number-error") />
                         <p class="error" id=fid("of_number-error")>{e}</p>
                     </div>
+                }.into_any()
+            }
+            "publish" => {
+                let e = field_error(&errs, lang, "public_text");
+                let p = v.publish.clone();
+                let text = if f.public_text.is_empty() { p.as_ref().map(|p| p.draft.clone()).unwrap_or_default() } else { f.public_text.clone() };
+                let flags = domain::mask::public_flags(&text);
+                let id = fid("public_text");
+                let card = p.map(|p| crate::wishes::WallCard { need: domain::claims::wall_text(&text, 120), ..p.card });
+                view! {
+                    <p class="hint">{t(lang, "staff.publish.intro")}</p>
+                    <div class="field">
+                        <label for=id.clone()>{t(lang, "staff.f.public_text")}</label>
+                        <p class="hint" id=format!("{id}-hint")>{t(lang, "staff.f.public_text.hint")}</p>
+                        <textarea id=id.clone() name="public_text" rows="4" maxlength="300" aria-invalid=e.is_some().then_some("true")
+                            aria-describedby=format!("{id}-hint {id}-flags {id}-error")>{crate::pages::textarea_text(&text)}</textarea>
+                        <p class="error" id=format!("{id}-error")>{e}</p>
+                    </div>
+                    <div class="flags" id=format!("{id}-flags")>
+                        {if flags.is_empty() {
+                            view! { <p class="hint">{t(lang, "staff.flags.none")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <p class="notice bad">{t(lang, "staff.flags.found")}</p>
+                                <ul>{flags.into_iter().map(|fl| view! { <li>{t(lang, &format!("staff.flag.{}", fl.kind.code()))}"：「"<mark>{fl.text}</mark>"」"</li> }).collect_view()}</ul>
+                            }.into_any()
+                        }}
+                    </div>
+                    {card.map(|c| view! {
+                        <div class="preview" aria-label=t(lang, "staff.preview")>
+                            <p class="preview-label">{t(lang, "staff.preview")}</p>
+                            <crate::wishes::Card lang c link=false />
+                        </div>
+                    })}
+                    <button type="submit" name="preview" value="1" class="secondary">{t(lang, "staff.preview.refresh")}</button>
                 }.into_any()
             }
             "assign" => {

@@ -359,7 +359,7 @@ fn probes() -> Vec<Action> {
         Action::Accept { plan: t() },
         Action::Decline { reason: t() },
         Action::AssignCommunity { community_id: 1, name: t() },
-        Action::Publish,
+        Action::Publish { text: t() },
         Action::ReleaseClaim,
         Action::RecordFulfilment { note: t() },
         Action::ConfirmReceipt,
@@ -466,6 +466,36 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
         }
         None => Vec::new(),
     };
+    let beneficiary = item.beneficiary.as_ref().map(|b| crate::staff::BeneficiaryView {
+        name: if access.contact { b.name.clone() } else { domain::mask::mask_name(&b.name) },
+        phone: match &b.phone {
+            Some(p) if access.contact => p.clone(),
+            Some(p) => domain::mask::mask_phone(p),
+            None => String::new(),
+        },
+        address: if access.contact { b.address.clone() } else { domain::mask::mask_street(&b.address) },
+        relation: b.relation.code().to_string(),
+    });
+    let publish =
+        (item.kind == Kind::Wish && actions.iter().any(|a| a == "publish")).then(|| crate::staff::PublishView {
+            draft: domain::mask::public_draft(&item.description),
+            card: crate::wishes::ops::card_of(
+                store::WallWish {
+                    number: item.number.clone(),
+                    status: Status::Published,
+                    category: item.category.clone(),
+                    town_slug: f.town_slug.clone().unwrap_or_default(),
+                    community_name: item.community_name.clone().unwrap_or_default(),
+                    need: String::new(),
+                    amount_yuan: item.amount_yuan,
+                    urgent: item.urgent,
+                    submitted_at: item.submitted_at,
+                },
+                &towns,
+                lang,
+                now,
+            ),
+        });
     Ok(Guarded::Ok(StaffItemView {
         me: me_view(&u, &towns, lang),
         number: item.number.clone(),
@@ -487,6 +517,10 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
         submitted_by: item.submitted_by.clone(),
         helper_org: item.helper_org.clone().unwrap_or_default(),
         contact,
+        place_text: item.place_text.clone().unwrap_or_default(),
+        beneficiary,
+        public_text: item.public_text.clone(),
+        publish,
         submitted_at: item.submitted_at,
         deadlines,
         next_due_at: next_due,
@@ -564,6 +598,8 @@ pub enum StaffActError {
 }
 
 const TEXT_MAX: usize = 1000;
+/// The wall's text of a wish, in characters (the card shows up to 120).
+const PUBLIC_TEXT_MAX: usize = 300;
 
 /// Builds the lifecycle action from a posted staff form, with per-field errors.
 pub async fn build_action(
@@ -586,7 +622,16 @@ pub async fn build_action(
     let action = match f.action.as_str() {
         "accept" => Action::Accept { plan: text("plan", &f.plan) },
         "decline" => Action::Decline { reason: text("reason", &f.reason) },
-        "publish" => Action::Publish,
+        "publish" => {
+            let t = text("public_text", &f.public_text);
+            let n = t.chars().count();
+            if n > 0 && n < domain::validate::len::NEED.0 {
+                errors.push(FieldError::new("public_text", "too_short"));
+            } else if n > PUBLIC_TEXT_MAX {
+                errors.push(FieldError::new("public_text", "too_long"));
+            }
+            Action::Publish { text: t }
+        }
         "release_claim" => Action::ReleaseClaim,
         "confirm_receipt" => Action::ConfirmReceipt,
         "start_work" => Action::StartWork,
@@ -704,6 +749,10 @@ pub async fn staff_act(
         Ok(a) => a,
         Err(errors) => return Ok(Err(StaffActError::Invalid(errors))),
     };
+    if f.action == "publish" && f.preview.is_some() {
+        // The reviewer asked to see the card with the edited text: nothing is written.
+        return Ok(Err(StaffActError::Invalid(Vec::new())));
+    }
     let expected = f.version.trim().parse::<i64>().ok();
     match st.db.act_by(item.id, expected, &by, &action, store::now()).await {
         Ok(_) => {

@@ -114,8 +114,9 @@ fn band_text(lang: Lang, low: i64, high: Option<i64>) -> String {
     }
 }
 
+/// One wish as the wall shows it (also the staff's preview before publishing).
 #[component]
-fn Card(lang: Lang, c: WallCard, link: bool) -> impl IntoView {
+pub fn Card(lang: Lang, c: WallCard, link: bool) -> impl IntoView {
     let open = c.status == Status::Published;
     let href = format!("/wishes/{}", c.number);
     let heading = t(lang, &format!("ben.{}", c.category));
@@ -418,7 +419,8 @@ pub mod ops {
     use crate::ops::OpResult;
     use crate::state::AppState;
 
-    fn card_of(w: store::WallWish, towns: &[store::Town], lang: Lang, now: i64) -> WallCard {
+    /// A wall card in `lang` (the staff's publish preview uses it too).
+    pub(crate) fn card_of(w: store::WallWish, towns: &[store::Town], lang: Lang, now: i64) -> WallCard {
         let (band_low, band_high) = domain::claims::value_band(w.amount_yuan);
         WallCard {
             town_name: towns
@@ -430,7 +432,7 @@ pub mod ops {
             status: w.status,
             category: w.category,
             town_slug: w.town_slug,
-            community_name: w.community_name,
+            community_name: store::names::place(lang, &w.community_name),
             need: w.need,
             band_low,
             band_high,
@@ -504,7 +506,7 @@ pub mod ops {
             link: format!("{}/c/{}", st.base_url.trim_end_matches('/'), c.token),
             token: c.token,
             number: c.item_number,
-            need: domain::claims::wall_text(&item.description, 120),
+            need: domain::claims::wall_text(item.public_text.as_deref().unwrap_or_default(), 120),
             town_name: towns.iter().find(|t| t.slug == town_slug).map(|t| t.name(lang).to_string()).unwrap_or_default(),
             community_name: item.community_name.clone().unwrap_or_default(),
             status: c.status,

@@ -126,29 +126,20 @@ pub fn value_band(amount_yuan: i64) -> (i64, Option<i64>) {
     (low, None)
 }
 
-/// A resident's words as the wall shows them: runs of five or more digits (phone numbers, ID numbers,
-/// house numbers) become `*`, and the text is cut to `max` characters. Names cannot be recognised by a
-/// rule; staff read every wish before they publish it.
+/// A text as the wall shows it: every run of five or more digits (phone and ID numbers, also written
+/// `138-1234-5678`, `138 1234 5678` or in full-width `１３８…`) becomes `*`, and the text is cut to
+/// `max` characters. Names cannot be recognised by a rule; staff review the public text of every wish
+/// before it is published ([`crate::mask::public_flags`]).
 pub fn wall_text(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.trim().chars().collect();
     let mut out = String::new();
-    let mut digits = String::new();
-    let flush = |digits: &mut String, out: &mut String| {
-        if digits.chars().count() >= 5 {
-            out.extend(std::iter::repeat_n('*', digits.chars().count()));
-        } else {
-            out.push_str(digits);
-        }
-        digits.clear();
-    };
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-            digits.push(c);
-        } else {
-            flush(&mut digits, &mut out);
-            out.push(c);
+    for run in crate::mask::digit_runs(&chars) {
+        match run {
+            crate::mask::Run::Text(a, b) => out.extend(&chars[a..b]),
+            crate::mask::Run::Digits(a, b, n) if n >= 5 => out.extend(std::iter::repeat_n('*', b - a)),
+            crate::mask::Run::Digits(a, b, _) => out.extend(&chars[a..b]),
         }
     }
-    flush(&mut digits, &mut out);
     if out.chars().count() > max {
         out = out.chars().take(max).collect::<String>() + "…";
     }
@@ -223,6 +214,10 @@ mod tests {
     fn the_wall_hides_long_digit_runs_and_cuts_long_texts() {
         assert_eq!(wall_text("请联系13812345678，住3栋502", 100), "请联系***********，住3栋502");
         assert_eq!(wall_text("身份证４４１９００１９５０", 100), "身份证**********");
+        assert_eq!(wall_text("电话138-1234-5678找我", 100), "电话*************找我");
+        assert_eq!(wall_text("电话 138 1234 5678", 100), "电话 *************");
+        assert_eq!(wall_text("１３８－１２３４－５６７８", 100), "*************");
+        assert_eq!(wall_text("住3栋502，2-3天内", 100), "住3栋502，2-3天内", "short runs stay");
         assert_eq!(wall_text("需要一台轮椅", 3), "需要一…");
         assert_eq!(days_waiting(0, 86_400 * 3 - 1), 2);
         assert_eq!(days_waiting(100, 0), 0);

@@ -12,6 +12,7 @@ pub mod kpi;
 pub mod lifecycle;
 pub mod mail;
 pub mod mask;
+pub mod places;
 pub mod staff;
 pub mod validate;
 pub mod voices;

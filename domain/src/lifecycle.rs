@@ -45,7 +45,10 @@ pub enum Action {
     Decline {
         reason: String,
     },
-    Publish,
+    /// A wish goes on the wall with the text staff reviewed (the resident's own words stay internal).
+    Publish {
+        text: String,
+    },
     Claim,
     ReleaseClaim,
     RecordFulfilment {
@@ -99,7 +102,7 @@ impl Action {
             Action::AssignCommunity { .. } => "assign",
             Action::Accept { .. } => "accept",
             Action::Decline { .. } => "decline",
-            Action::Publish => "publish",
+            Action::Publish { .. } => "publish",
             Action::Claim => "claim",
             Action::ReleaseClaim => "release_claim",
             Action::RecordFulfilment { .. } => "fulfil",
@@ -132,10 +135,9 @@ impl Action {
             Action::GiveFeedback { message } => message.clone(),
             Action::Rate { comment, .. } => comment.clone(),
             Action::MarkDuplicate { of_number } => of_number.clone(),
-            Action::Note { text, .. } => text.clone(),
+            Action::Note { text, .. } | Action::Publish { text } => text.clone(),
             Action::StartNotice { days } => days.to_string(),
-            Action::Publish
-            | Action::Claim
+            Action::Claim
             | Action::ReleaseClaim
             | Action::ConfirmReceipt
             | Action::StartWork
@@ -251,8 +253,9 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
                 _ => not_now,
             }
         }
-        A::Publish => {
+        A::Publish { text } => {
             who(staff)?;
+            need_text(text)?;
             match (kind, from) {
                 (Kind::Wish, S::Accepted) => Ok(ok(S::Published)),
                 _ => not_now,
@@ -513,7 +516,7 @@ mod tests {
             &[
                 (Actor::System, Route { town: t("humen") }),
                 (Actor::Staff, Accept { plan: t("verified") }),
-                (Actor::Staff, Publish),
+                (Actor::Staff, Publish { text: "一位独居老人需要一台轮椅".into() }),
                 (Actor::Donor, Claim),
                 (Actor::Staff, RecordFulfilment { note: t("delivered") }),
                 (Actor::Staff, GiveFeedback { message: t("done") }),
@@ -598,7 +601,7 @@ mod tests {
             Err(TransitionError::NotYourAction)
         );
         assert_eq!(
-            transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &Action::Publish),
+            transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &Action::Publish { text: "修路灯".into() }),
             Err(TransitionError::NotAllowedNow)
         );
         assert_eq!(

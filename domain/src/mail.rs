@@ -60,7 +60,7 @@ pub fn resident_mail(action: &Action, out: &Outcome, actor: Actor) -> Option<Mai
         Action::MarkDuplicate { .. } => Some(MailKind::Duplicate),
         _ if out.is_feedback => Some(MailKind::Feedback),
         Action::GiveFeedback { .. } => Some(MailKind::Feedback),
-        Action::Publish
+        Action::Publish { .. }
         | Action::Claim
         | Action::RecordFulfilment { .. }
         | Action::StartNotice { .. }
@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(resident_mail(&accept, &out(Kind::Wish, Status::Routed, s, &accept), s), Some(MailKind::Accepted));
         let decline = Action::Decline { reason: "不属于微心愿范围".into() };
         assert_eq!(resident_mail(&decline, &out(Kind::Wish, Status::Routed, s, &decline), s), Some(MailKind::Declined));
-        let publish = Action::Publish;
+        let publish = Action::Publish { text: "一位老人需要轮椅".into() };
         assert_eq!(
             resident_mail(&publish, &out(Kind::Wish, Status::Accepted, s, &publish), s),
             Some(MailKind::Progress)

@@ -3,6 +3,7 @@
 //! the UI turns the code into a message in the page's language.
 
 use crate::{Beneficiary, Category, SubmittedBy};
+// `code_enum!` comes from `model` (macro_use).
 use serde::{Deserialize, Serialize};
 
 /// One problem with one field.
@@ -54,6 +55,21 @@ pub struct WishInput {
     pub town: String,
     #[serde(default)]
     pub community: String,
+    /// The place in the resident's words, when the village is not listed or the town not known.
+    #[serde(default)]
+    pub place: String,
+    /// The person the wish is for, when a helper or organisation submits (never shown in public).
+    #[serde(default)]
+    pub ben_name: String,
+    #[serde(default)]
+    pub ben_phone: String,
+    #[serde(default)]
+    pub ben_address: String,
+    /// A [`Relation`] code.
+    #[serde(default)]
+    pub ben_relation: String,
+    #[serde(default)]
+    pub ben_consent: Option<String>,
     #[serde(default)]
     pub contact_name: String,
     #[serde(default)]
@@ -80,6 +96,9 @@ pub struct ProjectInput {
     pub town: String,
     #[serde(default)]
     pub community: String,
+    /// The place in the resident's words, when the village is not listed or the town not known.
+    #[serde(default)]
+    pub place: String,
     #[serde(default)]
     pub location: String,
     #[serde(default)]
@@ -96,17 +115,55 @@ pub struct ProjectInput {
     pub submission_key: String,
 }
 
+/// The town's value for "I don't know which town" and the village's for "not listed / not sure".
+pub const TOWN_UNKNOWN: &str = "unknown";
+pub const COMMUNITY_NOT_LISTED: &str = "not_listed";
+
+/// Where an item is, as the resident could say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// `None`: the resident does not know the town; the item goes to the city queue.
+    pub town: Option<String>,
+    /// `None`: not listed or not sure; staff assign the village.
+    pub community_id: Option<i64>,
+    /// The resident's words when no village was chosen.
+    pub text: Option<String>,
+}
+
+code_enum!(
+    /// How the person who fills in a wish for someone else is related to them.
+    Relation {
+        Family = "family",
+        Neighbour = "neighbour",
+        SocialWorker = "social_worker",
+        VillageStaff = "village_staff",
+        Volunteer = "volunteer",
+        Other = "other",
+    }
+);
+
+/// The beneficiary named by a helper or organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BeneficiaryPerson {
+    pub name: String,
+    /// Optional: many elderly people have no phone of their own.
+    pub phone: Option<String>,
+    pub address: String,
+    pub relation: Relation,
+}
+
 /// A micro-wish that passed validation (town and community still to be checked against the data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidWish {
     pub beneficiary: Beneficiary,
     pub submitted_by: SubmittedBy,
     pub helper_org: Option<String>,
+    /// The person the wish is for (helpers and organisations; consent given).
+    pub person: Option<BeneficiaryPerson>,
     pub need: String,
     pub amount_yuan: i64,
     pub urgent: bool,
-    pub town: String,
-    pub community_id: i64,
+    pub place: Place,
     pub contact_name: String,
     pub phone: String,
     pub email: Option<String>,
@@ -118,8 +175,7 @@ pub struct ValidProject {
     pub title: String,
     pub description: String,
     pub category: Category,
-    pub town: String,
-    pub community_id: i64,
+    pub place: Place,
     pub location: String,
     pub budget_yuan: i64,
     pub contact_name: String,
@@ -135,6 +191,8 @@ pub mod len {
     pub const LOCATION: (usize, usize) = (2, 100);
     pub const NAME: (usize, usize) = (1, 30);
     pub const ORG: (usize, usize) = (2, 60);
+    pub const PLACE: (usize, usize) = (2, 100);
+    pub const ADDRESS: (usize, usize) = (4, 100);
     pub const EMAIL: usize = 120;
 }
 
@@ -195,17 +253,31 @@ impl Check {
         }
     }
 
-    fn town_and_community(&mut self, town: &str, community: &str) -> (String, i64) {
-        let town = town.trim().to_string();
-        if town.is_empty() {
-            self.err("town", "choose_one");
-        }
+    /// Town (or "don't know"), then village (or "not listed / not sure" with the place in words).
+    fn place(&mut self, town: &str, community: &str, text: &str) -> Place {
+        let town = town.trim();
         let c = community.trim();
-        let id = c.parse::<i64>().ok().filter(|v| *v > 0);
-        if id.is_none() {
-            self.err("community", "choose_one");
-        }
-        (town, id.unwrap_or(0))
+        let unknown = town == TOWN_UNKNOWN;
+        let town = match town {
+            "" => {
+                self.err("town", "choose_one");
+                None
+            }
+            TOWN_UNKNOWN => None,
+            t => Some(t.to_string()),
+        };
+        let in_words = unknown || c == COMMUNITY_NOT_LISTED;
+        let community_id = if in_words {
+            None
+        } else {
+            let id = c.parse::<i64>().ok().filter(|v| *v > 0);
+            if id.is_none() {
+                self.err("community", "choose_one");
+            }
+            id
+        };
+        let text = in_words.then(|| self.text("place", text, len::PLACE));
+        Place { town, community_id, text }
     }
 
     fn contact(&mut self, name: &str, phone: &str, email: &str) -> (String, String, Option<String>) {
@@ -246,11 +318,33 @@ pub fn validate_wish(input: &WishInput, limits: &Limits) -> Result<ValidWish, Ve
         }
         _ => None,
     };
+    let person = match submitted_by {
+        Some(SubmittedBy::Helper | SubmittedBy::Organisation) => {
+            let name = c.text("ben_name", &input.ben_name, len::NAME);
+            let phone = match input.ben_phone.trim() {
+                "" => None,
+                raw => match normalise_mobile(raw).or_else(|| normalise_landline(raw)) {
+                    Some(p) => Some(p),
+                    None => {
+                        c.err("ben_phone", "phone_invalid");
+                        None
+                    }
+                },
+            };
+            let address = c.text("ben_address", &input.ben_address, len::ADDRESS);
+            let relation = c.choice("ben_relation", &input.ben_relation, Relation::from_code);
+            if !checked(&input.ben_consent) {
+                c.err("ben_consent", "ben_consent_required");
+            }
+            relation.map(|relation| BeneficiaryPerson { name, phone, address, relation })
+        }
+        _ => None,
+    };
     let need = c.text("need", &input.need, len::NEED);
     let urgent = checked(&input.urgent);
     let cap = if urgent { limits.urgent_wish_cap_yuan } else { limits.wish_cap_yuan };
     let amount_yuan = c.amount("amount", &input.amount, cap);
-    let (town, community_id) = c.town_and_community(&input.town, &input.community);
+    let place = c.place(&input.town, &input.community, &input.place);
     let (contact_name, phone, email) = c.contact(&input.contact_name, &input.phone, &input.email);
     if !checked(&input.consent) {
         c.err("consent", "consent_required");
@@ -260,11 +354,11 @@ pub fn validate_wish(input: &WishInput, limits: &Limits) -> Result<ValidWish, Ve
             beneficiary,
             submitted_by,
             helper_org,
+            person,
             need,
             amount_yuan,
             urgent,
-            town,
-            community_id,
+            place,
             contact_name,
             phone,
             email,
@@ -279,7 +373,7 @@ pub fn validate_project(input: &ProjectInput, limits: &Limits) -> Result<ValidPr
     let title = c.text("title", &input.title, len::TITLE);
     let description = c.text("description", &input.description, len::DESCRIPTION);
     let category = c.choice("category", &input.category, Category::from_code);
-    let (town, community_id) = c.town_and_community(&input.town, &input.community);
+    let place = c.place(&input.town, &input.community, &input.place);
     let location = c.text("location", &input.location, len::LOCATION);
     let budget_yuan = c.amount("budget", &input.budget, limits.project_cap_yuan);
     let (contact_name, phone, email) = c.contact(&input.contact_name, &input.phone, &input.email);
@@ -287,18 +381,9 @@ pub fn validate_project(input: &ProjectInput, limits: &Limits) -> Result<ValidPr
         c.err("consent", "consent_required");
     }
     match (c.errors.is_empty(), category) {
-        (true, Some(category)) => Ok(ValidProject {
-            title,
-            description,
-            category,
-            town,
-            community_id,
-            location,
-            budget_yuan,
-            contact_name,
-            phone,
-            email,
-        }),
+        (true, Some(category)) => {
+            Ok(ValidProject { title, description, category, place, location, budget_yuan, contact_name, phone, email })
+        }
         _ => Err(c.errors),
     }
 }
@@ -330,6 +415,20 @@ pub fn normalise_mobile(raw: &str) -> Option<String> {
     let b = digits.as_bytes();
     let ok = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
     ok.then_some(digits)
+}
+
+/// A fixed-line number (many elderly people have only one): 7 or 8 digits, or with the area code
+/// (`0769-2283 1234`, `076922831234`). Returned as digits, the area code first.
+pub fn normalise_landline(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match digits.len() {
+        7 | 8 if !digits.starts_with('0') && !digits.starts_with('1') => Some(digits),
+        10..=12 if digits.starts_with('0') && !digits.starts_with("00") => Some(digits),
+        _ => None,
+    }
 }
 
 /// A plausible email address: one `@`, a dot in the domain, no spaces, at most 120 characters.
@@ -364,6 +463,10 @@ mod tests {
         WishInput {
             beneficiary: "elderly_alone".into(),
             submitted_by: "helper".into(),
+            ben_name: "王阿婆".into(),
+            ben_address: "新湾社区3巷8号".into(),
+            ben_relation: "neighbour".into(),
+            ben_consent: Some("on".into()),
             need: "一台轮椅，老人腿脚不便".into(),
             amount: "¥800".into(),
             town: "humen".into(),
@@ -384,7 +487,7 @@ mod tests {
         let v = validate_wish(&good_wish(), &Limits::default()).unwrap();
         assert_eq!(v.phone, "13812341234");
         assert_eq!(v.amount_yuan, 800);
-        assert_eq!(v.community_id, 12);
+        assert_eq!(v.place, Place { town: Some("humen".into()), community_id: Some(12), text: None });
         assert!(!v.urgent);
         assert_eq!(v.email, None);
     }
@@ -432,6 +535,57 @@ mod tests {
     }
 
     #[test]
+    fn not_listed_needs_the_place_in_words() {
+        let mut w = good_wish();
+        w.community = COMMUNITY_NOT_LISTED.into();
+        assert_eq!(
+            codes(validate_wish(&w, &Limits::default()).unwrap_err()),
+            vec![("place".into(), "required".into())]
+        );
+        w.place = "沙角村附近的新围".into();
+        let v = validate_wish(&w, &Limits::default()).unwrap();
+        assert_eq!(
+            v.place,
+            Place { town: Some("humen".into()), community_id: None, text: Some("沙角村附近的新围".into()) }
+        );
+        // Town unknown too: the city queue; the village choice is ignored.
+        w.town = TOWN_UNKNOWN.into();
+        w.community = "12".into();
+        let v = validate_wish(&w, &Limits::default()).unwrap();
+        assert_eq!(v.place, Place { town: None, community_id: None, text: Some("沙角村附近的新围".into()) });
+        // A chosen village needs no words, and words typed before are not kept.
+        w.town = "humen".into();
+        let v = validate_wish(&w, &Limits::default()).unwrap();
+        assert_eq!(v.place, Place { town: Some("humen".into()), community_id: Some(12), text: None });
+    }
+
+    #[test]
+    fn a_helper_names_the_beneficiary_with_consent() {
+        let mut w = good_wish();
+        let p = validate_wish(&w, &Limits::default()).unwrap().person.unwrap();
+        assert_eq!((p.name.as_str(), p.phone, p.relation), ("王阿婆", None, Relation::Neighbour));
+        w.ben_phone = "0769-2283 1234".into();
+        assert_eq!(
+            validate_wish(&w, &Limits::default()).unwrap().person.unwrap().phone.as_deref(),
+            Some("076922831234")
+        );
+        w.ben_phone = "12".into();
+        w.ben_consent = None;
+        w.ben_name = String::new();
+        assert_eq!(
+            codes(validate_wish(&w, &Limits::default()).unwrap_err()),
+            vec![
+                ("ben_name".into(), "required".into()),
+                ("ben_phone".into(), "phone_invalid".into()),
+                ("ben_consent".into(), "ben_consent_required".into())
+            ]
+        );
+        // Submitting for oneself asks for none of it.
+        let me = WishInput { submitted_by: "self".into(), ben_name: String::new(), ben_consent: None, ..good_wish() };
+        assert_eq!(validate_wish(&me, &Limits::default()).unwrap().person, None);
+    }
+
+    #[test]
     fn an_organisation_must_say_which() {
         let mut w = good_wish();
         w.submitted_by = "organisation".into();
@@ -463,6 +617,7 @@ mod tests {
         let ok = ProjectInput { title: "修复村口路灯".into(), budget: "200,000".into(), ..p };
         let v = validate_project(&ok, &Limits::default()).unwrap();
         assert_eq!((v.budget_yuan, v.phone.as_str()), (200_000, "13912345678"));
+        assert_eq!(v.place.community_id, Some(3));
     }
 
     #[test]
@@ -478,6 +633,9 @@ mod tests {
         assert!(is_plausible_email("a.b@qq.com"));
         assert!(!is_plausible_email("a@b"));
         assert!(!is_plausible_email("a b@qq.com"));
+        assert_eq!(normalise_landline("2283 1234").as_deref(), Some("22831234"));
+        assert_eq!(normalise_landline("(0769) 2283-1234").as_deref(), Some("076922831234"));
+        assert_eq!(normalise_landline("12345"), None);
         assert!(valid_phone_tail("1234"));
         assert!(!valid_phone_tail("12a4"));
     }

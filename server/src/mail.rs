@@ -85,7 +85,8 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered 
     // Deadline warnings carry which deadline in `text`.
     let detail = match mail.kind {
         MailKind::StaffDueSoon | MailKind::StaffOverdue => text(lang, &format!("deadline.{}", p.text), &[]),
-        _ => p.text.clone(),
+        // The texts put their own full stop after a staff member's words (no "回访。。").
+        _ => p.text.trim().trim_end_matches(['。', '.', '；', ';']).to_string(),
     };
     let args: [(&str, &str); 9] = [
         ("number", &p.number),
@@ -98,7 +99,9 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered 
         ("due", &due),
         ("reason", &reason),
     ];
-    let code = mail.kind.code();
+    // A reopened item is not a new request: staff get its own wording.
+    let code =
+        if mail.kind == MailKind::StaffNewItem && p.reason == "reopened" { "staff_reopened" } else { mail.kind.code() };
     let subject = text(lang, &format!("subject.{code}"), &args);
     let body = text(lang, &format!("body.{code}"), &args);
     let is_staff = matches!(mail.kind, MailKind::StaffNewItem | MailKind::StaffDueSoon | MailKind::StaffOverdue);
@@ -383,6 +386,25 @@ mod tests {
             assert!(texts(Lang::En).contains_key(format!("subject.{}", k.code()).as_str()), "{k:?}");
             assert!(texts(Lang::En).contains_key(format!("body.{}", k.code()).as_str()), "{k:?}");
         }
+    }
+
+    #[test]
+    fn no_doubled_full_stops_and_a_reopen_is_not_a_new_request() {
+        let p = MailParams {
+            number: "W-2026-000003".into(),
+            title: "一台轮椅，老人腿脚不便".into(),
+            kind: "wish".into(),
+            token: "tok".into(),
+            text: "已送达并回访。".into(),
+            ..MailParams::default()
+        };
+        let r = render(&mail(MailKind::Feedback, "zh-Hans", p.clone()), "http://x", &TownNames::default());
+        assert!(r.text.contains("“一台轮椅，老人腿脚不便”"), "{}", r.text);
+        assert!(r.text.contains("已送达并回访。请") && !r.text.contains("。。"), "{}", r.text);
+        let staff = MailParams { reason: "reopened".into(), town: "humen".into(), ..p };
+        let r = render(&mail(MailKind::StaffNewItem, "zh-Hans", staff), "http://x", &TownNames::default());
+        assert!(r.subject.contains("居民申请重办") && !r.subject.contains("新诉求"), "{}", r.subject);
+        assert!(r.text.contains("申请重新办理"), "{}", r.text);
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //! server mail test --to ADDRESS [--lang zh-Hans|zh-Hant|en] [--count N]   queue a test mail (the server's worker sends it)
 //! server mail status                       mails per status; the parked and uncertain ones
 //! server mail retry --id N | --all         send parked/uncertain mails again
+//! server villages import FILE [--source NAME] [--dry-run]
+//!                                          import a year of the official list of villages/communities
+//! server villages imports                  the imports so far
 //! ```
 
 use app::state::AppState;
@@ -25,7 +28,8 @@ fn usage() -> ! {
          \x20      | measures rebuild\n\
          \x20      | user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]\n\
          \x20      | user password --email E | user disable --email E | user enable --email E | user list\n\
-         \x20      | mail test --to ADDRESS [--lang L] [--count N] | mail status | mail retry --id N | mail retry --all]\n\
+         \x20      | mail test --to ADDRESS [--lang L] [--count N] | mail status | mail retry --id N | mail retry --all\n\
+         \x20      | villages import FILE [--source NAME] [--dry-run] | villages imports]\n\
          \x20      (user add --if-missing leaves an existing account as it is)\n\
          passwords are read from standard input"
     );
@@ -58,6 +62,7 @@ async fn main() {
         Some("seed-demo") => seed(&config, &db, &args).await,
         Some("user") => user(&db, &args[1..]).await,
         Some("mail") => mail(&config, &db, &args[1..]).await,
+        Some("villages") => villages(&db, &args[1..]).await,
         Some("measures") if args.get(1).map(String::as_str) == Some("rebuild") => {
             let started = std::time::Instant::now();
             let rows = db.rebuild_rollups().await.unwrap_or_else(|e| fail("rebuilding the measure rollups", e));
@@ -100,6 +105,41 @@ async fn seed(config: &Config, db: &store::Db, args: &[String]) {
     println!("tracking links to try:");
     for (number, token, status) in &report.samples {
         println!("  {number}  {:<15} {}/t/{token}", status.code(), config.public_base_url.trim_end_matches('/'));
+    }
+}
+
+/// `villages import FILE`: a newer year of the official list (same columns as data/villages-nbs2023.csv).
+async fn villages(db: &store::Db, args: &[String]) {
+    match args.first().map(String::as_str) {
+        Some("import") => {
+            let Some(file) = args.get(1).filter(|f| !f.starts_with("--")) else { usage() };
+            let text = std::fs::read_to_string(file).unwrap_or_else(|e| {
+                eprintln!("cannot read {file}: {e}");
+                std::process::exit(1)
+            });
+            let source = flag_value(args, "--source").map(str::to_string).unwrap_or_else(|| {
+                std::path::Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+            });
+            let dry = args.iter().any(|a| a == "--dry-run");
+            let r = db.import_communities(&source, &text, dry).await.unwrap_or_else(|e| fail("importing", e));
+            if !r.malformed.is_empty() {
+                eprintln!(
+                    "{file}: lines {:?} are not code,name,town_code,town_name with a 12-digit code; nothing written",
+                    r.malformed
+                );
+                std::process::exit(1)
+            }
+            for c in &r.plan.changes {
+                println!("  {}", c.line());
+            }
+            println!("{}: {}{}", source, r.plan.summary(), if r.written { "" } else { " (dry run: nothing written)" });
+        }
+        Some("imports") => {
+            for (source, at, summary) in db.community_imports().await.unwrap_or_else(|e| fail("reading imports", e)) {
+                println!("{}  {source}  {summary}", domain::Date::from_timestamp(at));
+            }
+        }
+        _ => usage(),
     }
 }
 

@@ -16,6 +16,11 @@ fn wish_form(key: &str, need: &str, phone: &str) -> Vec<(&'static str, String)> 
         ("beneficiary", "elderly_alone".into()),
         ("submitted_by", "helper".into()),
         ("helper_org", String::new()),
+        ("ben_name", "陈婆婆".into()),
+        ("ben_phone", String::new()),
+        ("ben_address", "北隅社区二巷5号".into()),
+        ("ben_relation", "neighbour".into()),
+        ("ben_consent", "on".into()),
         ("need", need.into()),
         ("amount", "800".into()),
         ("town", "guancheng".into()),
@@ -48,7 +53,10 @@ async fn no_typed_text_comes_back_as_live_markup() {
         // The micro-wish form, every text field, re-rendered with an error (no consent): 422.
         let mut form = wish_form("xss-1", SCRIPT, "13812341234");
         for (k, v) in form.iter_mut() {
-            if matches!(*k, "contact_name" | "helper_org" | "email" | "amount") {
+            if matches!(
+                *k,
+                "contact_name" | "helper_org" | "email" | "amount" | "ben_name" | "ben_phone" | "ben_address" | "place"
+            ) {
                 *v = SCRIPT.into();
             }
             if *k == "consent" {
@@ -170,8 +178,8 @@ async fn nul_crlf_and_overlong_input_answer_400_or_a_field_error_never_500() {
         }
         // Form fields: the free-text ones name the problem at the field, the rest answer 400.
         let mut form = wish_form("nul-1", "独居老人\u{0}需要轮椅", "13812341234");
-        form[7].1 = "王\u{1b}[31m".into();
-        assert_eq!(form[7].0, "contact_name");
+        let name = form.iter().position(|(k, _)| *k == "contact_name").unwrap();
+        form[name].1 = "王\u{1b}[31m".into();
         let (status, _, page) = post_with(&app.http, &app.base, "/wish/new", &refs(&form)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(page.contains("不可见控制字符"), "{b}: the field says what is wrong");
@@ -311,7 +319,17 @@ async fn published(app: &TestApp, n: usize) -> String {
     let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
     let item = app.db.item_by_token(&token).await.unwrap().unwrap();
     app.db.act(item.id, None, Actor::Staff, "s", &Action::Accept { plan: "核实".into() }, store::now()).await.unwrap();
-    app.db.act(item.id, None, Actor::Staff, "s", &Action::Publish, store::now()).await.unwrap();
+    app.db
+        .act(
+            item.id,
+            None,
+            Actor::Staff,
+            "s",
+            &Action::Publish { text: "一位独居老人需要一台轮椅".into() },
+            store::now(),
+        )
+        .await
+        .unwrap();
     item.number
 }
 

@@ -39,6 +39,8 @@ fn wish(town: &str, at: i64, name: &str, phone: &str) -> NewItem {
         lang: "zh-Hans".into(),
         town_slug: Some(town.into()),
         community_id: None,
+        place_text: None,
+        beneficiary: None,
         submission_key: None,
         submitted_at: at,
         acceptance_due_at: at + DAY,
@@ -64,7 +66,7 @@ async fn hand_built_month(app: &TestApp) {
     staff(Action::Decline { reason: "不符合条件".into() }, s + 2 * 3600, ids[0]).await;
     db.act(ids[0], None, Actor::Resident, "", &rate(Rating::Satisfied, Some(true)), s + 3 * DAY).await.unwrap();
     staff(Action::Accept { plan: "村委跟进".into() }, s + 30 * 3600, ids[1]).await;
-    staff(Action::Publish, s + 2 * DAY, ids[1]).await;
+    staff(Action::Publish { text: "一位独居老人需要一台轮椅".into() }, s + 2 * DAY, ids[1]).await;
     db.act(ids[1], None, Actor::Donor, "", &Action::Claim, s + 3 * DAY).await.unwrap();
     staff(Action::RecordFulfilment { note: "已送达".into() }, s + 11 * DAY, ids[1]).await;
     staff(Action::GiveFeedback { message: "已办结".into() }, s + 12 * DAY, ids[1]).await;
@@ -72,7 +74,7 @@ async fn hand_built_month(app: &TestApp) {
     staff(Action::Accept { plan: "村委跟进".into() }, s + 5 * 3600, ids[2]).await;
     db.act(ids[3], None, Actor::Resident, "", &Action::Withdraw { reason: "不需要了".into() }, s + DAY).await.unwrap();
     staff(Action::Accept { plan: "村委跟进".into() }, s + 3600, ids[4]).await;
-    staff(Action::Publish, s + 2 * DAY, ids[4]).await;
+    staff(Action::Publish { text: "一位独居老人需要一台轮椅".into() }, s + 2 * DAY, ids[4]).await;
     staff(Action::RecordFulfilment { note: "已送达".into() }, s + 39 * DAY, ids[4]).await;
     staff(Action::GiveFeedback { message: "已办结".into() }, s + 40 * DAY, ids[4]).await;
     db.act(ids[4], None, Actor::Resident, "", &rate(Rating::BasicallySatisfied, None), s + 41 * DAY).await.unwrap();

@@ -42,6 +42,11 @@ fn good_wish(key: &str) -> Vec<(&'static str, String)> {
         ("beneficiary", "elderly_alone".into()),
         ("submitted_by", "helper".into()),
         ("helper_org", String::new()),
+        ("ben_name", "陈婆婆".into()),
+        ("ben_phone", String::new()),
+        ("ben_address", "北隅社区二巷5号".into()),
+        ("ben_relation", "neighbour".into()),
+        ("ben_consent", "on".into()),
         ("need", "独居老人需要一台轮椅".into()),
         ("amount", "800".into()),
         ("town", "guancheng".into()),
@@ -142,7 +147,12 @@ async fn choosing_a_town_without_javascript_lists_its_communities() {
     let (status, _, page) =
         app.post("/project/new", &[("town", "humen"), ("title", "修路灯"), ("refresh", "1")], None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("太平社区") && page.contains("白沙社区"), "Humen's communities are listed");
+    // All 32 of the official list (the starting set had 7, among them a 太平社区 the list does not know).
+    assert!(
+        page.contains("沙角社区") && page.contains("白沙社区") && page.contains("大岭山生活区"),
+        "Humen's communities are listed"
+    );
+    assert!(!page.contains("太平社区"), "the starting set's unofficial row is gone from the form");
     assert!(!page.contains("北隅社区"), "other towns' communities are not");
     assert!(page.contains("value=\"修路灯\""), "typed title kept");
     assert!(!page.contains("class=\"error\" id=\"title-error\">内容"), "no errors shown for a list refresh");
@@ -167,11 +177,12 @@ async fn a_project_through_the_server_function_as_the_island_sends_it() {
             ("input[submission_key]", "sf-1"),
             ("lang", "zh-Hans"),
         ];
-        let humen_community: i64 =
-            sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' ORDER BY id LIMIT 1")
-                .fetch_one(&app.db.pool)
-                .await
-                .unwrap();
+        let humen_community: i64 = sqlx::query_scalar(
+            "SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
         let community = humen_community.to_string();
         let body: Vec<(&str, &str)> = body
             .iter()
@@ -273,7 +284,7 @@ async fn item_with_feedback(app: &TestApp, key: &str) -> String {
     let now = store::now();
     for a in [
         Action::Accept { plan: "核实".into() },
-        Action::Publish,
+        Action::Publish { text: "一位独居老人需要一台轮椅".into() },
         Action::RecordFulfilment { note: "已送达".into() },
         Action::GiveFeedback { message: "心愿已实现".into() },
     ] {

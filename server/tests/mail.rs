@@ -15,11 +15,12 @@ use support::{add_user, backends, free_port, get_with, post_with, six_digits, wo
 
 /// Submits a wish in `town` through the resident form, in `lang`, with `email`; returns (id, number, token).
 async fn submit_wish(app: &TestApp, town: &str, email: &str, lang: &str) -> (i64, String, String) {
-    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 ORDER BY id LIMIT 1")
-        .bind(town)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let community: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id LIMIT 1")
+            .bind(town)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let community = community.to_string();
     let key = store::new_token();
     let form = [
@@ -89,7 +90,7 @@ async fn each_event_mails_the_right_people_once_in_their_language() {
         // The lifecycle: accepted, published (progress), fulfilled (progress), feedback, then the
         // resident rates 不满意 and asks to reopen: "reopened" to them, "new item (reopened)" to staff.
         act(&app, id, Action::Accept { plan: "The village visits this week".into() }).await;
-        act(&app, id, Action::Publish).await;
+        act(&app, id, Action::Publish { text: "一位独居老人需要一台轮椅".into() }).await;
         act(&app, id, Action::Note { text: "internal only".into(), public: false }).await;
         act(&app, id, Action::RecordFulfilment { note: "Delivered by a volunteer".into() }).await;
         act(&app, id, Action::GiveFeedback { message: "The wheelchair was delivered".into() }).await;
@@ -118,7 +119,8 @@ async fn each_event_mails_the_right_people_once_in_their_language() {
         let staff_mails: Vec<String> =
             smtp.mails().iter().filter(|m| m.to == ["dc1@dg.gov.cn"]).map(|m| m.text.clone()).collect();
         assert_eq!(staff_mails.len(), 2);
-        assert!(staff_mails[1].contains("居民申请重办的诉求"), "{}", staff_mails[1]);
+        // A reopen is announced as a reopen, not as a new request.
+        assert!(staff_mails[1].contains("已申请重新办理") && !staff_mails[1].contains("新诉求"), "{}", staff_mails[1]);
 
         // A decline in Traditional Chinese, with its reason.
         let (id2, number2, _) = submit_wish(&app, "humen", "chan@example.hk", "zh-Hant").await;
@@ -156,7 +158,7 @@ async fn a_resident_can_turn_progress_updates_off_but_still_hears_the_outcome() 
         let w = worker(&app.db, Some(&smtp.url()), RetryPolicy::default()).await;
         let (id, _, _) = submit_wish(&app, "dongcheng", "li@example.org", "zh-Hans").await;
         act(&app, id, Action::Accept { plan: "村委会上门核实".into() }).await;
-        act(&app, id, Action::Publish).await;
+        act(&app, id, Action::Publish { text: "一位独居老人需要一台轮椅".into() }).await;
         w.deliver_due(store::now(), 100).await.unwrap();
         let progress = smtp.mails().into_iter().find(|m| m.subject.contains("有新进展")).expect("a progress mail");
         let at = progress.text.find("https://portal.test/mail/preferences/").expect("its link");
@@ -431,6 +433,8 @@ async fn codes_expire_and_stop_after_five_wrong_tries() {
             lang: "zh-Hans".into(),
             town_slug: Some("dongcheng".into()),
             community_id: None,
+            place_text: None,
+            beneficiary: None,
             submission_key: None,
             submitted_at: t,
             acceptance_due_at: t + 86_400,

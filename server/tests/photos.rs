@@ -76,6 +76,8 @@ async fn project_in_progress(app: &TestApp) -> String {
         lang: "zh-Hans".into(),
         town_slug: Some("humen".into()),
         community_id: None,
+        place_text: None,
+        beneficiary: None,
         submission_key: None,
         submitted_at: store::now(),
         acceptance_due_at: store::now() + 86_400,

@@ -14,10 +14,11 @@ const DAY: i64 = 86_400;
 
 /// A project proposal through the resident form, in Humen; returns its number.
 async fn proposal(app: &TestApp, key: &str, title: &str) -> String {
-    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' ORDER BY id LIMIT 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let community: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let community = community.to_string();
     let form = [
         ("title", title),

@@ -28,11 +28,12 @@ fn tag_of<'a>(html: &'a str, marker: &str) -> &'a str {
 
 /// Submits a wish in `town` through the resident form; returns its number.
 async fn submit_wish(app: &TestApp, town: &str, key: &str) -> String {
-    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 ORDER BY id LIMIT 1")
-        .bind(town)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let community: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id LIMIT 1")
+            .bind(town)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let community = community.to_string();
     let form = [
         ("beneficiary", "elderly_alone"),
@@ -422,7 +423,7 @@ async fn from_submission_to_a_closed_item_through_the_staff_pages() {
             vec![("action", "assign"), ("community_id", community.as_str())],
             vec![("action", "note"), ("text", "已联系家属"), ("public", "on")],
             vec![("action", "note"), ("text", "内部：家属电话已核实")],
-            vec![("action", "publish")],
+            vec![("action", "publish"), ("public_text", "一位独居老人需要一台轮椅")],
             vec![("action", "fulfil"), ("note", "轮椅已送到")],
             vec![("action", "feedback"), ("message", "您的心愿已实现")],
         ];
@@ -618,31 +619,32 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
             "{b}"
         );
 
-        // Villages: added, renamed, hidden from the forms and shown again.
+        // Villages: added, renamed, hidden from the forms and shown again (names the official list
+        // does not have: 虎门 already has a 新湾社区).
         post_with(
             &x,
             &app.base,
             "/staff/admin/community_add",
-            &[("town", "humen"), ("name", "新湾村"), ("kind", "village")],
+            &[("town", "humen"), ("name", "金湾村"), ("kind", "village")],
         )
         .await;
         let id =
-            app.db.communities("humen").await.unwrap().into_iter().find(|c| c.name == "新湾村").unwrap().id.to_string();
+            app.db.communities("humen").await.unwrap().into_iter().find(|c| c.name == "金湾村").unwrap().id.to_string();
         let (_, _, page) = post_with(
             &x,
             &app.base,
             "/staff/admin/community_add",
-            &[("town", "humen"), ("name", "新湾村"), ("kind", "village")],
+            &[("town", "humen"), ("name", "金湾村"), ("kind", "village")],
         )
         .await;
         assert_eq!(text_of(&page, "community_add-name-error"), "该镇街已有同名的村（社区）。", "{b}");
-        post_with(&x, &app.base, "/staff/admin/community_rename", &[("id", &id), ("name", "新湾社区")]).await;
+        post_with(&x, &app.base, "/staff/admin/community_rename", &[("id", &id), ("name", "金湾社区")]).await;
         post_with(&x, &app.base, "/staff/admin/community_disable", &[("id", &id)]).await;
         let names: Vec<String> = app.db.communities("humen").await.unwrap().into_iter().map(|c| c.name).collect();
-        assert!(!names.contains(&"新湾社区".to_string()) && !names.contains(&"新湾村".to_string()), "{b}: hidden");
+        assert!(!names.contains(&"金湾社区".to_string()) && !names.contains(&"金湾村".to_string()), "{b}: hidden");
         post_with(&x, &app.base, "/staff/admin/community_enable", &[("id", &id)]).await;
         let names: Vec<String> = app.db.communities("humen").await.unwrap().into_iter().map(|c| c.name).collect();
-        assert!(names.contains(&"新湾社区".to_string()), "{b}: shown again under the new name");
+        assert!(names.contains(&"金湾社区".to_string()), "{b}: shown again under the new name");
 
         // Every admin change is in the audit log.
         let n: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action LIKE 'admin_%'")

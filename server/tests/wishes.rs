@@ -12,14 +12,19 @@ use support::{add_user, backends, get_with, post_with, signed_in, worker, SmtpCa
 /// Submits a wish in Humen through the resident form and has staff accept and publish it; returns
 /// its number and tracking token.
 async fn published_wish(app: &TestApp, key: &str, need: &str) -> (String, String) {
-    let community: i64 = sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' ORDER BY id LIMIT 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let community: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let community = community.to_string();
     let form = [
         ("beneficiary", "elderly_alone"),
         ("submitted_by", "helper"),
+        ("ben_name", "陈婆婆"),
+        ("ben_address", "虎门寨社区二巷5号"),
+        ("ben_relation", "neighbour"),
+        ("ben_consent", "on"),
         ("need", need),
         ("amount", "800"),
         ("town", "humen"),
@@ -38,7 +43,8 @@ async fn published_wish(app: &TestApp, key: &str, need: &str) -> (String, String
         .act(item.id, None, Actor::Staff, "s", &Action::Accept { plan: "核实属实".into() }, store::now())
         .await
         .unwrap();
-    app.db.act(item.id, None, Actor::Staff, "s", &Action::Publish, store::now()).await.unwrap();
+    // Staff publish the need as the wall's text.
+    app.db.act(item.id, None, Actor::Staff, "s", &Action::Publish { text: need.into() }, store::now()).await.unwrap();
     (item.number, token)
 }
 

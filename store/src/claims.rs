@@ -227,7 +227,7 @@ impl Db {
                 item_id: Some(item.id),
                 params: crate::MailParams {
                     number: item.number.clone(),
-                    title: domain::claims::wall_text(&item.description, 40),
+                    title: domain::claims::wall_text(item.public_text.as_deref().unwrap_or_default(), 40),
                     kind: "wish".into(),
                     token: token.clone(),
                     due_at: Some(hold_until),
@@ -341,7 +341,8 @@ impl Db {
     /// The wish wall: published wishes (oldest first), then claimed ones if asked for.
     pub async fn wish_wall(&self, q: &WallQuery) -> Result<(Vec<WallWish>, i64)> {
         let statuses = if q.with_claimed { "('published', 'claimed')" } else { "('published')" };
-        let mut filter = format!("i.kind = 'wish' AND i.status IN {statuses}");
+        // Only with the text staff reviewed (Action::Publish carries it).
+        let mut filter = format!("i.kind = 'wish' AND i.status IN {statuses} AND i.public_text IS NOT NULL");
         let mut binds: Vec<String> = Vec::new();
         if let Some(t) = &q.town {
             binds.push(t.clone());
@@ -358,7 +359,7 @@ impl Db {
         }
         let total = count.fetch_one(&self.pool).await?;
         let sql = format!(
-            "SELECT i.number, i.status, i.category, i.town_slug, COALESCE(c.name, '') AS community_name, i.description, \
+            "SELECT i.number, i.status, i.category, i.town_slug, COALESCE(c.name, '') AS community_name, i.public_text, \
              i.amount_yuan, i.urgent, i.submitted_at FROM items i LEFT JOIN communities c ON c.id = i.community_id \
              WHERE {filter} ORDER BY CASE WHEN i.status = 'published' THEN 0 ELSE 1 END, i.submitted_at, i.id \
              LIMIT {} OFFSET {}",
@@ -374,14 +375,14 @@ impl Db {
             .iter()
             .map(|r| {
                 let status: String = r.try_get("status")?;
-                let description: String = r.try_get("description")?;
+                let public_text: String = r.try_get("public_text")?;
                 Ok(WallWish {
                     number: r.try_get("number")?,
                     status: Status::from_code(&status).unwrap_or(Status::Published),
                     category: r.try_get("category")?,
                     town_slug: r.try_get::<Option<String>, _>("town_slug")?.unwrap_or_default(),
                     community_name: r.try_get("community_name")?,
-                    need: domain::claims::wall_text(&description, WALL_NEED_MAX),
+                    need: domain::claims::wall_text(&public_text, WALL_NEED_MAX),
                     amount_yuan: r.try_get("amount_yuan")?,
                     urgent: r.try_get::<i64, _>("urgent")? != 0,
                     submitted_at: r.try_get("submitted_at")?,
@@ -397,6 +398,7 @@ impl Db {
         if item.kind != Kind::Wish || !matches!(item.status, Status::Published | Status::Claimed) {
             return Ok(None);
         }
+        let Some(public_text) = item.public_text.clone() else { return Ok(None) };
         let community = match item.facts.community_id {
             Some(id) => self.community(id).await?.map(|c| c.name).unwrap_or_default(),
             None => String::new(),
@@ -407,7 +409,7 @@ impl Db {
             category: item.category,
             town_slug: item.facts.town_slug.unwrap_or_default(),
             community_name: community,
-            need: domain::claims::wall_text(&item.description, WALL_NEED_MAX),
+            need: domain::claims::wall_text(&public_text, WALL_NEED_MAX),
             amount_yuan: item.amount_yuan,
             urgent: item.urgent,
             submitted_at: item.submitted_at,

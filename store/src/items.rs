@@ -29,6 +29,10 @@ pub struct NewItem {
     pub lang: String,
     pub town_slug: Option<String>,
     pub community_id: Option<i64>,
+    /// The place in the resident's words (not listed / not sure).
+    pub place_text: Option<String>,
+    /// The person a helper or organisation submits for.
+    pub beneficiary: Option<domain::validate::BeneficiaryPerson>,
     pub submission_key: Option<String>,
     pub submitted_at: i64,
     pub acceptance_due_at: i64,
@@ -69,6 +73,12 @@ pub struct ItemRecord {
     pub lang: String,
     pub submitted_at: i64,
     pub feedback_due_at: i64,
+    /// The place in the resident's words when no village was chosen.
+    pub place_text: Option<String>,
+    /// The person a helper or organisation submitted for (internal: staff only).
+    pub beneficiary: Option<domain::validate::BeneficiaryPerson>,
+    /// The text staff reviewed for the wish wall (`None` until then).
+    pub public_text: Option<String>,
     /// Everything the lifecycle derives from actions (deadlines met, rating, closure…).
     pub facts: Facts,
     pub version: i64,
@@ -137,7 +147,8 @@ const ITEM_COLUMNS: &str = "i.id, i.number, i.kind, i.token, i.status, i.town_sl
     i.category, i.title, i.description, i.location, i.amount_yuan, i.urgent, i.submitted_by, i.helper_org, i.contact_name, \
     i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, i.acceptance_due_at, i.first_response_at, i.feedback_due_at, \
     i.feedback_at, i.completion_due_at, i.closed_at, i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, \
-    i.progress_percent, i.claimed_at, i.fulfilled_at, i.version";
+    i.progress_percent, i.claimed_at, i.fulfilled_at, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, \
+    i.beneficiary_address, i.beneficiary_relation, i.public_text";
 
 fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
     let kind: String = r.try_get("kind")?;
@@ -165,6 +176,9 @@ fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
         lang: r.try_get("lang")?,
         submitted_at: r.try_get("submitted_at")?,
         feedback_due_at: r.try_get("feedback_due_at")?,
+        place_text: r.try_get("place_text")?,
+        beneficiary: beneficiary_from_row(r)?,
+        public_text: r.try_get("public_text")?,
         facts: Facts {
             town_slug: r.try_get("town_slug")?,
             community_id: opt_i64(r, "community_id")?,
@@ -188,6 +202,21 @@ fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
     })
 }
 
+fn beneficiary_from_row(r: &AnyRow) -> Result<Option<domain::validate::BeneficiaryPerson>> {
+    let name: Option<String> = r.try_get("beneficiary_name")?;
+    let Some(name) = name else { return Ok(None) };
+    let relation: Option<String> = r.try_get("beneficiary_relation")?;
+    Ok(Some(domain::validate::BeneficiaryPerson {
+        name,
+        phone: r.try_get("beneficiary_phone")?,
+        address: r.try_get::<Option<String>, _>("beneficiary_address")?.unwrap_or_default(),
+        relation: relation
+            .as_deref()
+            .and_then(domain::validate::Relation::from_code)
+            .unwrap_or(domain::validate::Relation::Other),
+    }))
+}
+
 /// The stored idempotency key of a submission: SHA-256 over the form's random key and every field the
 /// resident submitted, hex. `None` without a key. Any key length works (the body limit bounds it).
 pub fn bound_submission_key(n: &NewItem) -> Option<String> {
@@ -196,7 +225,8 @@ pub fn bound_submission_key(n: &NewItem) -> Option<String> {
     let mut h = Sha256::new();
     let amount = n.amount_yuan.to_string();
     let community = n.community_id.unwrap_or(0).to_string();
-    let parts: [&str; 15] = [
+    let b = n.beneficiary.as_ref();
+    let parts: [&str; 20] = [
         key,
         n.kind.code(),
         &n.category,
@@ -212,6 +242,11 @@ pub fn bound_submission_key(n: &NewItem) -> Option<String> {
         n.contact_email.as_deref().unwrap_or(""),
         n.town_slug.as_deref().unwrap_or(""),
         &community,
+        n.place_text.as_deref().unwrap_or(""),
+        b.map_or("", |b| b.name.as_str()),
+        b.and_then(|b| b.phone.as_deref()).unwrap_or(""),
+        b.map_or("", |b| b.address.as_str()),
+        b.map_or("", |b| b.relation.code()),
     ];
     for p in parts {
         // Length-prefixed, so no two different submissions run together into the same bytes.
@@ -282,9 +317,10 @@ impl Db {
         let id: i64 = sqlx::query(
             "INSERT INTO items (number, kind, year, seq, token, submission_key, status, town_slug, community_id, category, \
              title, description, location, amount_yuan, urgent, submitted_by, helper_org, contact_name, contact_phone, \
-             contact_email, lang, submitted_at, routed_at, acceptance_due_at, feedback_due_at, updated_at) \
+             contact_email, lang, submitted_at, routed_at, acceptance_due_at, feedback_due_at, updated_at, place_text, \
+             beneficiary_name, beneficiary_phone, beneficiary_address, beneficiary_relation, beneficiary_consent) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-             $24, $25, $22) RETURNING id",
+             $24, $25, $22, $26, $27, $28, $29, $30, $31) RETURNING id",
         )
         .bind(&number)
         .bind(n.kind.code())
@@ -311,6 +347,13 @@ impl Db {
         .bind(n.town_slug.as_ref().map(|_| n.submitted_at))
         .bind(n.acceptance_due_at)
         .bind(n.feedback_due_at)
+        .bind(n.place_text.as_deref())
+        .bind(n.beneficiary.as_ref().map(|b| b.name.as_str()))
+        .bind(n.beneficiary.as_ref().and_then(|b| b.phone.as_deref()))
+        .bind(n.beneficiary.as_ref().map(|b| b.address.as_str()))
+        .bind(n.beneficiary.as_ref().map(|b| b.relation.code()))
+        // Validation refuses a beneficiary without their consent.
+        .bind(i64::from(n.beneficiary.is_some()))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -339,6 +382,7 @@ impl Db {
             number: &number,
             kind: n.kind,
             title: &n.title,
+            description: &n.description,
             token: &token,
             contact_email: n.contact_email.as_deref(),
             lang: &n.lang,
@@ -511,6 +555,14 @@ impl Db {
         if updated.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
+        if let Action::Publish { text } = action {
+            // The reviewed text goes on the wall; the resident's own words stay internal.
+            sqlx::query("UPDATE items SET public_text = $1 WHERE id = $2")
+                .bind(text.trim())
+                .bind(item.id)
+                .execute(&mut **tx)
+                .await?;
+        }
         let before = item.kpi_item();
         let after = KpiItem { status: out.to, ..ItemRecord::kpi_of(&item, &f) };
         crate::measures::rollup_change(tx, self.backend, Some(&before), Some(&after)).await?;
@@ -545,6 +597,7 @@ impl Db {
             number: &item.number,
             kind: item.kind,
             title: &item.title,
+            description: &item.description,
             token: &item.token,
             contact_email: item.contact_email.as_deref(),
             lang: &item.lang,

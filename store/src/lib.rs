@@ -11,6 +11,7 @@ pub mod items;
 pub mod limits;
 pub mod mail;
 pub mod measures;
+pub mod names;
 pub mod photos;
 pub mod projects;
 pub mod reference;

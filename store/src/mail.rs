@@ -160,6 +160,8 @@ pub(crate) struct MailItem<'a> {
     pub number: &'a str,
     pub kind: Kind,
     pub title: &'a str,
+    /// A wish has no title: its mails name it by the start of the need.
+    pub description: &'a str,
     pub token: &'a str,
     pub contact_email: Option<&'a str>,
     pub lang: &'a str,
@@ -169,6 +171,19 @@ pub(crate) struct MailItem<'a> {
 pub(crate) enum ItemMailEvent<'a> {
     Submitted { town: Option<&'a str> },
     Acted { action: &'a Action, out: &'a Outcome, actor: Actor, town: Option<&'a str> },
+}
+
+/// What a mail calls an item: its title, or for a wish (which has none) the start of the need.
+pub fn mail_title(title: &str, description: &str) -> String {
+    if !title.trim().is_empty() {
+        return title.trim().to_string();
+    }
+    let d: String = description.trim().chars().take(20).collect();
+    if description.trim().chars().count() > 20 {
+        format!("{d}…")
+    } else {
+        d
+    }
 }
 
 /// Normalises an address for matching: trimmed, lower case.
@@ -190,7 +205,7 @@ pub(crate) async fn queue_item_mails(
 ) -> Result<()> {
     let base = MailParams {
         number: item.number.to_string(),
-        title: item.title.to_string(),
+        title: mail_title(item.title, item.description),
         kind: item.kind.code().to_string(),
         token: item.token.to_string(),
         ..MailParams::default()
@@ -637,7 +652,7 @@ impl Db {
         let mut staff: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         for (kind, which, due_col, done_col, window) in scans {
             let sql = format!(
-                "SELECT i.id, i.number, i.kind, i.title, i.token, i.town_slug, i.{due_col} AS due FROM items i \
+                "SELECT i.id, i.number, i.kind, i.title, i.description, i.token, i.town_slug, i.{due_col} AS due FROM items i \
                  WHERE i.{done_col} IS NULL AND i.{due_col} > $1 AND i.{due_col} <= $2 AND {open}"
             );
             let rows = sqlx::query(&sql).bind(from + window).bind(to + window).fetch_all(&mut *tx).await?;
@@ -657,7 +672,10 @@ impl Db {
                         item_id: Some(id),
                         params: MailParams {
                             number: r.try_get("number")?,
-                            title: r.try_get("title")?,
+                            title: mail_title(
+                                &r.try_get::<String, _>("title")?,
+                                &r.try_get::<String, _>("description")?,
+                            ),
                             kind: item_kind.clone(),
                             token: r.try_get("token")?,
                             town: town.clone(),
@@ -729,7 +747,7 @@ impl Db {
     /// The items submitted with this email address, newest first (at most 200).
     pub async fn items_of_address(&self, address: &str) -> Result<Vec<MyItem>> {
         let rows = sqlx::query(
-            "SELECT number, kind, title, status, token, submitted_at FROM items WHERE lower(contact_email) = $1 \
+            "SELECT number, kind, title, description, status, token, submitted_at FROM items WHERE lower(contact_email) = $1 \
              ORDER BY submitted_at DESC, id DESC LIMIT 200",
         )
         .bind(normalise_address(address))
@@ -741,7 +759,8 @@ impl Db {
                 Ok(MyItem {
                     number: r.try_get("number")?,
                     kind: Kind::from_code(&kind).unwrap_or(Kind::Wish),
-                    title: r.try_get("title")?,
+                    // What it is about: a wish's need stands for its title.
+                    title: mail_title(&r.try_get::<String, _>("title")?, &r.try_get::<String, _>("description")?),
                     status: r.try_get("status")?,
                     token: r.try_get("token")?,
                     submitted_at: r.try_get("submitted_at")?,
@@ -768,4 +787,17 @@ async fn record_attempt(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_wish_is_named_by_the_start_of_its_need() {
+        assert_eq!(super::mail_title("修复村口路灯", "…"), "修复村口路灯");
+        assert_eq!(super::mail_title("", "一台轮椅"), "一台轮椅");
+        assert_eq!(
+            super::mail_title(" ", "一二三四五六七八九十一二三四五六七八九十一"),
+            "一二三四五六七八九十一二三四五六七八九十…"
+        );
+    }
 }

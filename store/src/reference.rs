@@ -10,6 +10,11 @@ use sqlx::Row;
 const TOWNS_CSV: &str = include_str!("../../data/towns.csv");
 const COMMUNITIES_CSV: &str = include_str!("../../data/communities.csv");
 const CALENDAR_CSV: &str = include_str!("../../data/calendar.csv");
+/// The official list of villages and communities (National Bureau of Statistics 2023), imported at the
+/// first start; a newer year is imported with `server villages import FILE`.
+pub const VILLAGES_CSV: &str = include_str!("../../data/villages-nbs2023.csv");
+/// The source name recorded for the compiled-in list.
+pub const VILLAGES_SOURCE: &str = "nbs2023";
 
 /// A town, sub-district or park (镇街/园区).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +44,10 @@ pub struct Community {
     pub town_slug: String,
     pub name: String,
     pub kind: String,
+    /// The statistical code from the official list (`None` for a row admins added).
+    pub code: Option<String>,
+    /// Shown on the forms (an import deactivates what left the list).
+    pub active: bool,
 }
 
 /// Settings admins can change.
@@ -116,6 +125,14 @@ pub(crate) async fn load_missing(db: &Db) -> Result<()> {
             .execute(&mut *tx)
             .await?;
     }
+    let imports: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM community_imports").fetch_one(&mut *tx).await?.try_get("n")?;
+    if imports == 0 {
+        let (rows, _) = domain::places::parse_official_csv(VILLAGES_CSV);
+        let retire = starting_set(&mut tx).await?;
+        let plan = apply_import(&mut tx, VILLAGES_SOURCE, &rows, &retire).await?;
+        tracing::info!(source = VILLAGES_SOURCE, summary = %plan.summary(), "official list of villages and communities imported");
+    }
     if db.backend == crate::Backend::Postgres {
         // Explicit ids were inserted; move the identity past them.
         sqlx::query("SELECT setval(pg_get_serial_sequence('communities', 'id'), (SELECT COALESCE(MAX(id), 1) FROM communities))")
@@ -124,6 +141,206 @@ pub(crate) async fn load_missing(db: &Db) -> Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// What `server villages import` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub plan: domain::places::ImportPlan,
+    /// Line numbers of the file that are not `code,name,town_code,town_name` (nothing is written then).
+    pub malformed: Vec<usize>,
+    /// Whether the changes were written (false for a dry run or a malformed file).
+    pub written: bool,
+}
+
+async fn stored_communities(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<Vec<domain::places::Existing>> {
+    let rows = sqlx::query("SELECT id, code, town_slug, name, official_name, active FROM communities ORDER BY id")
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(domain::places::Existing {
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                town_slug: r.try_get("town_slug")?,
+                name: r.try_get("name")?,
+                official_name: r.try_get("official_name")?,
+                active: r.try_get::<i64, _>("active")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// Plans and writes one import of the official list inside `tx`, and records it in `community_imports`.
+async fn apply_import(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    source: &str,
+    rows: &[domain::places::OfficialRow],
+    retire: &[i64],
+) -> Result<domain::places::ImportPlan> {
+    let plan = plan_in(tx, rows, retire).await?;
+    write_plan(tx, &plan).await?;
+    let report: Vec<String> = plan.changes.iter().map(domain::places::Change::line).collect();
+    sqlx::query(
+        "INSERT INTO community_imports (source, at, added, renamed, moved, deactivated, reactivated, linked, skipped, unchanged, report) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(source)
+    .bind(crate::now())
+    .bind(plan.added() as i64)
+    .bind(plan.renamed() as i64)
+    .bind(plan.moved() as i64)
+    .bind(plan.deactivated() as i64)
+    .bind(plan.reactivated() as i64)
+    .bind(plan.linked() as i64)
+    .bind(plan.skipped() as i64)
+    .bind(plan.unchanged as i64)
+    .bind(report.join("\n"))
+    .execute(&mut **tx)
+    .await?;
+    Ok(plan)
+}
+
+/// Rows of the starting set (`data/communities.csv`) still as it made them, without a code.
+async fn starting_set(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for r in csv_rows(COMMUNITIES_CSV) {
+        let Ok(id) = r[0].parse::<i64>() else { continue };
+        let same =
+            sqlx::query("SELECT id FROM communities WHERE id = $1 AND town_slug = $2 AND name = $3 AND code IS NULL")
+                .bind(id)
+                .bind(r[1])
+                .bind(r[2])
+                .fetch_optional(&mut **tx)
+                .await?;
+        if same.is_some() {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+async fn plan_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rows: &[domain::places::OfficialRow],
+    retire: &[i64],
+) -> Result<domain::places::ImportPlan> {
+    let existing = stored_communities(tx).await?;
+    let towns: Vec<(String, String)> = sqlx::query("SELECT slug, name_zh_hans FROM towns ORDER BY sort")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("slug")?, r.try_get("name_zh_hans")?)))
+        .collect::<Result<_>>()?;
+    Ok(domain::places::plan_import(&existing, rows, &towns, retire))
+}
+
+async fn write_plan(tx: &mut sqlx::Transaction<'_, sqlx::Any>, plan: &domain::places::ImportPlan) -> Result<()> {
+    use domain::places::Change;
+    let mut next_id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS id FROM communities")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    for c in &plan.changes {
+        let q = match c {
+            Change::Add { code, town_slug, name, kind, official_name } => {
+                // A name the town already has (an admin's row under another code) gets the code in brackets.
+                let taken = sqlx::query("SELECT id FROM communities WHERE town_slug = $1 AND name = $2")
+                    .bind(town_slug)
+                    .bind(name)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .is_some();
+                let shown = if taken { format!("{name}（{code}）") } else { name.clone() };
+                next_id += 1;
+                sqlx::query(
+                    "INSERT INTO communities (id, town_slug, name, kind, active, code, official_name) VALUES ($1, $2, $3, $4, 1, $5, $6)",
+                )
+                .bind(next_id - 1)
+                .bind(town_slug.as_str())
+                .bind(shown)
+                .bind(kind.as_str())
+                .bind(code.as_str())
+                .bind(official_name.as_str())
+            }
+            Change::Rename { id, to, official_name, .. } => {
+                sqlx::query("UPDATE communities SET name = $1, official_name = $2 WHERE id = $3")
+                    .bind(to.as_str())
+                    .bind(official_name.as_str())
+                    .bind(*id)
+            }
+            Change::Move { id, to_town, .. } => {
+                sqlx::query("UPDATE communities SET town_slug = $1 WHERE id = $2").bind(to_town.as_str()).bind(*id)
+            }
+            Change::Deactivate { id, .. } | Change::Retire { id, .. } => {
+                sqlx::query("UPDATE communities SET active = 0 WHERE id = $1").bind(*id)
+            }
+            Change::Reactivate { id, .. } => sqlx::query("UPDATE communities SET active = 1 WHERE id = $1").bind(*id),
+            Change::Link { id, code, official_name, .. } => {
+                sqlx::query("UPDATE communities SET code = $1, official_name = $2 WHERE id = $3")
+                    .bind(code.as_str())
+                    .bind(official_name.as_str())
+                    .bind(*id)
+            }
+            Change::Skip { .. } => continue,
+        };
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Imports a year of the official list (`code,name,town_code,town_name`, as in
+    /// `data/villages-nbs2023.csv`) in one transaction, and reports what changed. A file with a malformed
+    /// line writes nothing. `dry_run` reports without writing.
+    pub async fn import_communities(&self, source: &str, text: &str, dry_run: bool) -> Result<ImportReport> {
+        let (rows, malformed) = domain::places::parse_official_csv(text);
+        let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
+        if !malformed.is_empty() || dry_run {
+            let plan = plan_in(&mut tx, &rows, &[]).await?;
+            tx.rollback().await?;
+            return Ok(ImportReport { plan, malformed, written: false });
+        }
+        let plan = apply_import(&mut tx, source, &rows, &[]).await?;
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT setval(pg_get_serial_sequence('communities', 'id'), (SELECT COALESCE(MAX(id), 1) FROM communities))")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(ImportReport { plan, malformed, written: true })
+    }
+
+    /// The imports of the official list, newest first: (source, at, summary counts as one line).
+    pub async fn community_imports(&self) -> Result<Vec<(String, i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT source, at, added, renamed, moved, deactivated, reactivated, linked, skipped, unchanged \
+             FROM community_imports ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let n = |c: &str| r.try_get::<i64, _>(c);
+                Ok((
+                    r.try_get("source")?,
+                    r.try_get("at")?,
+                    format!(
+                        "{} added, {} renamed, {} moved, {} deactivated, {} reactivated, {} linked, {} unchanged, {} skipped",
+                        n("added")?,
+                        n("renamed")?,
+                        n("moved")?,
+                        n("deactivated")?,
+                        n("reactivated")?,
+                        n("linked")?,
+                        n("unchanged")?,
+                        n("skipped")?
+                    ),
+                ))
+            })
+            .collect()
+    }
 }
 
 impl Db {
@@ -148,7 +365,7 @@ impl Db {
     /// Active villages/communities of a town, by name order of their ids.
     pub async fn communities(&self, town: &str) -> Result<Vec<Community>> {
         let rows = sqlx::query(
-            "SELECT id, town_slug, name, kind FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id",
+            "SELECT id, town_slug, name, kind, code, active FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id",
         )
         .bind(town)
         .fetch_all(&self.pool)
@@ -158,15 +375,16 @@ impl Db {
 
     /// Every active village/community.
     pub async fn all_communities(&self) -> Result<Vec<Community>> {
-        let rows = sqlx::query("SELECT id, town_slug, name, kind FROM communities WHERE active = 1 ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, town_slug, name, kind, code, active FROM communities WHERE active = 1 ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(community_from_row).collect()
     }
 
     /// One village/community.
     pub async fn community(&self, id: i64) -> Result<Option<Community>> {
-        let row = sqlx::query("SELECT id, town_slug, name, kind FROM communities WHERE id = $1")
+        let row = sqlx::query("SELECT id, town_slug, name, kind, code, active FROM communities WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -333,11 +551,12 @@ impl Db {
 
     /// Every village/community of a town, inactive ones included.
     pub async fn communities_for_admin(&self, town: &str) -> Result<Vec<CommunityRecord>> {
-        let rows =
-            sqlx::query("SELECT id, town_slug, name, kind, active FROM communities WHERE town_slug = $1 ORDER BY id")
-                .bind(town)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, town_slug, name, kind, code, active FROM communities WHERE town_slug = $1 ORDER BY id",
+        )
+        .bind(town)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(CommunityRecord { community: community_from_row(r)?, active: r.try_get::<i64, _>("active")? != 0 })
@@ -418,5 +637,7 @@ fn community_from_row(r: &sqlx::any::AnyRow) -> Result<Community> {
         town_slug: r.try_get("town_slug")?,
         name: r.try_get("name")?,
         kind: r.try_get("kind")?,
+        code: r.try_get("code")?,
+        active: r.try_get::<i64, _>("active")? != 0,
     })
 }

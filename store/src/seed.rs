@@ -194,7 +194,7 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
         Kind::Wish => {
             steps.push((t, Actor::Staff, Action::Accept { plan: text("已核实情况，交村（社区）跟进") }));
             t += r.range(4 * H, 2 * D);
-            steps.push((t, Actor::Staff, Action::Publish));
+            steps.push((t, Actor::Staff, Action::Publish { text: String::new() }));
             t += r.range(6 * H, if amount > 1000 { 4 * D } else { 10 * D });
             steps.push((t, Actor::Donor, Action::Claim));
             t += r.range(D, 14 * D);
@@ -273,7 +273,7 @@ struct SeedItem {
     seq: i64,
     token: String,
     status: Status,
-    community_id: i64,
+    community_id: Option<i64>,
     category: String,
     title: String,
     description: String,
@@ -288,6 +288,9 @@ struct SeedItem {
     feedback_due_at: i64,
     facts: Facts,
     updated_at: i64,
+    public_text: Option<String>,
+    /// A helper's or organisation's beneficiary: name and address.
+    beneficiary: Option<(String, String)>,
 }
 
 struct SeedEvent {
@@ -318,7 +321,8 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
     let weights: Vec<u64> = (0..by_town.len()).map(|i| 2 + (i as u64 * 7) % 5).collect();
     let total_weight: u64 = weights.iter().sum();
 
-    let end = opts.until.end_ts();
+    // Nothing is submitted or answered after now, even when the period ends later today.
+    let end = opts.until.end_ts().min(crate::now());
     let start = opts.until.add_days(-(365 * i64::from(opts.years.max(1))) + 1).start_ts();
     let span = (end - start) as u64;
 
@@ -364,7 +368,8 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                 ti += 1;
             }
             let (town, comms) = &by_town[ti];
-            let community_id = *rng.pick(comms);
+            // A park whose only committee is a statistical unit (松山湖, 滨海湾) has no village to pick.
+            let community_id = (!comms.is_empty()).then(|| *rng.pick(comms));
             let kind = if rng.pct(62) { Kind::Wish } else { Kind::Project };
             let (category, title, description, location, amount, urgent, submitted_by) = match kind {
                 Kind::Wish => {
@@ -415,9 +420,15 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
             let mut steps = vec![(submitted, Actor::System, route)];
             steps.extend(plan(kind, &mut rng, submitted, amount));
             let mut updated_at = submitted;
-            for (at, actor, action) in steps {
+            let mut public_text = None;
+            for (at, actor, mut action) in steps {
                 if at > end {
                     break;
+                }
+                if let Action::Publish { text } = &mut action {
+                    // The demo's reviewer publishes the need with its numbers hidden.
+                    *text = domain::mask::public_draft(&description);
+                    public_text = Some(text.clone());
                 }
                 let out = transition(&state, actor, &action)
                     .map_err(|e| StoreError::Invalid(format!("seed plan refused: {e:?}")))?;
@@ -460,6 +471,13 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                 feedback_due_at,
                 facts,
                 updated_at,
+                public_text,
+                beneficiary: (submitted_by != "self").then(|| {
+                    (
+                        format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
+                        format!("{}巷{}号", rng.range(1, 20), rng.range(1, 60)),
+                    )
+                }),
             };
             if let Some(pos) = wanted_samples.iter().position(|s| *s == item.status) {
                 samples[pos] = Some((item.number.clone(), item.token.clone(), item.status));
@@ -541,6 +559,11 @@ const ITEM_COLS: &[&str] = &[
     "updated_at",
     "claimed_at",
     "fulfilled_at",
+    "public_text",
+    "beneficiary_name",
+    "beneficiary_address",
+    "beneficiary_relation",
+    "beneficiary_consent",
 ];
 
 /// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
@@ -578,7 +601,7 @@ async fn write_batch(
     let numbered = db.backend == Backend::Postgres;
     let _w = db.write_guard().await;
     let mut tx = db.pool.begin().await?;
-    const ITEM_ROWS: usize = 400; // 38 columns × 400 stays under SQLite's 32,766 variables
+    const ITEM_ROWS: usize = 400; // 43 columns × 400 stays under SQLite's 32,766 variables
     for chunk in items.chunks(ITEM_ROWS) {
         let sql = format!(
             "INSERT INTO items ({}) VALUES {}",
@@ -626,7 +649,12 @@ async fn write_batch(
                 .bind(f.progress_percent)
                 .bind(it.updated_at)
                 .bind(f.claimed_at)
-                .bind(f.fulfilled_at);
+                .bind(f.fulfilled_at)
+                .bind(it.public_text.clone())
+                .bind(it.beneficiary.as_ref().map(|b| b.0.clone()))
+                .bind(it.beneficiary.as_ref().map(|b| b.1.clone()))
+                .bind(it.beneficiary.as_ref().map(|_| "neighbour"))
+                .bind(i64::from(it.beneficiary.is_some()));
         }
         q.execute(&mut *tx).await?;
     }

@@ -62,6 +62,8 @@ fn city_queue_item(at: i64, kind: Kind) -> NewItem {
         lang: "zh-Hans".into(),
         town_slug: None,
         community_id: None,
+        place_text: None,
+        beneficiary: None,
         submission_key: None,
         submitted_at: at,
         acceptance_due_at: at + DAY,

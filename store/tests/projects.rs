@@ -28,6 +28,8 @@ fn project(title: &str, town: &str) -> NewItem {
         lang: "zh-Hans".into(),
         town_slug: Some(town.into()),
         community_id: None,
+        place_text: None,
+        beneficiary: None,
         submission_key: None,
         submitted_at: T0,
         acceptance_due_at: T0 + DAY,

@@ -26,6 +26,8 @@ fn new_wish(key: Option<&str>, at: i64) -> NewItem {
         lang: "zh-Hans".into(),
         town_slug: Some("humen".into()),
         community_id: Some(1),
+        place_text: None,
+        beneficiary: None,
         submission_key: key.map(str::to_string),
         submitted_at: at,
         acceptance_due_at: at + 86_400,
@@ -39,7 +41,7 @@ async fn to_feedback_given(db: &Db, id: i64) {
     let t = |s: &str| s.to_string();
     for (i, a) in [
         Action::Accept { plan: t("核实") },
-        Action::Publish,
+        Action::Publish { text: "一位独居老人需要一台轮椅".into() },
         Action::RecordFulfilment { note: t("已送达") },
         Action::GiveFeedback { message: t("已实现") },
     ]
