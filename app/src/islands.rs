@@ -625,24 +625,3 @@ pub fn ProjectForm(
         </form>
     }
 }
-
-/// "Copy the link" on the tracking page: one tap puts the private link on the clipboard. Hidden until
-/// the page is interactive (without JavaScript the link itself can be selected and copied).
-#[island]
-pub fn CopyLink(lang: Lang, link: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let on_click = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _promise = w.navigator().clipboard().write_text(&link);
-            copied.set(true);
-        }
-    };
-    view! {
-        <button type="button" class="secondary copy-link" hidden=move || !hydrated.get() on:click=on_click>
-            {t(lang, "track.copy")}
-        </button>
-        <span class="copied" role="status">{move || copied.get().then(|| t(lang, "track.copied"))}</span>
-    }
-}

@@ -189,7 +189,7 @@ fn Header(lang: Lang) -> impl IntoView {
                 {switch(Lang::ZhHant, "繁")}
                 {switch(Lang::En, "EN")}
             </nav>
-            <nav class="main-nav" aria-label="nav">
+            <nav class="main-nav" aria-label=i18n::t(lang, "nav.label")>
                 <a href="/wish/new">{i18n::t(lang, "nav.wish")}</a>
                 <a href="/project/new">{i18n::t(lang, "nav.project")}</a>
                 <a href="/wishes">{i18n::t(lang, "nav.wishes")}</a>

@@ -383,7 +383,15 @@ fn TrackBody(
             <h2 id="share-h">{t(lang, "track.link")}</h2>
             <p class="hint">{t(lang, "track.share.hint")}</p>
             <p class="link"><a href=v.link.clone()>{v.link.clone()}</a></p>
-            <crate::islands::CopyLink lang link=v.link.clone() />
+            // A 1 KB script, not the islands' WebAssembly: this page ships no WASM (see `ISLAND_PAGES`).
+            // Without JavaScript the button stays hidden and the link can be selected.
+            <p class="copy-row">
+                <button type="button" class="secondary copy-link" hidden data-copy=v.link.clone() data-copied=t(lang, "track.copied")>
+                    {t(lang, "track.copy")}
+                </button>
+                <span class="copied" role="status"></span>
+            </p>
+            <script src="/copy-link.js" defer></script>
             <details class="qr">
                 <summary>{t(lang, "track.qr")}</summary>
                 <figure>

@@ -9,7 +9,8 @@ async function act(page: Page, action: string, fields: Record<string, string> = 
   for (const [label, value] of Object.entries(fields)) {
     await form.getByLabel(label).fill(value);
   }
-  await form.getByRole('button').click();
+  // The form's own submit button is its last one (publishing also has "preview").
+  await form.getByRole('button').last().click();
   await expect(page.getByText('已办理，记录已保存。')).toBeVisible();
 }
 
@@ -64,6 +65,10 @@ test('a resident submits, town staff accept and answer, the resident rates, the 
   await expect(staff.locator('.status-text')).toContainText('已分派到镇街，等待受理');
 
   await act(staff, 'accept', { 办理计划: '社区网格员上门核实' });
+  // Publishing shows the reviewed text on a preview of the wall's card.
+  await staff.locator('details[data-action="publish"] summary').click();
+  await expect(staff.locator('.preview .wish-card')).toBeVisible();
+  await staff.locator('details[data-action="publish"] summary').click();
   await act(staff, 'publish');
   await act(staff, 'fulfil', { 实现情况: '爱心企业捐赠电饭锅一台，已送到' });
   await act(staff, 'feedback', { 给群众的反馈: '您的心愿已实现，电饭锅已送到家中' });

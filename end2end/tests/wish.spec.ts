@@ -22,16 +22,33 @@ test('a micro-wish with JavaScript: inline validation, village list follows the 
   await expect(page.locator('#phone-error')).toHaveText('请填写11位手机号码，例如 13812345678。');
 
   await page.getByLabel('独居老人').check();
-  // The helper/organisation field is only asked for when someone fills in for another person.
+  // The beneficiary's details are asked for only when someone fills in for another person, the
+  // organisation's name only for an organisation.
   await page.getByLabel('本人', { exact: true }).check();
   await expect(page.locator('#helper_org')).toBeHidden();
-  await page.getByLabel('代他人填写（社工、社区工作人员、亲友）').check();
+  await expect(page.locator('#ben_name')).toBeHidden();
+  await page.getByLabel('代表机构填写').check();
   await expect(page.locator('#helper_org')).toBeVisible();
+  await page.getByLabel('代他人填写（社工、社区工作人员、亲友）').check();
+  await expect(page.locator('#helper_org')).toBeHidden();
+  await expect(page.locator('#ben_name')).toBeVisible();
   await page.getByLabel('需要什么帮助？').fill('奶奶腿脚不便，需要一台轮椅');
   await page.getByLabel('估计价值（元）').fill('800');
   await page.locator('#town').selectOption('humen');
-  await expect(page.locator('#community option', { hasText: '太平社区' })).toHaveCount(1);
-  await page.locator('#community').selectOption({ label: '太平社区' });
+  await expect(page.locator('#community option', { hasText: '白沙社区' })).toHaveCount(1);
+  await page.locator('#community').selectOption({ label: '白沙社区' });
+  await expect(page.locator('#place')).toBeHidden();
+
+  // A failed submit moves the focus to the summary, which links to each field.
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('#form-summary')).toBeFocused();
+  await expect(page.locator('#form-summary a[href="#ben_name"]')).toHaveText('受益人姓名：请填写此项。');
+  await page.locator('#form-summary a[href="#ben_name"]').click();
+  await page.getByLabel('受益人姓名').fill('王桂英');
+  await page.getByLabel('受益人住址').fill('白沙社区三巷8号');
+  await page.getByLabel('您和受益人的关系').selectOption('neighbour');
+  await page.getByLabel(/受益人（或其监护人）已同意/).check();
+  await page.screenshot({ path: 'test-results/wish-helper.png', fullPage: true });
   await page.getByLabel('联系人姓名').fill('王小明');
   await page.getByLabel('手机号码').fill('138 1234 5678');
   await page.getByLabel('手机号码').blur();
