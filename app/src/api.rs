@@ -85,8 +85,6 @@ pub struct TrackView {
     pub submitted_at: i64,
     /// In one or two sentences: who answers next, and by when.
     pub next_step: Option<String>,
-    /// The private link as a QR code (SVG), for a helper to hand to the family.
-    pub qr_svg: String,
     pub deadlines: Vec<DeadlineView>,
     pub events: Vec<EventView>,
     pub rating: Option<Rating>,

@@ -268,7 +268,6 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
     Ok(Some(TrackView {
         number: item.number.clone(),
         token: item.token.clone(),
-        qr_svg: qr_svg(&link),
         link,
         kind: item.kind,
         status: item.status,
@@ -307,7 +306,8 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
     }))
 }
 
-/// The tracking link as an SVG QR code (medium error correction, dark on white, scales with its box).
+/// The tracking link as an SVG QR code (medium error correction, dark on white, scales with its box),
+/// served at `/t/{token}/qr.svg`.
 pub fn qr_svg(link: &str) -> String {
     match qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) {
         Ok(code) => code

@@ -395,7 +395,8 @@ fn TrackBody(
             <details class="qr">
                 <summary>{t(lang, "track.qr")}</summary>
                 <figure>
-                    <div class="qr-code" role="img" aria-label=t(lang, "track.qr.alt") inner_html=v.qr_svg.clone()></div>
+                    // Fetched only when opened (lazy, inside a closed <details>): most visits never need it.
+                    <img class="qr-code" src=format!("/t/{}/qr.svg", v.token) alt=t(lang, "track.qr.alt") width="200" height="200" loading="lazy" />
                     <figcaption class="hint">{t(lang, "track.qr.hint")}</figcaption>
                 </figure>
             </details>

@@ -130,7 +130,7 @@ pub fn Card(lang: Lang, c: WallCard, link: bool) -> impl IntoView {
             </p>
             <p class="wish-need">{c.need.clone()}</p>
             <dl class="wish-facts">
-                <dt>{t(lang, "wall.where")}</dt><dd>{c.town_name.clone()}" · "{c.community_name.clone()}</dd>
+                <dt>{t(lang, "wall.where")}</dt><dd>{c.town_name.clone()}{(!c.community_name.is_empty()).then(|| format!(" · {}", c.community_name))}</dd>
                 <dt>{t(lang, "wall.value")}</dt><dd>{band_text(lang, c.band_low, c.band_high)}{c.urgent.then(|| view! { " · "<strong>{t(lang, "track.urgent")}</strong> })}</dd>
                 <dt>{t(lang, "wall.waiting")}</dt><dd>{tf(lang, "wall.days", &[("n", &c.days_waiting.to_string())])}</dd>
             </dl>

@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/wish/new", post(post_wish))
         .route("/project/new", post(post_project))
         .route("/track", post(post_lookup))
-        .route("/t/{token}/{what}", post(post_resident_action))
+        .route("/t/{token}/{what}", get(track_qr).post(post_resident_action))
         .route("/wishes/{number}/claim", post(post_claim))
         .route("/c/{token}/release", post(post_release_claim))
         .route("/api/v1/wishes", get(api_wishes))
@@ -523,6 +523,23 @@ struct BoardParams {
 /// `GET /api/v1/projects?stage=notice|adopted|done&town&page`: the project board as public JSON.
 async fn api_projects(State(st): State<AppState>, Query(p): Query<BoardParams>) -> Response {
     public_json(app::projects::ops::board_json(&st, &p.stage, &p.town, p.page.unwrap_or(1), domain::Lang::ZhHans).await)
+}
+
+/// `GET /t/{token}/qr.svg`: the private tracking link as a QR code, made only when a resident opens
+/// "显示二维码" (the image is lazy inside a closed `<details>`), so the tracking page itself stays cheap.
+/// As private as the tracking page: `no-store` (a `/t/` path), 404 for an unknown token.
+async fn track_qr(State(st): State<AppState>, Path((token, what)): Path<(String, String)>) -> Response {
+    if what != "qr.svg" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match st.db.item_by_token(&token).await {
+        Ok(Some(item)) => {
+            let link = format!("{}/t/{}", st.base_url.trim_end_matches('/'), item.token);
+            ([(header::CONTENT_TYPE, "image/svg+xml")], app::ops::qr_svg(&link)).into_response()
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => internal_error(e.into()),
+    }
 }
 
 fn internal_error(e: app::ops::OpError) -> Response {

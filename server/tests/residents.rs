@@ -274,7 +274,23 @@ async fn the_tracking_page_says_what_happens_next_and_shares_the_link() {
     let (_, page) = app.get(&loc).await;
     assert!(page.contains("提交成功"), "announced right after submitting");
     assert!(page.contains("虎门镇将在 ") && page.contains(" 前答复是否受理。"), "who answers, and by when");
-    assert!(page.contains("<svg") && page.contains("显示二维码"), "a QR code of the link");
+    assert!(
+        page.contains("显示二维码") && page.contains(&format!("src=\"/t/{}/qr.svg\"", token_of(&loc))),
+        "a QR code of the link"
+    );
+    let r = app.http.get(format!("{}/t/{}/qr.svg", app.base, token_of(&loc))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("no-store"), "as private as the page");
+    assert!(r.text().await.unwrap().starts_with("<svg"));
+    // Abuse: an unknown or over-long token, another file name, a POST: nothing.
+    for path in ["/t/aaaaaaaaaaaaaaaaaaaaaaaaaa/qr.svg", &format!("/t/{}/qr.png", token_of(&loc))] {
+        assert_eq!(app.get(path).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    let long = format!("/t/{}/qr.svg", "a".repeat(5000));
+    assert!(app.get(&long).await.0.is_client_error(), "an over-long token");
+    let (status, _, _) = post_with(&app.http, &app.base, &format!("/t/{}/qr.svg", token_of(&loc)), &[]).await;
+    assert!(status.is_client_error(), "a POST is no resident action: {status}");
     assert!(page.contains("复制链接"), "a copy button");
     // The same link saved and opened later does not say "submitted" again.
     let token = token_of(&loc);
