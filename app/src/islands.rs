@@ -279,6 +279,34 @@ fn Summary(lang: Lang, shown: Memo<Vec<FieldError>>) -> impl IntoView {
     }
 }
 
+/// What both forms do with the server's answer: go to the tracking page, or show the errors (the
+/// server's replace the browser's) with the focus on the summary.
+fn show_outcome(
+    outcome: Result<SubmitOutcome, ServerFnError>,
+    touched: RwSignal<HashSet<String>>,
+    server: RwSignal<Vec<FieldError>>,
+    busy: RwSignal<bool>,
+) {
+    match outcome {
+        Ok(SubmitOutcome::Created { tracking_url }) => go_to(&tracking_url),
+        Ok(SubmitOutcome::Invalid { errors }) => {
+            touched.set(HashSet::new());
+            server.set(errors);
+            busy.set(false);
+            focus_summary();
+        }
+        Ok(SubmitOutcome::TooMany { .. }) => {
+            server.set(vec![FieldError::new("form", "too_many_tries")]);
+            busy.set(false);
+            focus_summary();
+        }
+        Err(_) => {
+            server.set(vec![FieldError::new("form", "server")]);
+            busy.set(false);
+        }
+    }
+}
+
 /// Moves the focus to the error summary (after a failed submit).
 fn focus_summary() {
     use wasm_bindgen::JsCast;
@@ -327,24 +355,8 @@ pub fn WishForm(
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match crate::api::submit_wish(input, lang.code().to_string()).await {
-                Ok(SubmitOutcome::Created { tracking_url }) => go_to(&tracking_url),
-                Ok(SubmitOutcome::Invalid { errors }) => {
-                    touched.set(HashSet::new());
-                    server.set(errors);
-                    busy.set(false);
-                    focus_summary();
-                }
-                Ok(SubmitOutcome::TooMany { .. }) => {
-                    server.set(vec![FieldError::new("form", "too_many_tries")]);
-                    busy.set(false);
-                    focus_summary();
-                }
-                Err(_) => {
-                    server.set(vec![FieldError::new("form", "server")]);
-                    busy.set(false);
-                }
-            }
+            let outcome = crate::api::submit_wish(input, lang.code().to_string()).await;
+            show_outcome(outcome, touched, server, busy);
         });
     };
 
@@ -549,24 +561,8 @@ pub fn ProjectForm(
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match crate::api::submit_project(input, lang.code().to_string()).await {
-                Ok(SubmitOutcome::Created { tracking_url }) => go_to(&tracking_url),
-                Ok(SubmitOutcome::Invalid { errors }) => {
-                    touched.set(HashSet::new());
-                    server.set(errors);
-                    busy.set(false);
-                    focus_summary();
-                }
-                Ok(SubmitOutcome::TooMany { .. }) => {
-                    server.set(vec![FieldError::new("form", "too_many_tries")]);
-                    busy.set(false);
-                    focus_summary();
-                }
-                Err(_) => {
-                    server.set(vec![FieldError::new("form", "server")]);
-                    busy.set(false);
-                }
-            }
+            let outcome = crate::api::submit_project(input, lang.code().to_string()).await;
+            show_outcome(outcome, touched, server, busy);
         });
     };
 
