@@ -2,26 +2,19 @@
 //! Pages render on the server; the two submission forms are islands that hydrate in the browser.
 
 pub mod admin;
-pub mod api;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
-pub mod dashboard_ops;
-pub mod i18n;
-pub mod islands;
+pub mod error;
 #[cfg(feature = "ssr")]
 pub mod limits;
 pub mod me;
-#[cfg(feature = "ssr")]
-pub mod ops;
-pub mod pages;
 pub mod photos;
 pub mod projects;
+pub mod resident;
 pub mod staff;
 #[cfg(feature = "ssr")]
-pub mod staff_ops;
-pub mod staff_password;
-#[cfg(feature = "ssr")]
 pub mod state;
+pub mod ui;
 pub mod wishes;
 
 use domain::Lang;
@@ -30,37 +23,9 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
-use pages::*;
-
-/// The language of this request: the `lang` cookie, else Simplified Chinese.
-pub fn request_lang() -> Lang {
-    #[cfg(feature = "ssr")]
-    {
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            return lang_from_headers(&parts.headers);
-        }
-    }
-    Lang::default()
-}
-
-/// The value of the cookie `name` in a request's headers.
-#[cfg(feature = "ssr")]
-pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-/// Reads the `lang` cookie.
-#[cfg(feature = "ssr")]
-pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
-    cookie_value(headers, "lang").and_then(Lang::from_code).unwrap_or_default()
-}
+use resident::pages::*;
+use ui::lang::request_lang;
+use ui::NotFound;
 
 /// Pages that contain islands; every other page ships no JavaScript at all.
 pub const ISLAND_PAGES: &[&str] = &["/wish/new", "/project/new"];
@@ -82,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let islands = ISLAND_PAGES.contains(&request_path().as_str());
     view! {
         <!DOCTYPE html>
-        <html lang=i18n::html_lang(lang)>
+        <html lang=ui::i18n::html_lang(lang)>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -134,7 +99,7 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     view! {
         <Router>
-            <a class="skip" href="#main">{i18n::t(lang, "nav.skip")}</a>
+            <a class="skip" href="#main">{ui::i18n::t(lang, "nav.skip")}</a>
             <Header lang />
             <main id="main">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -143,25 +108,25 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/project/new") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/track") view=LookupPage ssr=SsrMode::Async />
                     <Route path=path!("/t/:token") view=TrackPage ssr=SsrMode::Async />
-                    <Route path=path!("/wishes") view=wishes::WishWallPage ssr=SsrMode::Async />
-                    <Route path=path!("/wishes/:number") view=wishes::WishClaimPage ssr=SsrMode::Async />
-                    <Route path=path!("/c/:token") view=wishes::DonorPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects") view=projects::ProjectBoardPage ssr=SsrMode::Async />
-                    <Route path=path!("/projects/:number") view=projects::PublicProjectPage ssr=SsrMode::Async />
-                    <Route path=path!("/me") view=me::MyItemsPage ssr=SsrMode::Async />
-                    <Route path=path!("/mail/preferences/:token") view=me::MailPrefsPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff") view=staff::StaffInboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/sign-in") view=staff::StaffSignInPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/password") view=staff_password::StaffPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/items/:number") view=staff::StaffItemPage ssr=SsrMode::Async />
-                    <Route path=path!("/staff/admin") view=admin::AdminPage ssr=SsrMode::Async />
-                    <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/dashboard/items") view=dashboard::DrillPage ssr=SsrMode::Async />
-                    <Route path=path!("/figures") view=dashboard::FiguresPage ssr=SsrMode::Async />
+                    <Route path=path!("/wishes") view=wishes::pages::WishWallPage ssr=SsrMode::Async />
+                    <Route path=path!("/wishes/:number") view=wishes::pages::WishClaimPage ssr=SsrMode::Async />
+                    <Route path=path!("/c/:token") view=wishes::pages::DonorPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects") view=projects::pages::ProjectBoardPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:number") view=projects::pages::PublicProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=me::pages::MyItemsPage ssr=SsrMode::Async />
+                    <Route path=path!("/mail/preferences/:token") view=me::pages::MailPrefsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=staff::inbox::StaffInboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/sign-in") view=staff::inbox::StaffSignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/password") view=staff::password::StaffPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/items/:number") view=staff::item::StaffItemPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/admin") view=admin::pages::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=dashboard::pages::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard/items") view=dashboard::drill::DrillPage ssr=SsrMode::Async />
+                    <Route path=path!("/figures") view=dashboard::figures::FiguresPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>{i18n::t(lang, "footer.text")}</p>
+                <p>{ui::i18n::t(lang, "footer.text")}</p>
             </footer>
         </Router>
     }
@@ -175,27 +140,27 @@ fn Header(lang: Lang) -> impl IntoView {
         let href = format!("/lang/{}?back={}", to.code(), back.clone());
         let current = to == lang;
         view! {
-            <a href=href hreflang=i18n::html_lang(to) lang=i18n::html_lang(to) aria-current=if current { Some("true") } else { None }>{label}</a>
+            <a href=href hreflang=ui::i18n::html_lang(to) lang=ui::i18n::html_lang(to) aria-current=if current { Some("true") } else { None }>{label}</a>
         }
     };
     view! {
         <header class="site-header">
             <a class="brand" href="/">
                 <span class="mark" aria-hidden="true">"莞"</span>
-                <span class="name">{i18n::t(lang, "app.name")}</span>
+                <span class="name">{ui::i18n::t(lang, "app.name")}</span>
             </a>
-            <nav class="langs" aria-label=i18n::t(lang, "lang.label")>
+            <nav class="langs" aria-label=ui::i18n::t(lang, "lang.label")>
                 {switch(Lang::ZhHans, "简")}
                 {switch(Lang::ZhHant, "繁")}
                 {switch(Lang::En, "EN")}
             </nav>
-            <nav class="main-nav" aria-label=i18n::t(lang, "nav.label")>
-                <a href="/wish/new">{i18n::t(lang, "nav.wish")}</a>
-                <a href="/project/new">{i18n::t(lang, "nav.project")}</a>
-                <a href="/wishes">{i18n::t(lang, "nav.wishes")}</a>
-                <a href="/projects">{i18n::t(lang, "nav.projects")}</a>
-                <a href="/track">{i18n::t(lang, "nav.track")}</a>
-                <a href="/me">{i18n::t(lang, "nav.me")}</a>
+            <nav class="main-nav" aria-label=ui::i18n::t(lang, "nav.label")>
+                <a href="/wish/new">{ui::i18n::t(lang, "nav.wish")}</a>
+                <a href="/project/new">{ui::i18n::t(lang, "nav.project")}</a>
+                <a href="/wishes">{ui::i18n::t(lang, "nav.wishes")}</a>
+                <a href="/projects">{ui::i18n::t(lang, "nav.projects")}</a>
+                <a href="/track">{ui::i18n::t(lang, "nav.track")}</a>
+                <a href="/me">{ui::i18n::t(lang, "nav.me")}</a>
             </nav>
         </header>
     }

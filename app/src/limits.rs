@@ -2,7 +2,7 @@
 //! (client address, phone, email, item number) in the database through `store::Db::hit`, and is
 //! refused with a wait time once any key is over its maximum. The rules are `domain::abuse`.
 
-use crate::ops::OpResult;
+use crate::error::OpResult;
 use crate::state::AppState;
 use domain::abuse::{AbuseLimits, Limit};
 

@@ -1,6 +1,6 @@
 //! Server-side application state, handed to every handler and server function.
 
-use crate::api::HomeData;
+use crate::resident::HomeData;
 use leptos::prelude::LeptosOptions;
 use std::net::IpAddr;
 use std::sync::Arc;

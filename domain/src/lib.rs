@@ -8,6 +8,7 @@ pub mod abuse;
 pub mod budget;
 pub mod calendar;
 pub mod claims;
+pub mod errors;
 pub mod kpi;
 pub mod lifecycle;
 pub mod mail;
@@ -18,7 +19,8 @@ pub mod validate;
 pub mod voices;
 
 pub use calendar::{Date, WorkCalendar};
+pub use errors::{ErrorCode, ErrorKind, FieldError};
 pub use lifecycle::{apply, transition, Action, Actor, Facts, ItemState, Outcome, TransitionError};
 pub use model::*;
 pub use staff::{Access, Role, StaffUser, Tab};
-pub use validate::{FieldError, Limits, ProjectInput, ValidProject, ValidWish, WishInput};
+pub use validate::{Limits, ProjectInput, ValidProject, ValidWish, WishInput};

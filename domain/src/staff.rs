@@ -2,7 +2,7 @@
 //! programme's amount rule for wishes, and the limits on signing in. The server checks every request
 //! against these functions; pages use them to decide what to show.
 
-use crate::lifecycle::Facts;
+use crate::lifecycle::{Action, Facts};
 use crate::Status;
 use serde::{Deserialize, Serialize};
 
@@ -234,8 +234,106 @@ pub fn password_problem(password: &str) -> Option<&'static str> {
     }
 }
 
+/// Every action staff take on the item page, in the order the page offers them. Each is a lifecycle
+/// [`Action`] except confirming a donor's claim, which the claim rules decide; the codes are the
+/// lifecycle's own ([`Action::code`]), so they are spelled once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffAction {
+    Accept,
+    Decline,
+    Assign,
+    Publish,
+    ConfirmClaim,
+    ReleaseClaim,
+    Fulfil,
+    ConfirmReceipt,
+    StartNotice,
+    Approve,
+    StartWork,
+    Progress,
+    Complete,
+    Feedback,
+    Duplicate,
+    Reroute,
+    Note,
+}
+
+impl StaffAction {
+    /// Every staff action, in the page's order.
+    pub const ALL: [StaffAction; 17] = [
+        StaffAction::Accept,
+        StaffAction::Decline,
+        StaffAction::Assign,
+        StaffAction::Publish,
+        StaffAction::ConfirmClaim,
+        StaffAction::ReleaseClaim,
+        StaffAction::Fulfil,
+        StaffAction::ConfirmReceipt,
+        StaffAction::StartNotice,
+        StaffAction::Approve,
+        StaffAction::StartWork,
+        StaffAction::Progress,
+        StaffAction::Complete,
+        StaffAction::Feedback,
+        StaffAction::Duplicate,
+        StaffAction::Reroute,
+        StaffAction::Note,
+    ];
+
+    /// A lifecycle action of this kind with placeholder content, to ask [`crate::lifecycle::transition`]
+    /// whether it applies now; `None` for confirming a claim.
+    pub fn probe(self) -> Option<Action> {
+        let t = || "x".to_string();
+        Some(match self {
+            StaffAction::Accept => Action::Accept { plan: t() },
+            StaffAction::Decline => Action::Decline { reason: t() },
+            StaffAction::Assign => Action::AssignCommunity { community_id: 1, name: t() },
+            StaffAction::Publish => Action::Publish { text: t() },
+            StaffAction::ConfirmClaim => return None,
+            StaffAction::ReleaseClaim => Action::ReleaseClaim,
+            StaffAction::Fulfil => Action::RecordFulfilment { note: t() },
+            StaffAction::ConfirmReceipt => Action::ConfirmReceipt,
+            StaffAction::StartNotice => Action::StartNotice { days: 7 },
+            StaffAction::Approve => Action::Approve { budget_yuan: 1, plan: t() },
+            StaffAction::StartWork => Action::StartWork,
+            StaffAction::Progress => Action::Progress { percent: 50, note: t() },
+            StaffAction::Complete => Action::Complete { inspection: t() },
+            StaffAction::Feedback => Action::GiveFeedback { message: t() },
+            StaffAction::Duplicate => Action::MarkDuplicate { of_number: t() },
+            StaffAction::Reroute => Action::Reroute { town: t(), reason: t() },
+            StaffAction::Note => Action::Note { text: t(), public: false },
+        })
+    }
+
+    /// The stable code posted by the item page's forms (`action=accept`).
+    pub fn code(self) -> &'static str {
+        match self.probe() {
+            Some(a) => a.code(),
+            None => "confirm_claim",
+        }
+    }
+
+    /// Parses a posted code.
+    pub fn from_code(code: &str) -> Option<StaffAction> {
+        StaffAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn staff_action_codes_are_the_lifecycles_and_round_trip() {
+        let codes: Vec<&str> = StaffAction::ALL.iter().map(|a| a.code()).collect();
+        assert_eq!(codes.len(), 17);
+        assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 17, "codes are unique");
+        assert_eq!(codes[..4], ["accept", "decline", "assign", "publish"]);
+        assert_eq!(StaffAction::ConfirmClaim.code(), "confirm_claim");
+        for a in StaffAction::ALL {
+            assert_eq!(StaffAction::from_code(a.code()), Some(a));
+        }
+        assert_eq!(StaffAction::from_code("rate"), None, "a resident's action is not a staff action");
+    }
+
     use super::*;
 
     #[test]

@@ -2,22 +2,10 @@
 //! server runs them again before anything is written. Errors carry a field name and a stable code;
 //! the UI turns the code into a message in the page's language.
 
+pub use crate::errors::FieldError;
 use crate::{Beneficiary, Category, SubmittedBy};
 // `code_enum!` comes from `model` (macro_use).
 use serde::{Deserialize, Serialize};
-
-/// One problem with one field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, code: &str) -> Self {
-        FieldError { field: field.to_string(), code: code.to_string() }
-    }
-}
 
 /// Caps from the settings (admins can change them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -454,6 +442,44 @@ pub fn valid_phone_tail(s: &str) -> bool {
     let s = s.trim();
     s.len() == 4 && s.chars().all(|c| c.is_ascii_digit())
 }
+
+// The field order of each form: errors are listed in it, by the server and by the islands alike.
+/// Field order of the wish form (used to mark every field as touched on submit).
+pub const WISH_FIELDS: &[&str] = &[
+    "beneficiary",
+    "submitted_by",
+    "helper_org",
+    "ben_name",
+    "ben_phone",
+    "ben_address",
+    "ben_relation",
+    "ben_consent",
+    "need",
+    "amount",
+    "urgent",
+    "town",
+    "community",
+    "place",
+    "contact_name",
+    "phone",
+    "email",
+    "consent",
+];
+/// Field order of the project form.
+pub const PROJECT_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "category",
+    "town",
+    "community",
+    "place",
+    "location",
+    "budget",
+    "contact_name",
+    "phone",
+    "email",
+    "consent",
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,20 +1,15 @@
 //! The dashboard's downloads (league table as CSV and XLSX) and the public figures API
 //! `GET /api/v1/kpi`. The pages themselves are Leptos routes (`app::dashboard`).
 
+use app::dashboard::ops::{self as dashboard_ops, Cell};
 use app::dashboard::DashboardFilters;
-use app::dashboard_ops::{self, Cell};
-use app::lang_from_headers;
 use app::state::AppState;
+use app::ui::lang::lang_from_headers;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
-
-fn server_error(e: app::ops::OpError) -> Response {
-    let _ = e.into_server_fn_error();
-    (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-}
 
 /// The league table for the signed-in staff member, or why not.
 async fn league(
@@ -23,15 +18,15 @@ async fn league(
     headers: &HeaderMap,
     f: &DashboardFilters,
 ) -> Result<(String, Vec<String>, Vec<Vec<Cell>>), Response> {
-    let user = match app::staff_ops::staff_of_session(st, session).await {
+    let user = match app::staff::session::staff_of_session(st, session).await {
         Ok(Some(u)) => u,
-        Ok(None) => return Err((StatusCode::UNAUTHORIZED, "sign in first").into_response()),
-        Err(e) => return Err(server_error(e)),
+        Ok(None) => return Err(crate::respond::refuse(domain::ErrorKind::SignIn)),
+        Err(e) => return Err(crate::respond::internal_error(e)),
     };
     match dashboard_ops::league_export(st, &user, f, lang_from_headers(headers)).await {
         Ok(Some(t)) => Ok(t),
-        Ok(None) => Err((StatusCode::FORBIDDEN, "not for this role").into_response()),
-        Err(e) => Err(server_error(e)),
+        Ok(None) => Err(crate::respond::refuse(domain::ErrorKind::Forbidden)),
+        Err(e) => Err(crate::respond::internal_error(e)),
     }
 }
 
@@ -81,7 +76,7 @@ pub async fn league_xlsx(
         ),
         Err(e) => {
             tracing::error!(error = %e, "could not write the XLSX league table");
-            (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
+            crate::respond::refuse(domain::ErrorKind::Internal)
         }
     }
 }
@@ -149,6 +144,6 @@ pub async fn api_kpi(State(st): State<AppState>, Query(p): Query<KpiParams>) -> 
             });
             (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
         }
-        Err(e) => server_error(e),
+        Err(e) => crate::respond::internal_error(e),
     }
 }

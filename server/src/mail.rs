@@ -25,9 +25,9 @@ fn texts(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
     static TABLES: [OnceLock<HashMap<&'static str, &'static str>>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     match lang {
-        Lang::ZhHans => TABLES[0].get_or_init(|| app::i18n::parse(ZH_HANS)),
-        Lang::ZhHant => TABLES[1].get_or_init(|| app::i18n::parse(ZH_HANT)),
-        Lang::En => TABLES[2].get_or_init(|| app::i18n::parse(EN)),
+        Lang::ZhHans => TABLES[0].get_or_init(|| app::ui::i18n::parse(ZH_HANS)),
+        Lang::ZhHant => TABLES[1].get_or_init(|| app::ui::i18n::parse(ZH_HANT)),
+        Lang::En => TABLES[2].get_or_init(|| app::ui::i18n::parse(EN)),
     }
 }
 
@@ -77,11 +77,12 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered 
     let lang = Lang::from_code(&mail.lang).unwrap_or_default();
     let p = &mail.params;
     let base = base_url.trim_end_matches('/');
-    let kind_name = if p.kind.is_empty() { String::new() } else { app::i18n::t(lang, &format!("kind.{}", p.kind)) };
-    let status = if p.status.is_empty() { String::new() } else { app::i18n::t(lang, &format!("status.{}", p.status)) };
+    let kind_name = if p.kind.is_empty() { String::new() } else { app::ui::i18n::t(lang, &format!("kind.{}", p.kind)) };
+    let status =
+        if p.status.is_empty() { String::new() } else { app::ui::i18n::t(lang, &format!("status.{}", p.status)) };
     let town = if p.town.is_empty() { String::new() } else { towns.name(&p.town, lang) };
     let reason = if p.reason.is_empty() { String::new() } else { text(lang, &format!("reason.{}", p.reason), &[]) };
-    let due = p.due_at.map(app::i18n::local_time).unwrap_or_default();
+    let due = p.due_at.map(app::ui::i18n::local_time).unwrap_or_default();
     // Deadline warnings carry which deadline in `text`.
     let detail = match mail.kind {
         MailKind::StaffDueSoon | MailKind::StaffOverdue => text(lang, &format!("deadline.{}", p.text), &[]),

@@ -13,7 +13,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
 use crate::client::ClientIp;
-use crate::routes::{render_with_session, see_other};
+use crate::respond::{render_with_session, see_other};
 use app::state::AppState;
 
 /// The largest upload accepted (a phone photo is 2–6 MB).
@@ -133,7 +133,7 @@ async fn write_files(dir: &str, token: &str, p: &Processed) -> std::io::Result<(
 pub async fn get_photo(State(st): State<AppState>, Path((token, size)): Path<(String, String)>) -> Response {
     let valid = token.len() == 26 && token.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     if !valid || !(size == "large" || size == "small") {
-        return StatusCode::NOT_FOUND.into_response();
+        return crate::respond::refuse(domain::ErrorKind::NotFound);
     }
     match tokio::fs::read(file(&st.photo_dir, &token, &size)).await {
         Ok(bytes) => {
@@ -144,7 +144,7 @@ pub async fn get_photo(State(st): State<AppState>, Path((token, size)): Path<(St
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=604800, immutable"));
             r
         }
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => crate::respond::refuse(domain::ErrorKind::NotFound),
     }
 }
 
@@ -159,22 +159,22 @@ pub async fn post_photo(
     mut multipart: Multipart,
 ) -> Response {
     let page = format!("/staff/items/{}", number.trim());
-    let user = match app::staff_ops::staff_of_session(&st, &session).await {
+    let user = match app::staff::session::staff_of_session(&st, &session).await {
         Ok(Some(u)) => u,
         Ok(None) => return see_other(&format!("/staff/sign-in?next={page}")),
-        Err(e) => return crate::staff_routes::server_error(e),
+        Err(e) => return crate::respond::internal_error(e),
     };
     let item = match st.db.item_by_number(number.trim()).await {
         Ok(Some(i)) => i,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => return crate::staff_routes::server_error(e.into()),
+        Ok(None) => return crate::respond::refuse(domain::ErrorKind::NotFound),
+        Err(e) => return crate::respond::internal_error(e.into()),
     };
     let access = user.access(item.facts.town_slug.as_deref());
     if !access.read {
-        return StatusCode::NOT_FOUND.into_response();
+        return crate::respond::refuse(domain::ErrorKind::NotFound);
     }
     if !access.act {
-        return StatusCode::FORBIDDEN.into_response();
+        return crate::respond::refuse(domain::ErrorKind::Forbidden);
     }
     let (mut bytes, mut caption, mut too_big) = (Vec::new(), String::new(), false);
     loop {
@@ -221,7 +221,7 @@ pub async fn post_photo(
     let token = store::new_token();
     if let Err(e) = write_files(&st.photo_dir, &token, &processed).await {
         tracing::error!(error = %e, dir = %st.photo_dir, "writing a photo failed");
-        return (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response();
+        return crate::respond::refuse(domain::ErrorKind::Internal);
     }
     let photo = store::NewPhoto {
         item_id: item.id,
@@ -249,7 +249,7 @@ pub async fn post_photo(
         for size in ["large", "small"] {
             let _ = tokio::fs::remove_file(file(&st.photo_dir, &token, size)).await;
         }
-        return crate::staff_routes::server_error(e.into());
+        return crate::respond::internal_error(e.into());
     }
     see_other(&format!("{page}?done=photo#photos"))
 }

@@ -59,14 +59,14 @@ pub const FIELD_CHECKED: &[&str] = &[
 
 /// A small page in the visitor's language for a refused request.
 pub fn refusal_page(lang: Lang, status: StatusCode, title_key: &str, body_key: &str) -> Response {
-    use app::i18n::t;
+    use app::ui::i18n::t;
     let esc = |s: String| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{title} · {app}</title>\
          <link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head><body><main id=\"main\"><h1>{title}</h1>\
          <p>{body}</p><p><a class=\"btn\" href=\"/\">{home}</a></p></main></body></html>",
-        lang = app::i18n::html_lang(lang),
+        lang = app::ui::i18n::html_lang(lang),
         title = esc(t(lang, title_key)),
         app = esc(t(lang, "app.name")),
         body = esc(t(lang, body_key)),
@@ -77,8 +77,9 @@ pub fn refusal_page(lang: Lang, status: StatusCode, title_key: &str, body_key: &
     res
 }
 
-fn bad_request(headers: &HeaderMap) -> Response {
-    refusal_page(app::lang_from_headers(headers), StatusCode::BAD_REQUEST, "bad.title", "bad.body")
+/// A request the edge cannot read: 400, worded by `respond::error_pages` in the reader's language.
+fn bad_request(_headers: &HeaderMap) -> Response {
+    crate::respond::refuse(domain::ErrorKind::BadRequest)
 }
 
 /// Percent-decodes a path (`plus_is_space = false`) or one `key=value` pair of a query or form body
@@ -148,7 +149,7 @@ pub async fn boundary(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     if !same_origin(req.headers()) {
-        let lang = app::lang_from_headers(req.headers());
+        let lang = app::ui::lang::lang_from_headers(req.headers());
         return refusal_page(lang, StatusCode::FORBIDDEN, "refused.title", "refused.body");
     }
     let urlencoded = req
@@ -161,7 +162,7 @@ pub async fn boundary(req: Request, next: Next) -> Response {
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
+        return crate::respond::refuse(domain::ErrorKind::TooLarge);
     };
     for pair in bytes.split(|b| *b == b'&') {
         let text = String::from_utf8_lossy(pair);

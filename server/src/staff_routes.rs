@@ -1,26 +1,22 @@
 //! Staff routes outside Leptos: sign-in and sign-out, the action posts of the item page, the CSV
 //! export, and the guard that sends visitors of `/staff…` pages to sign in. Every handler reads the
-//! session itself and checks role and town through `app::staff_ops`.
+//! session itself and checks role and town through `app::staff::ops`.
 
 use crate::client::ClientIp;
-use crate::routes::{render_with_session, see_other};
+use crate::respond::{render_with_session, see_other};
 use app::admin::ops::{self as admin_ops, AdminOutcome};
 use app::admin::{AdminForm, PostedAdmin};
-use app::lang_from_headers;
+use app::staff::ops::{self as staff_ops, StaffActError};
+use app::staff::session::{self as staff_session, SignInError};
 use app::staff::{InboxFilters, PostedSignIn, PostedStaffAction, StaffActForm};
-use app::staff_ops::{self, SignInError, StaffActError};
 use app::state::AppState;
+use app::ui::lang::lang_from_headers;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
-
-pub(crate) fn server_error(e: app::ops::OpError) -> Response {
-    let _ = e.into_server_fn_error();
-    (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response()
-}
 
 /// A `next` target after sign-in: only pages under `/staff`, never another site.
 fn safe_next(next: &str) -> String {
@@ -46,13 +42,13 @@ pub async fn guard(State(st): State<AppState>, session: Session, req: Request, n
     if path == "/staff/sign-in" {
         return next.run(req).await;
     }
-    match staff_ops::session_staff(&st, &session).await {
+    match staff_session::session_staff(&st, &session).await {
         // An admin-issued password is changed before anything else.
         Ok(Some(s)) if s.must_change_password && path != "/staff/password" && path != "/staff/sign-out" => {
             if req.method() == Method::GET {
                 see_other("/staff/password")
             } else {
-                (StatusCode::FORBIDDEN, "change your password first").into_response()
+                crate::respond::refuse(domain::ErrorKind::Forbidden)
             }
         }
         Ok(Some(_)) => next.run(req).await,
@@ -60,8 +56,8 @@ pub async fn guard(State(st): State<AppState>, session: Session, req: Request, n
             let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone());
             see_other(&format!("/staff/sign-in?next={}", urlencode(&target)))
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
-        Err(e) => server_error(e),
+        Ok(None) => crate::respond::refuse(domain::ErrorKind::SignIn),
+        Err(e) => crate::respond::internal_error(e),
     }
 }
 
@@ -84,7 +80,7 @@ pub struct SignInForm {
     next: String,
 }
 
-/// The cookie that marks a browser an account signed in on before (see `staff_ops::sign_in`).
+/// The cookie that marks a browser an account signed in on before (see `staff_session::sign_in`).
 const DEVICE_COOKIE: &str = "staff_device";
 
 pub async fn post_sign_in(
@@ -94,13 +90,13 @@ pub async fn post_sign_in(
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
-    let device = app::cookie_value(&headers, DEVICE_COOKIE)
+    let device = app::ui::lang::cookie_value(&headers, DEVICE_COOKIE)
         .filter(|d| d.len() == 32 && d.bytes().all(|b| b.is_ascii_alphanumeric()));
-    match staff_ops::sign_in(&st, &f.email, &f.password, client, device).await {
+    match staff_session::sign_in(&st, &f.email, &f.password, client, device).await {
         Ok(Ok(signed)) => {
             // A new session id at sign-in, so an id planted before cannot be used after.
             if session.cycle_id().await.is_err()
-                || !staff_ops::begin_session(&session, signed.user.id, signed.generation).await
+                || !staff_session::begin_session(&session, signed.user.id, signed.generation).await
             {
                 return (StatusCode::INTERNAL_SERVER_ERROR, "session error").into_response();
             }
@@ -109,7 +105,7 @@ pub async fn post_sign_in(
                 None => format!("{}{}", store::new_token(), store::new_token())[..32].to_string(),
             };
             if let Err(e) = st.db.remember_staff_device(&token, signed.user.id, store::now()).await {
-                return server_error(e.into());
+                return crate::respond::internal_error(e.into());
             }
             // Admins have no inbox: their start page is the admin page.
             let next = safe_next(&f.next);
@@ -134,12 +130,12 @@ pub async fn post_sign_in(
         }
         Ok(Err(SignInError::TooMany(wait))) => {
             let posted = PostedSignIn { email: f.email, errors: Vec::new(), too_many: true };
-            crate::routes::too_many(
+            crate::respond::too_many(
                 render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await,
                 wait,
             )
         }
-        Err(e) => server_error(e),
+        Err(e) => crate::respond::internal_error(e),
     }
 }
 
@@ -162,13 +158,13 @@ pub async fn post_password(
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    let signed = match staff_ops::session_staff(&st, &session).await {
+    let signed = match staff_session::session_staff(&st, &session).await {
         Ok(Some(s)) => s,
         Ok(None) => return see_other("/staff/sign-in"),
-        Err(e) => return server_error(e),
+        Err(e) => return crate::respond::internal_error(e),
     };
     let u = signed.user;
-    match staff_ops::change_password(&st, &session, u.id, &f.current, &f.new_password, &f.repeat).await {
+    match staff_session::change_password(&st, &session, u.id, &f.current, &f.new_password, &f.repeat).await {
         Ok(Ok(())) => {
             let entry = store::AuditEntry {
                 at: store::now(),
@@ -179,20 +175,20 @@ pub async fn post_password(
                 user_id: Some(u.id),
             };
             if let Err(e) = st.db.audit(&entry, None).await {
-                return server_error(e.into());
+                return crate::respond::internal_error(e.into());
             }
             see_other(if u.role == domain::Role::Admin { "/staff/admin?done=password" } else { "/staff?done=password" })
         }
         Ok(Err(errors)) => {
-            let posted = app::staff_password::PostedPassword { errors };
+            let posted = app::staff::password::PostedPassword { errors };
             render_with_session(&st, &headers, "/staff/password", posted, Some(session)).await
         }
-        Err(e) => server_error(e),
+        Err(e) => crate::respond::internal_error(e),
     }
 }
 
 pub async fn post_sign_out(State(st): State<AppState>, ClientIp(client): ClientIp, session: Session) -> Response {
-    if let Ok(Some(staff_ops::SessionStaff { user: u, .. })) = staff_ops::session_staff(&st, &session).await {
+    if let Ok(Some(staff_session::SessionStaff { user: u, .. })) = staff_session::session_staff(&st, &session).await {
         let entry = store::AuditEntry {
             at: store::now(),
             actor: format!("staff:{}", u.email),
@@ -217,9 +213,9 @@ pub async fn post_staff_action(
     headers: HeaderMap,
     Form(f): Form<StaffActForm>,
 ) -> Response {
-    let user = match staff_ops::staff_of_session(&st, &session).await {
+    let user = match staff_session::staff_of_session(&st, &session).await {
         Ok(u) => u,
-        Err(e) => return server_error(e),
+        Err(e) => return crate::respond::internal_error(e),
     };
     let page = format!("/staff/items/{number}");
     match staff_ops::staff_act(&st, user, &number, &f, &client.to_string()).await {
@@ -228,7 +224,7 @@ pub async fn post_staff_action(
             render_with_session(&st, &headers, &page, PostedStaffAction { form: f, errors }, Some(session)).await
         }
         Ok(Err(StaffActError::Stale(code))) => see_other(&format!("{page}?problem={code}")),
-        Ok(Err(StaffActError::SignIn)) => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Ok(Err(StaffActError::SignIn)) => crate::respond::refuse(domain::ErrorKind::SignIn),
         Ok(Err(StaffActError::NotFound)) => {
             let mut res = render_with_session(&st, &headers, &page, (), Some(session)).await;
             *res.status_mut() = StatusCode::NOT_FOUND;
@@ -239,7 +235,7 @@ pub async fn post_staff_action(
             *res.status_mut() = StatusCode::FORBIDDEN;
             res
         }
-        Err(e) => server_error(e),
+        Err(e) => crate::respond::internal_error(e),
     }
 }
 
@@ -250,12 +246,12 @@ pub async fn export_csv(
     headers: HeaderMap,
     Query(f): Query<InboxFilters>,
 ) -> Response {
-    let user = match staff_ops::staff_of_session(&st, &session).await {
+    let user = match staff_session::staff_of_session(&st, &session).await {
         Ok(Some(u)) => u,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
-        Err(e) => return server_error(e),
+        Ok(None) => return crate::respond::refuse(domain::ErrorKind::SignIn),
+        Err(e) => return crate::respond::internal_error(e),
     };
-    match staff_ops::inbox_csv(&st, &user, &f, lang_from_headers(&headers)).await {
+    match app::staff::export::inbox_csv(&st, &user, &f, lang_from_headers(&headers)).await {
         Ok(Some(csv)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -265,8 +261,8 @@ pub async fn export_csv(
             csv,
         )
             .into_response(),
-        Ok(None) => (StatusCode::FORBIDDEN, "not for this role").into_response(),
-        Err(e) => server_error(e),
+        Ok(None) => crate::respond::refuse(domain::ErrorKind::Forbidden),
+        Err(e) => crate::respond::internal_error(e),
     }
 }
 
@@ -279,9 +275,9 @@ pub async fn post_admin(
     headers: HeaderMap,
     Form(f): Form<AdminForm>,
 ) -> Response {
-    let user = match staff_ops::staff_of_session(&st, &session).await {
+    let user = match staff_session::staff_of_session(&st, &session).await {
         Ok(u) => u,
-        Err(e) => return server_error(e),
+        Err(e) => return crate::respond::internal_error(e),
     };
     let page = |p: PostedAdmin| render_with_session(&st, &headers, "/staff/admin", p, Some(session.clone()));
     match admin_ops::admin_post(&st, user, &what, &f, &client.to_string()).await {
@@ -295,8 +291,8 @@ pub async fn post_admin(
         Ok(AdminOutcome::Invalid(errors)) => {
             page(PostedAdmin { form: what, values: f, errors, one_time_password: None }).await
         }
-        Ok(AdminOutcome::Forbidden) => (StatusCode::FORBIDDEN, "admins only").into_response(),
-        Ok(AdminOutcome::SignIn) => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
-        Err(e) => server_error(e),
+        Ok(AdminOutcome::Forbidden) => crate::respond::refuse(domain::ErrorKind::Forbidden),
+        Ok(AdminOutcome::SignIn) => crate::respond::refuse(domain::ErrorKind::SignIn),
+        Err(e) => crate::respond::internal_error(e),
     }
 }

@@ -69,3 +69,8 @@ mod tests {
         assert_eq!(place(Lang::En, ""), "");
     }
 }
+
+/// The name of the town with this slug, in `lang`.
+pub fn town_name(towns: &[crate::Town], slug: Option<&str>, lang: Lang) -> Option<String> {
+    slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
+}

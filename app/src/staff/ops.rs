@@ -1,229 +1,15 @@
 //! Staff operations on the server: who is signed in, what they may see, and their actions. Every
 //! server function and form handler for staff goes through [`current_staff`] and the role/town checks
 //! of [`domain::staff`]; nothing trusts what the browser says about who it is.
-
-use crate::api::{CommunityOption, TownOption};
-use crate::ops::{town_name, OpResult};
+use crate::error::OpResult;
+use crate::staff::session::{current_staff, me_view};
 use crate::staff::*;
 use crate::state::AppState;
+use crate::ui::{CommunityOption, TownOption};
 use domain::lifecycle::{transition, Action, Actor};
-use domain::staff::{due_badge, next_due_at, wish_handling, WishHandling};
+use domain::staff::{due_badge, next_due_at, wish_handling, StaffAction, WishHandling};
 use domain::{FieldError, Kind, Lang, Role, StaffUser, Status, Tab};
 use store::{By, InboxQuery, StoreError};
-use tower_sessions::Session;
-
-/// The session key holding the signed-in staff member's id.
-pub const SESSION_STAFF_ID: &str = "staff_id";
-/// … the account's session generation when the session began (a password change, reset or disable
-/// raises it, which ends every older session at once).
-pub const SESSION_STAFF_GENERATION: &str = "staff_gen";
-/// … when the session began (the absolute lifetime, [`domain::staff::sign_in::ABSOLUTE_HOURS`]).
-pub const SESSION_STAFF_SINCE: &str = "staff_since";
-/// … the last time the session was saved; saving at most once a minute keeps a working session alive
-/// ([`domain::staff::sign_in::IDLE_MINUTES`] of real idle time) without a write on every request.
-pub const SESSION_STAFF_SEEN: &str = "staff_seen";
-
-/// Starts a staff session for `user` (after the caller gave the session a new id).
-pub async fn begin_session(session: &Session, user_id: i64, generation: i64) -> bool {
-    let now = store::now();
-    session.insert(SESSION_STAFF_ID, user_id).await.is_ok()
-        && session.insert(SESSION_STAFF_GENERATION, generation).await.is_ok()
-        && session.insert(SESSION_STAFF_SINCE, now).await.is_ok()
-        && session.insert(SESSION_STAFF_SEEN, now).await.is_ok()
-}
-
-/// What a live staff session holds: the account, and whether its password must be changed first.
-pub struct SessionStaff {
-    pub user: StaffUser,
-    pub must_change_password: bool,
-}
-
-/// The staff member behind this session and whether the password must be changed first: `None` when
-/// nobody signed in, the account is disabled, its password changed since, or the session is older
-/// than the absolute lifetime (the session is then emptied).
-pub async fn session_staff(st: &AppState, session: &Session) -> OpResult<Option<SessionStaff>> {
-    use domain::staff::sign_in::ABSOLUTE_HOURS;
-    let id: Option<i64> = session.get(SESSION_STAFF_ID).await.ok().flatten();
-    let Some(id) = id else { return Ok(None) };
-    let generation: i64 = session.get(SESSION_STAFF_GENERATION).await.ok().flatten().unwrap_or(-1);
-    let since: i64 = session.get(SESSION_STAFF_SINCE).await.ok().flatten().unwrap_or(0);
-    let now = store::now();
-    let found = st.db.staff_session_user(id).await?;
-    match found {
-        Some((user, current, must_change)) if current == generation && now - since < ABSOLUTE_HOURS * 3600 => {
-            let seen: i64 = session.get(SESSION_STAFF_SEEN).await.ok().flatten().unwrap_or(0);
-            if now - seen >= 60 {
-                let _ = session.insert(SESSION_STAFF_SEEN, now).await;
-            }
-            Ok(Some(SessionStaff { user, must_change_password: must_change }))
-        }
-        _ => {
-            session.clear().await;
-            Ok(None)
-        }
-    }
-}
-
-/// The staff member behind this session, if the session is still good (see [`session_staff`]) and
-/// the password need not be changed first.
-pub async fn staff_of_session(st: &AppState, session: &Session) -> OpResult<Option<StaffUser>> {
-    Ok(session_staff(st, session).await?.filter(|s| !s.must_change_password).map(|s| s.user))
-}
-
-/// The signed-in staff member of the current request (server functions and SSR).
-pub async fn current_staff(st: &AppState) -> OpResult<Option<StaffUser>> {
-    let Ok(session) = leptos_axum::extract::<Session>().await else { return Ok(None) };
-    staff_of_session(st, &session).await
-}
-
-/// Why signing in failed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SignInError {
-    Invalid(Vec<FieldError>),
-    /// Too many failures for this account or address just now: try again after this many seconds.
-    TooMany(i64),
-}
-
-/// A successful sign-in.
-pub struct SignedIn {
-    pub user: StaffUser,
-    /// The account's session generation, for the new session.
-    pub generation: i64,
-    /// An admin issued the password: change it before anything else.
-    pub must_change_password: bool,
-}
-
-/// Checks the limits and the password; on success the caller starts a fresh session.
-///
-/// Failures slow further tries down instead of locking the account (`domain::staff::sign_in`):
-/// per account from this address, per address, and per account from everywhere — the last one not
-/// for a browser the account signed in on before (`device`), so nobody who knows a clerk's email
-/// can keep the clerk out from elsewhere.
-pub async fn sign_in(
-    st: &AppState,
-    email: &str,
-    password: &str,
-    client: std::net::IpAddr,
-    device: Option<&str>,
-) -> OpResult<Result<SignedIn, SignInError>> {
-    use domain::staff::sign_in::*;
-    let mut errors = Vec::new();
-    if email.trim().is_empty() {
-        errors.push(FieldError::new("email", "required"));
-    } else if domain::abuse::has_control(email) || email.len() > 254 {
-        errors.push(FieldError::new("email", "email_invalid"));
-    }
-    if password.is_empty() {
-        errors.push(FieldError::new("password", "required"));
-    } else if password.len() > 1024 {
-        errors.push(FieldError::new("password", "too_long"));
-    }
-    if !errors.is_empty() {
-        return Ok(Err(SignInError::Invalid(errors)));
-    }
-    let now = store::now();
-    let email_n = store::normalise_email(email);
-    let account_key = format!("account:{email_n}");
-    // Limits count IPv6 clients by their /64; the audit keeps the full address.
-    let address = domain::abuse::client_key(client);
-    let pair_key = format!("pair:{email_n}|{address}");
-    let address_key = format!("address:{address}");
-    let since = now - WINDOW_SECS;
-    let found = st.db.staff_for_sign_in(email).await?;
-    let known_device = match (&found, device) {
-        (Some(a), Some(token)) => st.db.is_staff_device(token, a.user.id).await?,
-        _ => false,
-    };
-    let (pair_n, pair_last) = st.db.failures(&pair_key, since).await?;
-    let (addr_n, addr_last) = st.db.failures(&address_key, since).await?;
-    let mut wait = wait_secs(pair_n, pair_last, now);
-    if addr_n >= MAX_PER_ADDRESS {
-        wait = wait.max(addr_last.map_or(0, |l| (l + WINDOW_SECS - now).max(1)));
-    }
-    if !known_device {
-        let (acc_n, acc_last) = st.db.failures(&account_key, since).await?;
-        wait = wait.max(wait_secs(acc_n, acc_last, now));
-    }
-    if wait > 0 {
-        return Ok(Err(SignInError::TooMany(wait)));
-    }
-    let ok = match &found {
-        Some(a) => store::verify_password(&a.password_hash, password).await,
-        None => {
-            // Same work for an unknown email as for a wrong password.
-            let _ = store::verify_password(&store::dummy_hash().await, password).await;
-            false
-        }
-    };
-    match found {
-        Some(store::SignInAccount { user, session_generation, must_change_password, .. }) if ok => {
-            st.db.clear_failed_attempts(&account_key).await?;
-            st.db.clear_failed_attempts(&pair_key).await?;
-            st.db.staff_signed_in(user.id, now).await?;
-            st.db
-                .audit(
-                    &store::AuditEntry {
-                        at: now,
-                        actor: format!("staff:{}", user.email),
-                        action: "sign_in".into(),
-                        detail: String::new(),
-                        remote_addr: client.to_string(),
-                        user_id: Some(user.id),
-                    },
-                    None,
-                )
-                .await?;
-            Ok(Ok(SignedIn { user, generation: session_generation, must_change_password }))
-        }
-        _ => {
-            st.db.record_failed_attempt(&[account_key, pair_key, address_key], now).await?;
-            Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])))
-        }
-    }
-}
-
-/// A staff member changes their own password: the current one, then the new one twice. Every other
-/// session of the account ends; this one goes on (its generation is renewed).
-pub async fn change_password(
-    st: &AppState,
-    session: &Session,
-    user_id: i64,
-    current: &str,
-    new: &str,
-    repeat: &str,
-) -> OpResult<Result<(), Vec<FieldError>>> {
-    let Some(hash) = st.db.staff_password_hash(user_id).await? else {
-        return Ok(Err(vec![FieldError::new("current", "sign_in_failed")]));
-    };
-    if current.is_empty() || current.len() > 1024 || !store::verify_password(&hash, current).await {
-        return Ok(Err(vec![FieldError::new("current", "password_wrong")]));
-    }
-    if let Some(p) = domain::staff::password_problem(new) {
-        return Ok(Err(vec![FieldError::new("new_password", p)]));
-    }
-    if new.len() > 1024 || domain::abuse::has_control(new) {
-        return Ok(Err(vec![FieldError::new("new_password", "control_chars")]));
-    }
-    if new == current {
-        return Ok(Err(vec![FieldError::new("new_password", "password_same")]));
-    }
-    if new != repeat {
-        return Ok(Err(vec![FieldError::new("repeat", "password_mismatch")]));
-    }
-    let generation = st.db.change_own_password(user_id, new).await?;
-    let _ = session.cycle_id().await;
-    let _ = session.insert(SESSION_STAFF_GENERATION, generation).await;
-    Ok(Ok(()))
-}
-
-pub fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {
-    Me {
-        name: u.name.clone(),
-        email: u.email.clone(),
-        role: u.role,
-        town_name: town_name(towns, u.town_slug.as_deref(), lang),
-    }
-}
 
 /// Parses the inbox's query string values; unknown values are ignored rather than trusted.
 pub fn inbox_query(u: &StaffUser, f: &InboxFilters, per_page: i64) -> Result<InboxQuery, domain::staff::NoInbox> {
@@ -266,7 +52,7 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> OpResult
     let lines = rows
         .into_iter()
         .map(|r| InboxLine {
-            town_name: town_name(&towns, r.town_slug.as_deref(), lang),
+            town_name: store::names::town_name(&towns, r.town_slug.as_deref(), lang),
             badge: r.due_at.map(|d| due_badge(d, now)),
             title: if r.title.is_empty() { r.excerpt } else { r.title },
             number: r.number,
@@ -295,91 +81,12 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> OpResult
     }))
 }
 
-/// The CSV of the current inbox view (every page, at most [`CSV_MAX_ROWS`] rows). No contact details.
-pub async fn inbox_csv(st: &AppState, u: &StaffUser, f: &InboxFilters, lang: Lang) -> OpResult<Option<String>> {
-    let Ok(mut q) = inbox_query(u, f, CSV_MAX_ROWS) else { return Ok(None) };
-    q.page = 1;
-    let (rows, _) = st.db.inbox(&q, store::now()).await?;
-    let towns = st.db.towns().await?;
-    let t = |k: &str| crate::i18n::t(lang, k);
-    let mut out = String::from("\u{feff}");
-    let header = [
-        "number",
-        "kind",
-        "status",
-        "category",
-        "title",
-        "town",
-        "community",
-        "amount_yuan",
-        "urgent",
-        "submitted_at",
-        "due_at",
-        "assignee",
-    ];
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
-    for r in rows {
-        let category =
-            if r.kind == Kind::Wish { t(&format!("ben.{}", r.category)) } else { t(&format!("cat.{}", r.category)) };
-        let fields = [
-            r.number.clone(),
-            t(if r.kind == Kind::Wish { "kind.wish" } else { "kind.project" }),
-            t(&format!("status.{}", r.status.code())),
-            category,
-            if r.title.is_empty() { r.excerpt.clone() } else { r.title.clone() },
-            town_name(&towns, r.town_slug.as_deref(), lang).unwrap_or_default(),
-            r.community_name.clone().unwrap_or_default(),
-            r.amount_yuan.to_string(),
-            if r.urgent { "1".into() } else { "0".into() },
-            crate::i18n::local_time(r.submitted_at),
-            r.due_at.map(crate::i18n::local_time).unwrap_or_default(),
-            r.assignee_name.clone().unwrap_or_default(),
-        ];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    Ok(Some(out))
-}
-
-/// Quotes a CSV field, and defuses spreadsheet formulas (`=`, `+`, `-`, `@` at the start).
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// Probes for each staff action, to ask the lifecycle which apply now.
-fn probes() -> Vec<Action> {
-    let t = || "x".to_string();
-    vec![
-        Action::Accept { plan: t() },
-        Action::Decline { reason: t() },
-        Action::AssignCommunity { community_id: 1, name: t() },
-        Action::Publish { text: t() },
-        Action::ReleaseClaim,
-        Action::RecordFulfilment { note: t() },
-        Action::ConfirmReceipt,
-        Action::StartNotice { days: 7 },
-        Action::Approve { budget_yuan: 1, plan: t() },
-        Action::StartWork,
-        Action::Progress { percent: 50, note: t() },
-        Action::Complete { inspection: t() },
-        Action::GiveFeedback { message: t() },
-        Action::MarkDuplicate { of_number: t() },
-        Action::Reroute { town: t(), reason: t() },
-        Action::Note { text: t(), public: false },
-    ]
-}
-
 /// The actions the lifecycle allows now on `item` for this person (re-routing for dispatchers only).
 pub fn allowed_actions(u: &StaffUser, item: &store::ItemRecord) -> Vec<&'static str> {
     let state = item.state();
-    probes()
+    StaffAction::ALL
         .into_iter()
+        .filter_map(StaffAction::probe)
         .filter(|a| !matches!(a, Action::Reroute { .. }) || u.can_reroute())
         .filter(|a| transition(&state, Actor::Staff, a).is_ok())
         .map(|a| a.code())
@@ -393,11 +100,11 @@ fn claim_aware_actions(u: &StaffUser, item: &store::ItemRecord, claims: &[store:
     let live = claims.iter().find(|c| c.status.is_live()).map(|c| c.status);
     let mut actions: Vec<String> = allowed_actions(u, item)
         .into_iter()
-        .filter(|a| *a != "confirm_receipt" || live == Some(ClaimStatus::Delivered))
+        .filter(|a| *a != StaffAction::ConfirmReceipt.code() || live == Some(ClaimStatus::Delivered))
         .map(str::to_string)
         .collect();
     if live == Some(ClaimStatus::Held) {
-        actions.push("confirm_claim".into());
+        actions.push(StaffAction::ConfirmClaim.code().into());
     }
     actions
 }
@@ -443,7 +150,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
         actions.retain(|a| a != "approve");
     }
     let f = &item.facts;
-    let deadlines = crate::ops::deadline_views(&item, &events);
+    let deadlines = crate::resident::ops::deadline_views(&item, &events);
     let next_due = next_due_at(item.status, f, item.feedback_due_at);
     let contact = if access.contact {
         ContactView {
@@ -511,7 +218,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
             .then(|| wish_handling(item.amount_yuan, settings.limits.wish_cap_yuan))
             .map(|h| h == WishHandling::Community),
         town_slug: f.town_slug.clone(),
-        town_name: town_name(&towns, f.town_slug.as_deref(), lang),
+        town_name: store::names::town_name(&towns, f.town_slug.as_deref(), lang),
         community_id: f.community_id,
         community_name: item.community_name.clone(),
         submitted_by: item.submitted_by.clone(),
@@ -529,8 +236,11 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
             .into_iter()
             .map(|e| {
                 // A routing event carries the town's slug; show its name.
-                let body =
-                    if e.action == "route" { town_name(&towns, Some(&e.body), lang).unwrap_or(e.body) } else { e.body };
+                let body = if e.action == "route" {
+                    store::names::town_name(&towns, Some(&e.body), lang).unwrap_or(e.body)
+                } else {
+                    e.body
+                };
                 StaffEventView {
                     at: e.at,
                     actor: e.actor,
@@ -605,6 +315,7 @@ const PUBLIC_TEXT_MAX: usize = 300;
 pub async fn build_action(
     st: &AppState,
     item: &store::ItemRecord,
+    kind: StaffAction,
     f: &StaffActForm,
 ) -> OpResult<Result<Action, Vec<FieldError>>> {
     let mut errors = Vec::new();
@@ -619,10 +330,10 @@ pub async fn build_action(
         }
         v.to_string()
     };
-    let action = match f.action.as_str() {
-        "accept" => Action::Accept { plan: text("plan", &f.plan) },
-        "decline" => Action::Decline { reason: text("reason", &f.reason) },
-        "publish" => {
+    let action = match kind {
+        StaffAction::Accept => Action::Accept { plan: text("plan", &f.plan) },
+        StaffAction::Decline => Action::Decline { reason: text("reason", &f.reason) },
+        StaffAction::Publish => {
             let t = text("public_text", &f.public_text);
             let n = t.chars().count();
             if n > 0 && n < domain::validate::len::NEED.0 {
@@ -632,21 +343,21 @@ pub async fn build_action(
             }
             Action::Publish { text: t }
         }
-        "release_claim" => Action::ReleaseClaim,
-        "confirm_receipt" => Action::ConfirmReceipt,
-        "start_work" => Action::StartWork,
-        "fulfil" => Action::RecordFulfilment { note: text("note", &f.note) },
-        "complete" => Action::Complete { inspection: text("inspection", &f.inspection) },
-        "feedback" => Action::GiveFeedback { message: text("message", &f.message) },
-        "note" => Action::Note { text: text("text", &f.text), public: f.public.is_some() },
-        "start_notice" => {
+        StaffAction::ReleaseClaim => Action::ReleaseClaim,
+        StaffAction::ConfirmReceipt => Action::ConfirmReceipt,
+        StaffAction::StartWork => Action::StartWork,
+        StaffAction::Fulfil => Action::RecordFulfilment { note: text("note", &f.note) },
+        StaffAction::Complete => Action::Complete { inspection: text("inspection", &f.inspection) },
+        StaffAction::Feedback => Action::GiveFeedback { message: text("message", &f.message) },
+        StaffAction::Note => Action::Note { text: text("text", &f.text), public: f.public.is_some() },
+        StaffAction::StartNotice => {
             let days = f.days.trim().parse::<u32>().ok().filter(|d| (1..=60).contains(d));
             if days.is_none() {
                 errors.push(FieldError::new("days", "days_range"));
             }
             Action::StartNotice { days: days.unwrap_or(7) }
         }
-        "approve" => {
+        StaffAction::Approve => {
             let plan = text("plan", &f.plan);
             let budget = f
                 .budget
@@ -660,7 +371,7 @@ pub async fn build_action(
             }
             Action::Approve { budget_yuan: budget.unwrap_or(1), plan }
         }
-        "progress" => {
+        StaffAction::Progress => {
             let note = text("note", &f.note);
             let percent = f.percent.trim().parse::<u8>().ok().filter(|p| *p <= 100);
             if percent.is_none() {
@@ -668,7 +379,7 @@ pub async fn build_action(
             }
             Action::Progress { percent: percent.unwrap_or(0), note }
         }
-        "duplicate" => {
+        StaffAction::Duplicate => {
             let of = text("of_number", &f.of_number).to_uppercase();
             if !of.is_empty() {
                 match st.db.item_by_number(&of).await? {
@@ -678,7 +389,7 @@ pub async fn build_action(
             }
             Action::MarkDuplicate { of_number: of }
         }
-        "assign" => {
+        StaffAction::Assign => {
             let id = f.community_id.trim().parse::<i64>().ok();
             let c = match id {
                 Some(id) => st.db.community(id).await?,
@@ -694,7 +405,7 @@ pub async fn build_action(
                 }
             }
         }
-        "reroute" => {
+        StaffAction::Reroute => {
             let reason = text("reason", &f.reason);
             let town = f.town.trim().to_string();
             if !st.db.towns().await?.iter().any(|t| t.slug == town) {
@@ -704,7 +415,7 @@ pub async fn build_action(
             }
             Action::Reroute { town, reason }
         }
-        _ => return Ok(Err(vec![FieldError::new("form", "not_allowed_now")])),
+        StaffAction::ConfirmClaim => return Ok(Err(vec![FieldError::new("form", "not_allowed_now")])),
     };
     Ok(if errors.is_empty() { Ok(action) } else { Err(errors) })
 }
@@ -724,12 +435,13 @@ pub async fn staff_act(
     if !access.read {
         return Ok(Err(StaffActError::NotFound));
     }
-    if !access.act || (f.action == "reroute" && !u.can_reroute()) {
+    let kind = StaffAction::from_code(f.action.trim());
+    if !access.act || (kind == Some(StaffAction::Reroute) && !u.can_reroute()) {
         return Ok(Err(StaffActError::Forbidden));
     }
     let by =
         By { actor: Actor::Staff, label: u.name.clone(), staff_id: Some(u.id), remote_addr: remote_addr.to_string() };
-    if f.action == "confirm_claim" {
+    if kind == Some(StaffAction::ConfirmClaim) {
         let held = st.db.live_claim_of_item(item.id).await?.filter(|c| c.status == domain::claims::ClaimStatus::Held);
         let Some(claim) = held else { return Ok(Err(StaffActError::Stale("not_allowed_now"))) };
         return match st.db.confirm_claim(claim.id, &by, store::now()).await {
@@ -739,17 +451,17 @@ pub async fn staff_act(
         };
     }
     // An action the item's status no longer allows (a stale page): say so before checking its fields.
-    if !allowed_actions(&u, &item).contains(&f.action.as_str()) {
+    let Some(kind) = kind.filter(|k| allowed_actions(&u, &item).contains(&k.code())) else {
         return Ok(Err(StaffActError::Stale("not_allowed_now")));
-    }
-    if f.action == "approve" && st.db.notice_ends_at(item.id).await?.is_some_and(|end| store::now() < end) {
+    };
+    if kind == StaffAction::Approve && st.db.notice_ends_at(item.id).await?.is_some_and(|end| store::now() < end) {
         return Ok(Err(StaffActError::Stale("notice_running")));
     }
-    let action = match build_action(st, &item, f).await? {
+    let action = match build_action(st, &item, kind, f).await? {
         Ok(a) => a,
         Err(errors) => return Ok(Err(StaffActError::Invalid(errors))),
     };
-    if f.action == "publish" && f.preview.is_some() {
+    if kind == StaffAction::Publish && f.preview.is_some() {
         // The reviewer asked to see the card with the edited text: nothing is written.
         return Ok(Err(StaffActError::Invalid(Vec::new())));
     }

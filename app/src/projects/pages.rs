@@ -1,126 +1,17 @@
-//! The public micro-project board (`/projects`), each project's public page (`/projects/{number}`) and
-//! the public JSON (`/api/v1/projects`): proposals under public notice (公示) with their closing date,
-//! adopted projects with budget and progress, completed ones with the inspection, and the public
-//! timeline. Never the proposer's name or phone.
+//! The project board and a project's public page with its voices, and their server functions.
 
-use crate::api::{EventView, TownOption};
-use crate::i18n::{local_time, t, tf, thousands};
-use crate::pages::{field_error, server_trouble, set_status, use_lang, NotFound};
-use domain::FieldError;
+use super::api::*;
+use super::*;
+use crate::ui::i18n::{local_time, t, tf, thousands};
+use crate::ui::{field_error, server_trouble, set_status, use_lang, NotFound};
 use domain::{Lang, Status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::{Deserialize, Serialize};
-
-/// Timeline actions whose text only the resident's private tracking page and staff see.
-pub const PRIVATE_BODIES: [&str; 4] = ["route", "rate", "withdraw", "reopen"];
-
-/// Projects a page of the board shows.
-pub const BOARD_PAGE_SIZE: i64 = 20;
-
-/// The board's stages, in the order of the tabs.
-pub const STAGES: [&str; 3] = ["notice", "adopted", "done"];
-
-/// A project on the board.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProjectCard {
-    pub number: String,
-    pub status: Status,
-    pub category: String,
-    pub town_slug: String,
-    pub town_name: String,
-    pub community_name: String,
-    pub title: String,
-    pub summary: String,
-    pub amount_yuan: i64,
-    pub budget_yuan: Option<i64>,
-    pub progress_percent: i64,
-    pub notice_ends_at: Option<i64>,
-    pub submitted_at: i64,
-    /// Residents who support it.
-    pub supports: i64,
-    /// Residents who object to it.
-    pub objections: i64,
-}
-
-/// What `/projects` shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoardView {
-    pub stage: String,
-    pub town: String,
-    pub towns: Vec<TownOption>,
-    pub cards: Vec<ProjectCard>,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
-}
-
-/// What `/projects/{number}` shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProjectView {
-    pub card: ProjectCard,
-    pub events: Vec<EventView>,
-    pub voice: VoiceBox,
-    /// Photos of milestones and the inspection.
-    pub photos: Vec<crate::photos::PhotoView>,
-}
-
-/// The "support or object" box of a project page, for this visitor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VoiceBox {
-    /// Voices are taken now (under notice, before its end).
-    pub open: bool,
-    /// The visitor proved this address (one-time code).
-    pub address: Option<String>,
-    /// A code was sent to this address; waiting for it.
-    pub pending: Option<String>,
-    /// The visitor's own voice: stance code, reason, when.
-    pub mine: Option<(String, String, i64)>,
-}
-
-/// A voice form posted without JavaScript that needs changes or was refused.
-#[derive(Clone, Debug, Default)]
-pub struct PostedVoice {
-    /// `email`, `code` or `voice`.
-    pub form: String,
-    pub email: String,
-    pub stance: String,
-    pub reason: String,
-    pub errors: Vec<FieldError>,
-    /// `closed` or `too_many`, when the whole voice was refused.
-    pub refused: Option<String>,
-}
-
-#[server(endpoint = "get_project_board")]
-pub async fn get_project_board(
-    stage: String,
-    town: String,
-    page: i64,
-    lang: String,
-) -> Result<BoardView, ServerFnError> {
-    let st = expect_context::<crate::state::AppState>();
-    let lang = Lang::from_code(&lang).unwrap_or_default();
-    ops::board(&st, &stage, &town, page, lang).await.map_err(|e| e.into_server_fn_error())
-}
-
-#[server(endpoint = "get_public_project")]
-pub async fn get_public_project(number: String, lang: String) -> Result<Option<ProjectView>, ServerFnError> {
-    let st = expect_context::<crate::state::AppState>();
-    let lang = Lang::from_code(&lang).unwrap_or_default();
-    let (address, pending) = match leptos_axum::extract::<tower_sessions::Session>().await {
-        Ok(session) => (
-            session.get::<String>(crate::me::SESSION_RESIDENT).await.ok().flatten(),
-            session.get::<String>(crate::me::SESSION_PENDING).await.ok().flatten(),
-        ),
-        Err(_) => (None, None),
-    };
-    ops::project(&st, &number, lang, address, pending).await.map_err(|e| e.into_server_fn_error())
-}
 
 #[component]
 fn ProjectFacts(lang: Lang, c: ProjectCard) -> impl IntoView {
-    let now = crate::pages::now_ts();
+    let now = crate::ui::now_ts();
     let notice = c.notice_ends_at.filter(|_| c.status == Status::PublicNotice).map(|end| {
         if end > now {
             tf(lang, "board.notice_until", &[("at", &local_time(end))])
@@ -348,7 +239,7 @@ fn VoiceSection(
                         <label for="reason">{t(lang, "voice.reason")}</label>
                         <p class="hint" id="reason-hint">{t(lang, "voice.reason_hint")}</p>
                         <textarea id="reason" name="reason" rows="4" maxlength="500"
-                            aria-invalid=reason_err.is_some().then_some("true") aria-describedby="reason-hint reason-error">{crate::pages::textarea_text(&p.reason)}</textarea>
+                            aria-invalid=reason_err.is_some().then_some("true") aria-describedby="reason-hint reason-error">{crate::ui::textarea_text(&p.reason)}</textarea>
                         <p class="error" id="reason-error">{reason_err}</p>
                     </div>
                     <button type="submit" class="secondary">{t(lang, "voice.object_submit")}</button>
@@ -393,148 +284,5 @@ fn VoiceSection(
             {notice.map(|(cls, text)| view! { <p class=cls role="status">{text}</p> })}
             {body}
         </section>
-    }
-}
-
-/// Public JSON of the board.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoardJson {
-    pub stage: String,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
-    pub projects: Vec<ProjectCard>,
-}
-
-#[cfg(feature = "ssr")]
-pub mod ops {
-    use super::*;
-    use crate::ops::OpResult;
-    use crate::state::AppState;
-
-    fn card_of(p: store::BoardProject, towns: &[store::Town], lang: Lang) -> ProjectCard {
-        ProjectCard {
-            town_name: towns
-                .iter()
-                .find(|t| t.slug == p.town_slug)
-                .map(|t| t.name(lang).to_string())
-                .unwrap_or_default(),
-            number: p.number,
-            status: p.status,
-            category: p.category,
-            town_slug: p.town_slug,
-            community_name: p.community_name,
-            title: p.title,
-            summary: p.summary,
-            amount_yuan: p.amount_yuan,
-            budget_yuan: p.budget_yuan,
-            progress_percent: p.progress_percent,
-            notice_ends_at: p.notice_ends_at,
-            submitted_at: p.submitted_at,
-            supports: p.supports,
-            objections: p.objections,
-        }
-    }
-
-    /// A page of one stage of the board (unknown stage: under notice; unknown town: all towns).
-    pub async fn board(st: &AppState, stage: &str, town: &str, page: i64, lang: Lang) -> OpResult<BoardView> {
-        let towns = st.db.towns().await?;
-        let stage = store::BoardStage::from_code(stage.trim()).unwrap_or(store::BoardStage::Notice);
-        let town = towns.iter().find(|t| t.slug == town.trim()).map(|t| t.slug.clone());
-        let page = page.clamp(1, domain::abuse::MAX_PAGE);
-        let q = store::BoardQuery {
-            stage,
-            town: town.clone(),
-            limit: BOARD_PAGE_SIZE,
-            offset: (page - 1) * BOARD_PAGE_SIZE,
-        };
-        let (projects, total) = st.db.project_board(&q).await?;
-        Ok(BoardView {
-            stage: stage.code().to_string(),
-            town: town.unwrap_or_default(),
-            towns: towns.iter().map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() }).collect(),
-            cards: projects.into_iter().map(|p| card_of(p, &towns, lang)).collect(),
-            total,
-            page,
-            pages: ((total + BOARD_PAGE_SIZE - 1) / BOARD_PAGE_SIZE).max(1),
-        })
-    }
-
-    /// One project's public page, with the voice box of a visitor who proved `address` (or waits for
-    /// the code sent to `pending`).
-    pub async fn project(
-        st: &AppState,
-        number: &str,
-        lang: Lang,
-        address: Option<String>,
-        pending: Option<String>,
-    ) -> OpResult<Option<ProjectView>> {
-        let towns = st.db.towns().await?;
-        let number = number.trim().to_uppercase();
-        let Some((p, events)) = st.db.board_project(&number).await? else { return Ok(None) };
-        let open = domain::voices::notice_open(p.status == Status::PublicNotice, p.notice_ends_at, store::now());
-        let photos_id = p.id;
-        let mine = match &address {
-            Some(a) => st.db.voice_of(p.id, a).await?.map(|v| (v.stance.code().to_string(), v.reason, v.at)),
-            None => None,
-        };
-        Ok(Some(ProjectView {
-            card: card_of(p, &towns, lang),
-            events: events.into_iter().map(public_event).collect(),
-            voice: VoiceBox { open, address, pending, mine },
-            photos: crate::photos::ops::photos_of(st, photos_id).await?,
-        }))
-    }
-
-    /// A timeline event as the public page shows it: the words of the resident's own steps (routing
-    /// notes, rating comments, withdrawal and reopen reasons) stay on their private tracking page, so
-    /// the page's server function (`/api/get_public_project`) never carries them either.
-    fn public_event(e: store::ItemEvent) -> EventView {
-        let body = if super::PRIVATE_BODIES.contains(&e.action.as_str()) { String::new() } else { e.body };
-        EventView { at: e.at, action: e.action, body, rating: None }
-    }
-
-    /// Why a voice was not counted.
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum VoiceError {
-        /// Sign in first (no proven address in the session).
-        SignIn,
-        Invalid(Vec<FieldError>),
-        /// `closed` or `too_many`.
-        Refused(&'static str),
-        /// This address already gave its voice.
-        Already,
-        NotFound,
-    }
-
-    /// A signed-in resident's voice.
-    pub async fn give_voice(
-        st: &AppState,
-        number: &str,
-        address: Option<String>,
-        stance: &str,
-        reason: &str,
-        client: &str,
-        lang: Lang,
-    ) -> OpResult<Result<(), VoiceError>> {
-        let Some(address) = address else { return Ok(Err(VoiceError::SignIn)) };
-        let voice = match domain::voices::validate_voice(stance, reason) {
-            Ok(v) => v,
-            Err(e) => return Ok(Err(VoiceError::Invalid(e))),
-        };
-        let number = number.trim().to_uppercase();
-        Ok(match st.db.give_voice(&number, &address, &voice, client, lang.code(), store::now()).await? {
-            store::VoiceOutcome::Recorded => Ok(()),
-            store::VoiceOutcome::Already(_) => Err(VoiceError::Already),
-            store::VoiceOutcome::Closed => Err(VoiceError::Refused("closed")),
-            store::VoiceOutcome::TooMany => Err(VoiceError::Refused("too_many")),
-            store::VoiceOutcome::NotFound => Err(VoiceError::NotFound),
-        })
-    }
-
-    /// The board as public JSON.
-    pub async fn board_json(st: &AppState, stage: &str, town: &str, page: i64, lang: Lang) -> OpResult<BoardJson> {
-        let v = board(st, stage, town, page, lang).await?;
-        Ok(BoardJson { stage: v.stage, total: v.total, page: v.page, pages: v.pages, projects: v.cards })
     }
 }

@@ -2,8 +2,8 @@
 //! (every other staff page waits until then), or whenever they like from the staff bar. The form posts
 //! to `server::staff_routes::post_password`; a change ends the account's other sessions.
 
-use crate::i18n::t;
-use crate::pages::{field_error, set_status, use_lang};
+use crate::ui::i18n::t;
+use crate::ui::{field_error, set_status, use_lang};
 use domain::FieldError;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,282 +2,16 @@
 //! with plain posts before or without JavaScript) and, once hydrated, adds inline validation with the
 //! same domain rules, a village/community list that follows the town, and sending without a reload.
 
-use crate::api::{CommunityOption, SubmitOutcome, TownOption};
-use crate::i18n::{err, t, tf};
+use super::fields::Errors;
+use super::fields::*;
+use crate::resident::SubmitOutcome;
+use crate::ui::i18n::{t, tf};
+use crate::ui::{CommunityOption, TownOption};
 use domain::validate::{validate_project, validate_wish};
+use domain::validate::{PROJECT_FIELDS, WISH_FIELDS};
 use domain::{Beneficiary, Category, FieldError, Lang, Limits, ProjectInput, SubmittedBy, WishInput};
 use leptos::prelude::*;
 use std::collections::HashSet;
-
-/// Field order of the wish form (used to mark every field as touched on submit).
-pub const WISH_FIELDS: &[&str] = &[
-    "beneficiary",
-    "submitted_by",
-    "helper_org",
-    "ben_name",
-    "ben_phone",
-    "ben_address",
-    "ben_relation",
-    "ben_consent",
-    "need",
-    "amount",
-    "urgent",
-    "town",
-    "community",
-    "place",
-    "contact_name",
-    "phone",
-    "email",
-    "consent",
-];
-/// Field order of the project form.
-pub const PROJECT_FIELDS: &[&str] = &[
-    "title",
-    "description",
-    "category",
-    "town",
-    "community",
-    "place",
-    "location",
-    "budget",
-    "contact_name",
-    "phone",
-    "email",
-    "consent",
-];
-
-/// Which errors to show: the server's for fields not edited since, the browser's for fields touched.
-#[derive(Clone, Copy)]
-struct Errors {
-    shown: Memo<Vec<FieldError>>,
-    lang: Lang,
-}
-
-impl Errors {
-    fn message(&self, field: &'static str) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-        let (shown, lang) = (self.shown, self.lang);
-        move || shown.with(|es| es.iter().find(|e| e.field == field).map(|e| err(lang, &e.code)))
-    }
-    fn invalid(&self, field: &'static str) -> impl Fn() -> &'static str + Send + Sync + 'static {
-        let shown = self.shown;
-        move || if shown.with(|es| es.iter().any(|e| e.field == field)) { "true" } else { "false" }
-    }
-}
-
-fn errors_memo<T: Send + Sync + Clone + 'static>(
-    values: RwSignal<T>,
-    server: RwSignal<Vec<FieldError>>,
-    touched: RwSignal<HashSet<String>>,
-    validate: impl Fn(&T) -> Vec<FieldError> + Send + Sync + 'static,
-) -> Memo<Vec<FieldError>> {
-    Memo::new(move |_| {
-        let tset = touched.get();
-        let mut out: Vec<FieldError> = server.get().into_iter().filter(|e| !tset.contains(&e.field)).collect();
-        if !tset.is_empty() {
-            out.extend(values.with(&validate).into_iter().filter(|e| tset.contains(&e.field)));
-        }
-        out
-    })
-}
-
-/// Label, hint and error message around one control.
-#[component]
-fn Field(
-    lang: Lang,
-    id: &'static str,
-    label: String,
-    #[prop(optional)] hint: Option<String>,
-    #[prop(optional)] required: bool,
-    errors: Errors,
-    children: Children,
-) -> impl IntoView {
-    let msg = errors.message(id);
-    let has_error = errors.message(id);
-    view! {
-        <div class="field" class:invalid=move || has_error().is_some()>
-            <label for=id>{label}{required.then(|| view! { <span class="req" title=t(lang, "form.required")>" *"</span> })}</label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
-            {children()}
-            <p class="error" id=format!("{id}-error")>{msg}</p>
-        </div>
-    }
-}
-
-/// A group of radio buttons with a legend.
-#[component]
-fn Choices(
-    lang: Lang,
-    id: &'static str,
-    legend: String,
-    options: Vec<(String, String)>,
-    selected: String,
-    errors: Errors,
-    on_pick: Callback<String>,
-) -> impl IntoView {
-    let msg = errors.message(id);
-    let has_error = errors.message(id);
-    let _ = lang;
-    view! {
-        <fieldset class="field choices" class:invalid=move || has_error().is_some() aria-describedby=format!("{id}-error")>
-            <legend>{legend}<span class="req">" *"</span></legend>
-            {options
-                .into_iter()
-                .enumerate()
-                .map(|(i, (value, label))| {
-                    let input_id = format!("{id}-{i}");
-                    let checked = value == selected;
-                    let v = value.clone();
-                    view! {
-                        <label class="choice" for=input_id.clone()>
-                            <input type="radio" id=input_id.clone() name=id value=value checked=checked on:change=move |_| on_pick.run(v.clone()) />
-                            <span>{label}</span>
-                        </label>
-                    }
-                })
-                .collect_view()}
-            <p class="error" id=format!("{id}-error")>{msg}</p>
-        </fieldset>
-    }
-}
-
-/// Town, then village/community, each with a way out: "don't know the town" and "not listed / not
-/// sure", then the place in words (shown by the stylesheet only when one of those is chosen, with or
-/// without JavaScript). Without JavaScript a button reloads the form with the town's list and comes
-/// back to the village field.
-#[component]
-fn PlacePicker(
-    lang: Lang,
-    /// The form's path, for the reload button's return to the village field.
-    action: &'static str,
-    towns: Vec<TownOption>,
-    town: String,
-    community: String,
-    place: String,
-    communities: RwSignal<Vec<CommunityOption>>,
-    hydrated: RwSignal<bool>,
-    errors: Errors,
-    on_town: Callback<String>,
-    on_community: Callback<String>,
-    on_place: Callback<String>,
-    on_touch: Callback<&'static str>,
-) -> impl IntoView {
-    use domain::validate::{COMMUNITY_NOT_LISTED, TOWN_UNKNOWN};
-    let unknown_sel = town == TOWN_UNKNOWN;
-    let town_options = towns
-        .into_iter()
-        .map(|tw| {
-            let sel = tw.slug == town;
-            view! { <option value=tw.slug selected=sel>{tw.name}</option> }
-        })
-        .collect_view();
-    let community_options = move || {
-        let list = communities.get();
-        let community = community.clone();
-        let not_listed = community == COMMUNITY_NOT_LISTED;
-        let first =
-            if list.is_empty() { t(lang, "f.community.pick_town_first") } else { t(lang, "f.community.choose") };
-        view! {
-            <option value="">{first}</option>
-            {list
-                .into_iter()
-                .map(|c| {
-                    let id = c.id.to_string();
-                    let sel = id == community;
-                    view! { <option value=id selected=sel>{c.name}</option> }
-                })
-                .collect_view()}
-            <option value=COMMUNITY_NOT_LISTED selected=not_listed>{t(lang, "f.community.not_listed")}</option>
-        }
-    };
-    view! {
-        <Field lang id="town" label=t(lang, "f.town") required=true errors=errors>
-            <select id="town" name="town" aria-invalid=errors.invalid("town") aria-describedby="town-error"
-                on:change=move |ev| on_town.run(event_target_value(&ev))>
-                <option value="">{t(lang, "f.town.choose")}</option>
-                {town_options}
-                <option value=TOWN_UNKNOWN selected=unknown_sel>{t(lang, "f.town.unknown")}</option>
-            </select>
-            <button type="submit" name="refresh" value="1" formnovalidate formaction=format!("{action}#community") class="secondary" hidden=move || hydrated.get()>
-                {t(lang, "f.community.refresh")}
-            </button>
-        </Field>
-        <Field lang id="community" label=t(lang, "f.community") hint=t(lang, "f.community.hint") required=true errors=errors>
-            <select id="community" name="community" aria-invalid=errors.invalid("community") aria-describedby="community-hint community-error"
-                on:change=move |ev| on_community.run(event_target_value(&ev))>
-                {community_options}
-            </select>
-        </Field>
-        <div class="place-words">
-            <Field lang id="place" label=t(lang, "f.place") hint=t(lang, "f.place.hint") required=true errors=errors>
-                <input type="text" id="place" name="place" value=place maxlength="100"
-                    aria-invalid=errors.invalid("place") aria-describedby="place-hint place-error"
-                    on:input=move |ev| on_place.run(event_target_value(&ev))
-                    on:change=move |_| on_touch.run("place") />
-            </Field>
-        </div>
-    }
-}
-
-/// Loads the communities of a newly chosen town.
-fn follow_town(town: String, lang: Lang, communities: RwSignal<Vec<CommunityOption>>) {
-    if town.is_empty() || town == domain::validate::TOWN_UNKNOWN {
-        communities.set(Vec::new());
-        return;
-    }
-    leptos::task::spawn_local(async move {
-        if let Ok(list) = crate::api::list_communities(town, lang.code().to_string()).await {
-            communities.set(list);
-        }
-    });
-}
-
-fn go_to(url: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_href(url);
-    }
-}
-
-/// Where a field's error link in the summary leads: the control itself (the first choice of a group).
-fn anchor(field: &str) -> String {
-    match field {
-        "beneficiary" | "submitted_by" | "category" => format!("#{field}-0"),
-        f => format!("#{f}"),
-    }
-}
-
-/// The field's name in the summary.
-fn field_label(lang: Lang, field: &str) -> String {
-    t(lang, &format!("sum.{field}"))
-}
-
-/// Summary above the form, announced to screen readers; after a failed submit it takes the focus and
-/// links to each field that needs a change.
-#[component]
-fn Summary(lang: Lang, shown: Memo<Vec<FieldError>>) -> impl IntoView {
-    view! {
-        <div class="summary" id="form-summary" tabindex="-1" role="alert" aria-live="assertive">
-            {move || {
-                let errors = shown.get();
-                let form = errors.iter().find(|e| e.field == "form").map(|e| e.code.clone());
-                if let Some(code) = form {
-                    Some(view! { <p>{err(lang, &code)}</p> }.into_any())
-                } else if !errors.is_empty() {
-                    let n = errors.len().to_string();
-                    Some(view! {
-                        <p>{tf(lang, "form.errors", &[("n", &n)])}</p>
-                        <ul>
-                            {errors.into_iter().map(|e| view! {
-                                <li><a href=anchor(&e.field)>{field_label(lang, &e.field)}"："{err(lang, &e.code)}</a></li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any())
-                } else {
-                    None
-                }
-            }}
-        </div>
-    }
-}
 
 /// What both forms do with the server's answer: go to the tracking page, or show the errors (the
 /// server's replace the browser's) with the focus on the summary.
@@ -355,7 +89,7 @@ pub fn WishForm(
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let outcome = crate::api::submit_wish(input, lang.code().to_string()).await;
+            let outcome = crate::resident::api::submit_wish(input, lang.code().to_string()).await;
             show_outcome(outcome, touched, server, busy);
         });
     };
@@ -439,7 +173,7 @@ pub fn WishForm(
                 <textarea id="need" name="need" rows="4" maxlength="500"
                     aria-invalid=errs.invalid("need") aria-describedby="need-hint need-error"
                     on:input=move |ev| values.update(|x| x.need = event_target_value(&ev))
-                    on:change=move |_| touch("need")>{crate::pages::textarea_text(&init.need)}</textarea>
+                    on:change=move |_| touch("need")>{crate::ui::textarea_text(&init.need)}</textarea>
             </Field>
             <Field lang id="amount" label=t(lang, "f.amount") hint=amount_hint required=true errors=errs>
                 <input type="text" id="amount" name="amount" inputmode="numeric" value=init.amount.clone() maxlength="12"
@@ -561,7 +295,7 @@ pub fn ProjectForm(
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let outcome = crate::api::submit_project(input, lang.code().to_string()).await;
+            let outcome = crate::resident::api::submit_project(input, lang.code().to_string()).await;
             show_outcome(outcome, touched, server, busy);
         });
     };
@@ -584,7 +318,7 @@ pub fn ProjectForm(
                 <textarea id="description" name="description" rows="5" maxlength="2000"
                     aria-invalid=errs.invalid("description") aria-describedby="description-hint description-error"
                     on:input=move |ev| values.update(|x| x.description = event_target_value(&ev))
-                    on:change=move |_| touch("description")>{crate::pages::textarea_text(&init.description)}</textarea>
+                    on:change=move |_| touch("description")>{crate::ui::textarea_text(&init.description)}</textarea>
             </Field>
             <Choices lang id="category" legend=t(lang, "f.category") options=categories selected=init.category.clone() errors=errs
                 on_pick=Callback::new(move |v| { values.update(|x| x.category = v); touch("category"); }) />

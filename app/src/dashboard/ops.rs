@@ -3,9 +3,9 @@
 //! which storage tests hold to [`domain::kpi::measures`].
 
 use crate::dashboard::*;
-use crate::ops::{town_name, OpResult};
+use crate::error::OpResult;
+use crate::staff::session::{current_staff, me_view};
 use crate::staff::Guarded;
-use crate::staff_ops::{current_staff, me_view};
 use crate::state::AppState;
 use domain::kpi::{Period, RollupKey};
 use domain::{Beneficiary, Category, Date, FieldError, Kind, Lang, StaffUser};
@@ -28,7 +28,7 @@ async fn budget_view(
         .into_iter()
         .filter(|b| town.is_none_or(|t| t == b.town_slug))
         .map(|b| BudgetRow {
-            town_name: town_name(towns, Some(&b.town_slug), lang).unwrap_or_else(|| b.town_slug.clone()),
+            town_name: store::names::town_name(towns, Some(&b.town_slug), lang).unwrap_or_else(|| b.town_slug.clone()),
             town_slug: b.town_slug,
             line: b.line,
             adopted: b.adopted,
@@ -40,7 +40,7 @@ async fn budget_view(
     }
     let total = BudgetRow {
         town_slug: String::new(),
-        town_name: crate::i18n::t(lang, "dash.all_towns"),
+        town_name: crate::ui::i18n::t(lang, "dash.all_towns"),
         line: domain::budget::BudgetLine::sum(rows.iter().map(|r| &r.line)),
         adopted: rows.iter().map(|r| r.adopted).sum(),
         done: rows.iter().map(|r| r.done).sum(),
@@ -103,7 +103,7 @@ fn total<'a>(parts: impl IntoIterator<Item = &'a MeasureRow>) -> MeasureRow {
 
 fn category_label(lang: Lang, kind: &str, code: &str) -> String {
     let k = if kind == "wish" { "ben" } else { "cat" };
-    crate::i18n::t(lang, &format!("{k}.{code}"))
+    crate::ui::i18n::t(lang, &format!("{k}.{code}"))
 }
 
 /// Every town's measures in the order of the towns list (towns with nothing get empty measures),
@@ -185,20 +185,20 @@ pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> 
     }
     let by_kind = by_kind_rows
         .into_iter()
-        .map(|(key, r)| MeasureLine { label: crate::i18n::t(lang, &format!("kind.{key}")), m: r.finish(), key })
+        .map(|(key, r)| MeasureLine { label: crate::ui::i18n::t(lang, &format!("kind.{key}")), m: r.finish(), key })
         .collect();
     let by_category = by_category_rows
         .into_iter()
         .map(|(key, r)| {
             let (kind, cat) = key.split_once(':').unwrap_or(("", ""));
             let label =
-                format!("{} · {}", crate::i18n::t(lang, &format!("kind.{kind}")), category_label(lang, kind, cat));
+                format!("{} · {}", crate::ui::i18n::t(lang, &format!("kind.{kind}")), category_label(lang, kind, cat));
             MeasureLine { key, label, m: r.finish() }
         })
         .collect();
     let scope_name = match &town {
-        Some(t) => town_name(&towns, Some(t), lang).unwrap_or_default(),
-        None => crate::i18n::t(lang, "dash.all_towns"),
+        Some(t) => store::names::town_name(&towns, Some(t), lang).unwrap_or_default(),
+        None => crate::ui::i18n::t(lang, "dash.all_towns"),
     };
     let mut categories: Vec<Choice> = Beneficiary::ALL
         .iter()
@@ -253,8 +253,8 @@ pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> OpRe
     let lines = items
         .into_iter()
         .map(|i| DrillLine {
-            town_name: town_name(&towns, i.town_slug.as_deref(), lang)
-                .unwrap_or_else(|| crate::i18n::t(lang, "staff.city_queue")),
+            town_name: store::names::town_name(&towns, i.town_slug.as_deref(), lang)
+                .unwrap_or_else(|| crate::ui::i18n::t(lang, "staff.city_queue")),
             number: i.number,
             kind: i.kind,
             status: i.status,
@@ -266,8 +266,8 @@ pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> OpRe
         })
         .collect();
     let scope_name = match &town {
-        Some(t) => town_name(&towns, Some(t), lang).unwrap_or_default(),
-        None => crate::i18n::t(lang, "dash.all_towns"),
+        Some(t) => store::names::town_name(&towns, Some(t), lang).unwrap_or_default(),
+        None => crate::ui::i18n::t(lang, "dash.all_towns"),
     };
     Ok(Guarded::Ok(DrillView {
         me: me_view(&u, &towns, lang),
@@ -307,10 +307,10 @@ pub async fn league_export(
     let (mut lines, by_town) = league(&rows, &towns, lang);
     lines.push(MeasureLine {
         key: String::new(),
-        label: crate::i18n::t(lang, "dash.all_towns"),
+        label: crate::ui::i18n::t(lang, "dash.all_towns"),
         m: total(by_town.values()).finish(),
     });
-    let t = |k: &str| crate::i18n::t(lang, k);
+    let t = |k: &str| crate::ui::i18n::t(lang, k);
     let header = vec![
         t("dash.town"),
         t("dash.col.items"),
@@ -362,7 +362,7 @@ pub async fn league_export(
 
 /// The league table as CSV (UTF-8 with BOM so spreadsheets read the Chinese; rates in percent).
 pub fn league_csv(header: &[String], rows: &[Vec<Cell>]) -> String {
-    use crate::staff_ops::csv_field;
+    use crate::staff::export::csv_field;
     let mut out = String::from("\u{feff}");
     out.push_str(&header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
     out.push_str("\r\n");

@@ -1,6 +1,6 @@
 //! Photos as pages show them: a gallery of small copies linking to the large ones, with captions.
 
-use crate::i18n::{local_time, t};
+use crate::ui::i18n::{local_time, t};
 use domain::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -55,26 +55,7 @@ pub fn PhotoGallery(lang: Lang, photos: Vec<PhotoView>) -> impl IntoView {
 }
 
 #[cfg(feature = "ssr")]
-pub mod ops {
-    use super::PhotoView;
-
-    /// The photos of an item for a page.
-    pub async fn photos_of(st: &crate::state::AppState, item_id: i64) -> crate::ops::OpResult<Vec<PhotoView>> {
-        Ok(st
-            .db
-            .photos_of_item(item_id)
-            .await?
-            .into_iter()
-            .map(|p| PhotoView {
-                token: p.token,
-                caption: p.caption,
-                width: p.width,
-                height: p.height,
-                created_at: p.created_at,
-            })
-            .collect())
-    }
-}
+pub mod ops;
 
 #[cfg(test)]
 mod tests {

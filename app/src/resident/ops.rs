@@ -1,38 +1,15 @@
 //! Server-side operations shared by server functions and plain form posts: validate with the domain
 //! rules, check against reference data, and call the store.
 
-use crate::api::{CommunityOption, DeadlineView, EventView, FormData, HomeData, SubmitOutcome, TownOption, TrackView};
+use super::{FormData, HomeData, SubmitOutcome, TrackView};
+use crate::error::OpResult;
 use crate::state::AppState;
+use crate::ui::{CommunityOption, DeadlineView, EventView, TownOption};
 use domain::lifecycle::{resident_can, Action};
 use domain::validate::{validate_project, validate_wish};
+use domain::validate::{PROJECT_FIELDS, WISH_FIELDS};
 use domain::{FieldError, Kind, Lang, ProjectInput, Rating, Status, WishInput};
-use leptos::prelude::ServerFnError;
 use store::{NewItem, StoreError};
-
-/// Failures of an operation. Database errors are logged and shown as a generic message.
-#[derive(Debug)]
-pub enum OpError {
-    Store(StoreError),
-}
-
-impl From<StoreError> for OpError {
-    fn from(e: StoreError) -> Self {
-        OpError::Store(e)
-    }
-}
-
-impl OpError {
-    pub fn into_server_fn_error(self) -> ServerFnError {
-        match self {
-            OpError::Store(e) => {
-                tracing::error!(error = %e, "storage failure");
-                ServerFnError::new("server")
-            }
-        }
-    }
-}
-
-pub type OpResult<T> = Result<T, OpError>;
 
 /// The villages/communities of a town, named in `lang` (Traditional script, or pinyin with the Chinese).
 pub async fn communities(st: &AppState, town: &str, lang: Lang) -> OpResult<Vec<CommunityOption>> {
@@ -80,7 +57,6 @@ fn order(errors: &mut [FieldError], fields: &[&str]) {
 }
 
 // The field order of each form, shared with the islands so both list errors in the same order.
-use crate::islands::{PROJECT_FIELDS, WISH_FIELDS};
 
 /// The submission limits (`domain::abuse`): per client address and per phone, an hour and a day; and
 /// the mails one email address gets a day (refused at the email field: leave it empty or use another).
@@ -235,7 +211,8 @@ pub async fn home_data(st: &AppState) -> OpResult<HomeData> {
 pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Option<TrackView>> {
     let Some(item) = st.db.item_by_token(token).await? else { return Ok(None) };
     let events = st.db.events(item.id, true).await?;
-    let town_name = town_name(&st.db.towns().await?, item.facts.town_slug.as_deref(), lang).unwrap_or_default();
+    let town_name =
+        store::names::town_name(&st.db.towns().await?, item.facts.town_slug.as_deref(), lang).unwrap_or_default();
     let state = item.state();
     let f = &item.facts;
     let deadlines = deadline_views(&item, &events);
@@ -341,7 +318,7 @@ pub fn short_at(lang: Lang, ts: i64) -> String {
 
 /// What happens next, in one or two sentences for the resident: who answers, and by when.
 pub fn next_step(item: &store::ItemRecord, town: Option<&str>, can_rate: bool, lang: Lang, now: i64) -> Option<String> {
-    use crate::i18n::{t, tf};
+    use crate::ui::i18n::{t, tf};
     let f = &item.facts;
     let who = town.map(str::to_string).unwrap_or_else(|| t(lang, "next.dispatcher"));
     let say = |key: &str, at: i64| Some(tf(lang, key, &[("town", &who), ("at", &short_at(lang, at))]));
@@ -376,11 +353,6 @@ pub fn next_step(item: &store::ItemRecord, town: Option<&str>, can_rate: bool, l
         },
         Status::Completed => say("next.completed", item.feedback_due_at),
     }
-}
-
-/// The name of the town with this slug, in `lang`.
-pub fn town_name(towns: &[store::Town], slug: Option<&str>, lang: Lang) -> Option<String> {
-    slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
 }
 
 /// The deadlines that apply to an item, met or not: the acceptance reply, feedback, and for an approved

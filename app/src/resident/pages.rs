@@ -1,49 +1,16 @@
 //! Resident pages. They render completely on the server (routes use `SsrMode::Async`), so they work
 //! before or without JavaScript; only the forms are islands.
 
-use crate::api::{self, HomeData, TrackView};
-use crate::i18n::{err, local_time, t, tf, thousands};
-use crate::islands::{ProjectForm, WishForm};
+use crate::resident::api;
+use crate::resident::forms::{ProjectForm, WishForm};
+use crate::resident::{HomeData, PostedLookup, PostedProject, PostedTrack, PostedWish, TrackView};
+use crate::ui::i18n::{err, local_time, t, tf, thousands};
+use crate::ui::{field_error, now_ts, request_has_cookie, server_trouble, set_status, use_lang, NotFound};
 use domain::kpi::{Ratio, AWARENESS_TARGET, FEEDBACK_TARGET, SATISFACTION_TARGET};
 use domain::{FieldError, Kind, Lang, ProjectInput, Rating, WishInput};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The page's language, chosen by the server from the `lang` cookie.
-pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
-}
-
-/// A wish form posted without JavaScript that needs changes (or a new village list).
-#[derive(Clone, Debug)]
-pub struct PostedWish {
-    pub input: WishInput,
-    pub errors: Vec<FieldError>,
-}
-
-/// A project form posted without JavaScript that needs changes.
-#[derive(Clone, Debug)]
-pub struct PostedProject {
-    pub input: ProjectInput,
-    pub errors: Vec<FieldError>,
-}
-
-/// A tracking-page form (rate, withdraw) posted without JavaScript that needs changes.
-#[derive(Clone, Debug)]
-pub struct PostedTrack {
-    pub form: String,
-    pub errors: Vec<FieldError>,
-}
-
-/// A look-up that found nothing or was mistyped.
-#[derive(Clone, Debug)]
-pub struct PostedLookup {
-    pub number: String,
-    pub phone4: String,
-    pub errors: Vec<FieldError>,
-}
-
 /// A fresh key for a form, so that sending it twice makes one item.
 fn new_submission_key() -> String {
     #[cfg(feature = "ssr")]
@@ -55,54 +22,6 @@ fn new_submission_key() -> String {
         String::new()
     }
 }
-
-pub(crate) fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-        r.set_status(http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::OK));
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}
-
-pub(crate) fn field_error(errors: &[FieldError], lang: Lang, field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| err(lang, &e.code))
-}
-
-/// Whether the request being rendered carries the cookie `name` (always false in the browser).
-pub fn request_has_cookie(name: &str) -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            return crate::cookie_value(&parts.headers, name).is_some();
-        }
-    }
-    let _ = name;
-    false
-}
-
-/// The text inside a `<textarea>`, safe to put back into a page. Leptos writes a textarea's children
-/// unescaped (tachys marks the element as not escaping them; leptos-rs/leptos#4730 fixed it and #4819
-/// reverted it), so a resident's `</textarea><script>` would end the element and run. On the server the
-/// text is escaped here (the browser decodes character references inside a textarea); in the browser
-/// it is a text node already and stays as typed.
-pub fn textarea_text(s: &str) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        s.to_string()
-    }
-}
-
-pub(crate) fn server_trouble(lang: Lang) -> AnyView {
-    set_status(500);
-    view! { <p class="notice bad" role="alert">{err(lang, "server")}</p> }.into_any()
-}
-
-/// `/`: what the programme does, the two ways in, a look-up box, and this year's figures.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
@@ -476,18 +395,6 @@ fn TrackBody(
 /// How long after submitting the tracking page still says "submitted" for `?created=1`.
 const CREATED_NOTICE_SECS: i64 = 30 * 60;
 
-/// Pages render only on the server (they are not islands), so the server clock is the one that counts.
-pub(crate) fn now_ts() -> i64 {
-    #[cfg(feature = "ssr")]
-    {
-        store::now()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        0
-    }
-}
-
 #[component]
 fn RateForm(lang: Lang, token: String, version: i64, errors: Vec<FieldError>) -> impl IntoView {
     let r_err = field_error(&errors, lang, "rating");
@@ -554,18 +461,5 @@ fn WithdrawForm(lang: Lang, token: String, version: i64, errors: Vec<FieldError>
                 <button type="submit" class="danger">{t(lang, "track.withdraw.submit")}</button>
             </form>
         </details>
-    }
-}
-
-/// The 404 page.
-#[component]
-pub fn NotFound() -> impl IntoView {
-    let lang = use_lang();
-    set_status(404);
-    view! {
-        <Title text=format!("{} · {}", t(lang, "nf.title"), t(lang, "app.name")) />
-        <h1>{t(lang, "nf.title")}</h1>
-        <p>{t(lang, "nf.body")}</p>
-        <p><a class="btn" href="/track">{t(lang, "nav.track")}</a>" "<a href="/">{t(lang, "nf.home")}</a></p>
     }
 }

@@ -1,0 +1,56 @@
+//! The residents' server functions. Thin: they read the request, call [`super::ops`] (server only)
+//! and map errors.
+
+use super::*;
+use crate::ui::CommunityOption;
+use domain::{ProjectInput, WishInput};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn lang_of(code: &str) -> domain::Lang {
+    domain::Lang::from_code(code).unwrap_or_default()
+}
+
+/// Villages/communities of a town (for the form's second list).
+#[server(endpoint = "list_communities")]
+pub async fn list_communities(town: String, lang: String) -> Result<Vec<CommunityOption>, ServerFnError> {
+    let st = expect_context::<crate::state::AppState>();
+    super::ops::communities(&st, &town, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
+}
+
+/// Towns, the chosen town's communities, and the caps.
+#[server(endpoint = "get_form_data")]
+pub async fn get_form_data(town: String, lang: String) -> Result<FormData, ServerFnError> {
+    let st = expect_context::<crate::state::AppState>();
+    super::ops::form_data(&st, &town, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
+}
+
+/// Submits a micro-wish.
+#[server(endpoint = "submit_wish")]
+pub async fn submit_wish(input: WishInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
+    let st = expect_context::<crate::state::AppState>();
+    let client = crate::limits::request_client(&st);
+    super::ops::submit_wish(&st, &input, lang_of(&lang), &client).await.map_err(|e| e.into_server_fn_error())
+}
+
+/// Submits a micro-project.
+#[server(endpoint = "submit_project")]
+pub async fn submit_project(input: ProjectInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
+    let st = expect_context::<crate::state::AppState>();
+    let client = crate::limits::request_client(&st);
+    super::ops::submit_project(&st, &input, lang_of(&lang), &client).await.map_err(|e| e.into_server_fn_error())
+}
+
+/// The home page's figures for this year.
+#[server(endpoint = "get_home_data")]
+pub async fn get_home_data() -> Result<HomeData, ServerFnError> {
+    let st = expect_context::<crate::state::AppState>();
+    super::ops::home_data(&st).await.map_err(|e| e.into_server_fn_error())
+}
+
+/// The tracking page behind a token, or `None` for an unknown token.
+#[server(endpoint = "get_track_view")]
+pub async fn get_track_view(token: String, lang: String) -> Result<Option<TrackView>, ServerFnError> {
+    let st = expect_context::<crate::state::AppState>();
+    super::ops::track_view(&st, &token, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
+}

@@ -1,0 +1,25 @@
+//! The staff pages' server functions.
+
+use super::*;
+#[cfg(feature = "ssr")]
+use domain::Lang;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub(crate) fn st() -> crate::state::AppState {
+    expect_context::<crate::state::AppState>()
+}
+
+/// The inbox for the signed-in staff member.
+#[server(endpoint = "staff_inbox")]
+pub async fn get_staff_inbox(filters: InboxFilters, lang: String) -> Result<Guarded<InboxView>, ServerFnError> {
+    let lang = Lang::from_code(&lang).unwrap_or_default();
+    crate::staff::ops::inbox_view(&st(), &filters, lang).await.map_err(|e| e.into_server_fn_error())
+}
+
+/// One item for the signed-in staff member.
+#[server(endpoint = "staff_item")]
+pub async fn get_staff_item(number: String, lang: String) -> Result<Guarded<StaffItemView>, ServerFnError> {
+    let lang = Lang::from_code(&lang).unwrap_or_default();
+    crate::staff::ops::item_view(&st(), &number, lang).await.map_err(|e| e.into_server_fn_error())
+}

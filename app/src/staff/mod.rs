@@ -1,0 +1,324 @@
+//! The staff side: sign-in page, the town inbox and the item page with its actions. Pages render on
+//! the server only (no islands: staff work on office desktops and every form posts); the data comes
+//! from server functions that check the session, role and town on every call.
+
+pub mod api;
+pub mod bar;
+#[cfg(feature = "ssr")]
+pub mod export;
+pub mod inbox;
+pub mod item;
+#[cfg(feature = "ssr")]
+pub mod ops;
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+use crate::ui::{CommunityOption, DeadlineView, TownOption};
+use domain::staff::DueBadge;
+use domain::{FieldError, Kind, Rating, Role, Status, Tab};
+use serde::{Deserialize, Serialize};
+
+/// Rows per inbox page.
+pub const INBOX_PAGE_SIZE: i64 = 50;
+/// The most rows one CSV export carries.
+pub const CSV_MAX_ROWS: i64 = 50_000;
+
+/// The answer of a staff server function: the data, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Guarded<T> {
+    Ok(T),
+    /// Nobody is signed in (or the account was disabled).
+    SignIn,
+    /// Signed in, but this role may not use this page.
+    Forbidden,
+    /// No such item, or not one this person may see (the same answer, so existence does not leak).
+    NotFound,
+}
+
+/// The signed-in staff member, for the page header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub town_name: Option<String>,
+}
+
+/// The inbox filters as they stand in the URL (`/staff?tab=overdue&kind=wish&q=轮椅&page=2`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InboxFilters {
+    #[serde(default)]
+    pub tab: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub community: String,
+    /// City-wide roles only: a town slug, `""` for the city queue (unrouted), absent for all towns.
+    #[serde(default)]
+    pub town: Option<String>,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl InboxFilters {
+    /// The query string for these filters with another tab and page.
+    pub fn href(&self, tab: &str, page: i64) -> String {
+        let mut parts = vec![format!("tab={tab}")];
+        for (k, v) in [
+            ("kind", &self.kind),
+            ("status", &self.status),
+            ("category", &self.category),
+            ("community", &self.community),
+            ("q", &self.q),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", urlencode(v.trim())));
+            }
+        }
+        if let Some(town) = &self.town {
+            parts.push(format!("town={}", urlencode(town)));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        format!("?{}", parts.join("&"))
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// One line of the inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxLine {
+    pub number: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub category: String,
+    pub title: String,
+    pub town_name: Option<String>,
+    pub community_name: Option<String>,
+    pub amount_yuan: i64,
+    pub urgent: bool,
+    pub submitted_at: i64,
+    pub due_at: Option<i64>,
+    pub badge: Option<DueBadge>,
+    pub assignee_name: Option<String>,
+}
+
+/// The inbox page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxView {
+    pub me: Me,
+    pub all_towns: bool,
+    pub tab: Tab,
+    pub counts: Vec<(Tab, i64)>,
+    pub lines: Vec<InboxLine>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub towns: Vec<TownOption>,
+    pub communities: Vec<CommunityOption>,
+}
+
+/// Contact details: in full for staff of the item's town and dispatchers, masked for leaders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactView {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub full: bool,
+}
+
+/// The beneficiary as staff see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeneficiaryView {
+    pub name: String,
+    /// Empty when they have none.
+    pub phone: String,
+    pub address: String,
+    /// A [`domain::validate::Relation`] code.
+    pub relation: String,
+}
+
+/// What the publish step shows: the draft of the wall's text and the card it goes on (its `need`
+/// is filled from the text being reviewed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishView {
+    pub draft: String,
+    pub card: crate::wishes::WallCard,
+}
+
+/// A timeline entry as staff see it (internal notes included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffEventView {
+    pub at: i64,
+    pub actor: String,
+    pub label: String,
+    pub action: String,
+    pub public: bool,
+    pub body: String,
+}
+
+/// An audit entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+    pub remote_addr: String,
+}
+
+/// The staff item page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffItemView {
+    pub me: Me,
+    pub number: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub amount_yuan: i64,
+    pub urgent: bool,
+    /// Wishes: `Some(true)` when the amount rule sends it straight to the village/community.
+    pub handling: Option<bool>,
+    pub town_slug: Option<String>,
+    pub town_name: Option<String>,
+    pub community_id: Option<i64>,
+    pub community_name: Option<String>,
+    pub submitted_by: String,
+    pub helper_org: String,
+    pub contact: ContactView,
+    /// The place in the resident's words (not listed / not sure), for assigning the village.
+    pub place_text: String,
+    /// The person a helper or organisation submitted for (masked like the contact).
+    pub beneficiary: Option<BeneficiaryView>,
+    /// Wishes: the wall's text once published.
+    pub public_text: Option<String>,
+    /// Wishes that can be published: the first draft of the wall's text and the card around it.
+    pub publish: Option<PublishView>,
+    pub submitted_at: i64,
+    pub deadlines: Vec<DeadlineView>,
+    pub next_due_at: Option<i64>,
+    pub badge: Option<DueBadge>,
+    pub events: Vec<StaffEventView>,
+    pub audit: Vec<AuditView>,
+    /// Action codes the lifecycle allows now for this person.
+    pub actions: Vec<String>,
+    pub can_act: bool,
+    /// Towns to re-route to (dispatchers only).
+    pub towns: Vec<TownOption>,
+    pub communities: Vec<CommunityOption>,
+    pub assignee_name: Option<String>,
+    pub rating: Option<Rating>,
+    pub rating_comment: String,
+    /// Donors' claims of this wish, newest first (staff of the town see the donor's contact).
+    pub claims: Vec<StaffClaimView>,
+    /// Projects put under public notice: residents' voices and when the notice ends.
+    pub voices: Option<StaffVoicesView>,
+    pub photos: Vec<crate::photos::PhotoView>,
+    pub version: i64,
+}
+
+/// Residents' voices on a project under (or after) public notice, for the adoption decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffVoicesView {
+    pub notice_ends_at: i64,
+    pub supports: i64,
+    pub objections: i64,
+    /// Objections with their reasons, oldest first (never who gave them).
+    pub reasons: Vec<(i64, String)>,
+}
+
+/// A donor's claim as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffClaimView {
+    pub donor_kind: domain::claims::DonorKind,
+    pub donor_name: String,
+    pub contact: String,
+    pub status: domain::claims::ClaimStatus,
+    pub created_at: i64,
+    pub hold_until: i64,
+    pub thank_publicly: bool,
+}
+
+/// A staff action as posted from the item page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StaffActForm {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub plan: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub inspection: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub public: Option<String>,
+    #[serde(default)]
+    pub percent: String,
+    #[serde(default)]
+    pub budget: String,
+    #[serde(default)]
+    pub days: String,
+    #[serde(default)]
+    pub of_number: String,
+    #[serde(default)]
+    pub town: String,
+    #[serde(default)]
+    pub community_id: String,
+    /// The wall's text of a wish (publish).
+    #[serde(default)]
+    pub public_text: String,
+    /// "Show the preview" instead of publishing.
+    #[serde(default)]
+    pub preview: Option<String>,
+}
+
+/// A staff action form that needs changes, re-rendered with the errors and what was typed.
+#[derive(Clone, Debug)]
+pub struct PostedStaffAction {
+    pub form: StaffActForm,
+    pub errors: Vec<FieldError>,
+}
+
+/// A photo upload that was refused, re-rendered with the message next to the field and the caption.
+#[derive(Clone, Debug, Default)]
+pub struct PostedPhoto {
+    pub caption: String,
+    pub errors: Vec<FieldError>,
+}
+
+/// A sign-in that failed.
+#[derive(Clone, Debug)]
+pub struct PostedSignIn {
+    pub email: String,
+    pub errors: Vec<FieldError>,
+    pub too_many: bool,
+}
