@@ -35,6 +35,7 @@ fi
 step "format and lints"
 scripts/check-migrations.sh
 cargo fmt --all -- --check
+/usr/bin/python3 scripts/check-imports.py   # no import circle between files (docs/architecture.md)
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 

@@ -2,7 +2,8 @@
 //! one live claim per wish, decided by the database), lapses, staff confirmation, and what follows
 //! the item's own actions (delivery recorded, receipt confirmed, claim released, wish withdrawn).
 
-use crate::items::{new_token, By};
+use crate::items::By;
+use crate::new_token;
 use crate::{Db, Result, StoreError};
 use domain::claims::{ClaimStatus, DonorKind, ValidClaim};
 use domain::lifecycle::{Action, Actor, Outcome, TransitionError};

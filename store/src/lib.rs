@@ -5,8 +5,12 @@
 //! Placeholders are written `$1, $2, …`, which both backends accept. Every integer is `BIGINT` on
 //! PostgreSQL and read as `i64`; aggregates are cast to `BIGINT` so both backends return the same type.
 
+pub mod actions;
 pub mod budget;
 pub mod claims;
+pub mod drill;
+pub mod imports;
+pub mod inbox;
 pub mod items;
 pub mod limits;
 pub mod mail;
@@ -15,7 +19,9 @@ pub mod names;
 pub mod photos;
 pub mod projects;
 pub mod reference;
+mod rollups;
 pub mod seed;
+mod seed_batch;
 pub mod staff;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -27,12 +33,14 @@ use std::time::Duration;
 
 pub use budget::TownBudget;
 pub use claims::{Claim, ClaimOutcome, Thanks, WallQuery, WallWish};
+pub use drill::{MeasureItem, MeasureSet};
+pub use inbox::*;
 pub use items::*;
 pub use limits::Hit;
 pub use mail::{
     CodeCheck, CodeRequest, MailFate, MailParams, MailRequest, MyItem, OutboxEntry, OutboxMail, RetryPolicy,
 };
-pub use measures::{sum_rows, MeasureItem, MeasureQuery, MeasureRow, MeasureSet};
+pub use measures::{sum_rows, MeasureQuery, MeasureRow};
 pub use photos::{NewPhoto, Photo};
 pub use projects::{BoardProject, BoardQuery, BoardStage, Voice, VoiceOutcome};
 pub use reference::*;
@@ -133,7 +141,7 @@ impl Db {
                 newest.unwrap_or(0)
             );
         }
-        reference::load_missing(&db).await?;
+        imports::load_missing(&db).await?;
         db.ensure_rollups().await?;
         Ok(db)
     }
@@ -181,4 +189,11 @@ pub(crate) fn opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>> {
 /// Current unix time in seconds.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// A new unguessable tracking token: 26 characters from `[a-z0-9]` (about 134 bits).
+pub fn new_token() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..26).map(|_| ALPHABET[rand::Rng::gen_range(&mut rng, 0..ALPHABET.len())] as char).collect()
 }

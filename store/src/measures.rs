@@ -7,6 +7,7 @@
 //! not come yet ([`Pending`], a small set found through partial indexes). Tests hold the result to
 //! [`domain::kpi::measures`] computed from the items themselves, on both databases.
 
+use crate::rollups::{apply_rollups, COUNTERS};
 use crate::{opt_i64, Backend, Db, Result, StoreError};
 use domain::kpi::{month_of, Histogram, KpiItem, Pending, RollupKey, Tally};
 use domain::{Date, Kind, Rating, Status};
@@ -27,7 +28,7 @@ pub struct MeasureQuery {
 
 impl MeasureQuery {
     /// `[lo, hi)` in unix seconds.
-    fn bounds(&self) -> (i64, i64) {
+    pub(crate) fn bounds(&self) -> (i64, i64) {
         let lo = self.from.map(Date::start_ts).unwrap_or(0);
         let hi = self.to.map(|d| d.end_ts() + 1).unwrap_or(i64::MAX / 2);
         (lo, hi)
@@ -36,7 +37,7 @@ impl MeasureQuery {
         self.town.is_none() && self.kind.is_none() && self.category.is_none()
     }
     /// `AND …` conditions on items for the filters, with their values from `$first` on.
-    fn item_filters(&self, first: usize) -> (String, Vec<String>) {
+    pub(crate) fn item_filters(&self, first: usize) -> (String, Vec<String>) {
         self.filters("", first)
     }
     fn filters(&self, prefix: &str, first: usize) -> (String, Vec<String>) {
@@ -120,128 +121,6 @@ fn kpi_item_from_packed(row: &str) -> Result<KpiItem> {
     })
 }
 
-const COUNTERS: [&str; 12] = [
-    "items",
-    "fed",
-    "fed_on_time",
-    "replied",
-    "replied_on_time",
-    "rated",
-    "satisfied",
-    "aware_answers",
-    "aware_yes",
-    "wishes",
-    "wishes_claimed",
-    "wishes_fulfilled",
-];
-
-fn counters(t: &Tally) -> [i64; 12] {
-    [
-        t.items,
-        t.fed,
-        t.fed_on_time,
-        t.replied,
-        t.replied_on_time,
-        t.rated,
-        t.satisfied,
-        t.aware_answers,
-        t.aware_yes,
-        t.wishes,
-        t.wishes_claimed,
-        t.wishes_fulfilled,
-    ]
-}
-
-/// Adds `delta` to the rollup row of `key` (creating it). The histograms are read and written back
-/// under the row's lock (PostgreSQL `FOR UPDATE`; SQLite has one writer at a time).
-pub(crate) async fn apply_rollup(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
-    key: &RollupKey,
-    delta: &Tally,
-) -> Result<()> {
-    if delta.is_zero() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO measure_rollups (month, town_slug, kind, category) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (month, town_slug, kind, category) DO NOTHING",
-    )
-    .bind(i64::from(key.month))
-    .bind(&key.town)
-    .bind(&key.kind)
-    .bind(&key.category)
-    .execute(&mut **tx)
-    .await?;
-    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
-    let row = sqlx::query(&format!(
-        "SELECT response_hours, feedback_days FROM measure_rollups \
-         WHERE month = $1 AND town_slug = $2 AND kind = $3 AND category = $4{lock}"
-    ))
-    .bind(i64::from(key.month))
-    .bind(&key.town)
-    .bind(&key.kind)
-    .bind(&key.category)
-    .fetch_one(&mut **tx)
-    .await?;
-    let merged = |c: &str, d: &Histogram| -> Result<String> {
-        let s: String = row.try_get(c)?;
-        let mut h = Histogram::decode(&s).ok_or_else(|| StoreError::Invalid(format!("{c} histogram {s:?}")))?;
-        h.merge(d, 1);
-        Ok(h.encode())
-    };
-    let response_hours = merged("response_hours", &delta.response_hours)?;
-    let feedback_days = merged("feedback_days", &delta.feedback_days)?;
-    let sets: Vec<String> = COUNTERS.iter().enumerate().map(|(i, c)| format!("{c} = {c} + ${}", i + 1)).collect();
-    let sql = format!(
-        "UPDATE measure_rollups SET {}, response_hours = $13, feedback_days = $14 \
-         WHERE month = $15 AND town_slug = $16 AND kind = $17 AND category = $18",
-        sets.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for v in counters(delta) {
-        q = q.bind(v);
-    }
-    q.bind(response_hours)
-        .bind(feedback_days)
-        .bind(i64::from(key.month))
-        .bind(&key.town)
-        .bind(&key.kind)
-        .bind(&key.category)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Moves an item's contribution from what it was (`before`, `None` for a new item) to what it is now.
-pub(crate) async fn rollup_change(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
-    before: Option<&KpiItem>,
-    after: Option<&KpiItem>,
-) -> Result<()> {
-    let mut deltas: BTreeMap<RollupKey, Tally> = BTreeMap::new();
-    if let Some(b) = before {
-        deltas.entry(RollupKey::of(b)).or_default().merge(&Tally::of(b), -1);
-    }
-    if let Some(a) = after {
-        deltas.entry(RollupKey::of(a)).or_default().merge(&Tally::of(a), 1);
-    }
-    apply_rollups(tx, backend, &deltas).await
-}
-
-/// Applies many deltas (the seeder's batches, rebuilds).
-pub(crate) async fn apply_rollups(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
-    deltas: &BTreeMap<RollupKey, Tally>,
-) -> Result<()> {
-    for (key, delta) in deltas {
-        apply_rollup(tx, backend, key, delta).await?;
-    }
-    Ok(())
-}
-
 impl MeasureRow {
     /// Adds another row's items to this one.
     pub fn add(&mut self, o: &MeasureRow) {
@@ -274,7 +153,7 @@ fn month_bounds(month: i32) -> (i64, i64) {
 impl Db {
     /// On SQLite, the index a scan of a period's items should use: without statistics the planner may
     /// take the unique index on (kind, year, seq) for a kind filter and read every item of that kind.
-    fn period_index(&self, q: &MeasureQuery) -> &'static str {
+    pub(crate) fn period_index(&self, q: &MeasureQuery) -> &'static str {
         match (self.backend, q.town.is_some()) {
             (Backend::Sqlite, true) => " INDEXED BY items_town_submitted",
             (Backend::Sqlite, false) => " INDEXED BY items_submitted_at",
@@ -626,150 +505,5 @@ impl Db {
             tracing::info!(rows = n, "measure rollups filled from the items");
         }
         Ok(())
-    }
-}
-
-/// The items behind a number on the dashboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MeasureSet {
-    /// Every counted item.
-    Items,
-    /// Feedback due: given, or its deadline passed.
-    FeedbackDue,
-    /// Feedback given.
-    Fed,
-    /// Due without feedback.
-    Overdue,
-    /// Due, and not given by the deadline (late or still missing).
-    FeedbackLate,
-    /// Acceptance reply due and not given by the deadline.
-    ReplyLate,
-    /// Rated.
-    Rated,
-    /// Rated 不满意.
-    Unsatisfied,
-    /// Wishes ever claimed.
-    WishesClaimed,
-    /// Wishes fulfilled.
-    WishesFulfilled,
-}
-
-impl MeasureSet {
-    pub const ALL: [MeasureSet; 10] = [
-        MeasureSet::Items,
-        MeasureSet::FeedbackDue,
-        MeasureSet::Fed,
-        MeasureSet::Overdue,
-        MeasureSet::FeedbackLate,
-        MeasureSet::ReplyLate,
-        MeasureSet::Rated,
-        MeasureSet::Unsatisfied,
-        MeasureSet::WishesClaimed,
-        MeasureSet::WishesFulfilled,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            MeasureSet::Items => "items",
-            MeasureSet::FeedbackDue => "feedback_due",
-            MeasureSet::Fed => "fed",
-            MeasureSet::Overdue => "overdue",
-            MeasureSet::FeedbackLate => "feedback_late",
-            MeasureSet::ReplyLate => "reply_late",
-            MeasureSet::Rated => "rated",
-            MeasureSet::Unsatisfied => "unsatisfied",
-            MeasureSet::WishesClaimed => "wishes_claimed",
-            MeasureSet::WishesFulfilled => "wishes_fulfilled",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<MeasureSet> {
-        MeasureSet::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// The SQL condition; `$1` is the time of looking. Each matches its count in
-    /// [`domain::kpi::Measures`] (a storage test holds them together).
-    fn condition(self) -> &'static str {
-        match self {
-            MeasureSet::Items => "1 = 1",
-            MeasureSet::FeedbackDue => "(feedback_at IS NOT NULL OR feedback_due_at <= $1)",
-            MeasureSet::Fed => "feedback_at IS NOT NULL",
-            MeasureSet::Overdue => "(feedback_at IS NULL AND feedback_due_at <= $1)",
-            MeasureSet::FeedbackLate => {
-                "((feedback_at IS NULL AND feedback_due_at <= $1) OR feedback_at > feedback_due_at)"
-            }
-            MeasureSet::ReplyLate => {
-                "((first_response_at IS NULL AND acceptance_due_at <= $1) OR first_response_at > acceptance_due_at)"
-            }
-            MeasureSet::Rated => "rating IS NOT NULL",
-            MeasureSet::Unsatisfied => "rating = 'unsatisfied'",
-            MeasureSet::WishesClaimed => "(kind = 'wish' AND claimed_at IS NOT NULL)",
-            MeasureSet::WishesFulfilled => "(kind = 'wish' AND fulfilled_at IS NOT NULL)",
-        }
-    }
-}
-
-/// One item of a drill-down list (no contact details).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MeasureItem {
-    pub number: String,
-    pub kind: Kind,
-    pub status: Status,
-    pub category: String,
-    pub town_slug: Option<String>,
-    pub submitted_at: i64,
-    pub feedback_due_at: i64,
-    pub feedback_at: Option<i64>,
-    pub rating: Option<Rating>,
-}
-
-impl Db {
-    /// The items of `set` within a query at `now`, newest first, `limit` from `offset`.
-    pub async fn measure_items(
-        &self,
-        q: &MeasureQuery,
-        set: MeasureSet,
-        now: i64,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Vec<MeasureItem>> {
-        let (lo, hi) = q.bounds();
-        let (filters, binds) = q.item_filters(4);
-        let index = self.period_index(q);
-        let sql = format!(
-            "SELECT number, kind, status, category, town_slug, submitted_at, feedback_due_at, feedback_at, rating \
-             FROM items{index} WHERE submitted_at >= $2 AND submitted_at < $3 \
-             AND status NOT IN ('withdrawn', 'duplicate') AND {}{filters} \
-             ORDER BY submitted_at DESC, id DESC LIMIT {} OFFSET {}",
-            set.condition(),
-            limit.clamp(1, 1000),
-            offset.max(0)
-        );
-        let mut query = sqlx::query(&sql).bind(now).bind(lo).bind(hi);
-        for v in &binds {
-            query = query.bind(v);
-        }
-        query
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                let status: String = r.try_get("status")?;
-                let rating: Option<String> = r.try_get("rating")?;
-                Ok(MeasureItem {
-                    number: r.try_get("number")?,
-                    kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(format!("kind {kind}")))?,
-                    status: Status::from_code(&status)
-                        .ok_or_else(|| StoreError::Invalid(format!("status {status}")))?,
-                    category: r.try_get("category")?,
-                    town_slug: r.try_get("town_slug")?,
-                    submitted_at: r.try_get("submitted_at")?,
-                    feedback_due_at: r.try_get("feedback_due_at")?,
-                    feedback_at: opt_i64(r, "feedback_at")?,
-                    rating: rating.as_deref().and_then(Rating::from_code),
-                })
-            })
-            .collect()
     }
 }

@@ -52,6 +52,11 @@ pub fn english(name: &str) -> String {
     }
 }
 
+/// The name of the town with this slug, in `lang`.
+pub fn town_name(towns: &[crate::Town], slug: Option<&str>, lang: Lang) -> Option<String> {
+    slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,9 +73,4 @@ mod tests {
         assert_eq!(english("麻涌村"), "Machong Village");
         assert_eq!(place(Lang::En, ""), "");
     }
-}
-
-/// The name of the town with this slug, in `lang`.
-pub fn town_name(towns: &[crate::Town], slug: Option<&str>, lang: Lang) -> Option<String> {
-    slug.and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string())
 }

@@ -1,0 +1,151 @@
+//! The items behind a figure of the dashboard: each set of the measures as a list.
+
+use crate::measures::*;
+use crate::{opt_i64, Db, Result, StoreError};
+use domain::{Kind, Rating, Status};
+use sqlx::Row;
+
+/// The items behind a number on the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureSet {
+    /// Every counted item.
+    Items,
+    /// Feedback due: given, or its deadline passed.
+    FeedbackDue,
+    /// Feedback given.
+    Fed,
+    /// Due without feedback.
+    Overdue,
+    /// Due, and not given by the deadline (late or still missing).
+    FeedbackLate,
+    /// Acceptance reply due and not given by the deadline.
+    ReplyLate,
+    /// Rated.
+    Rated,
+    /// Rated 不满意.
+    Unsatisfied,
+    /// Wishes ever claimed.
+    WishesClaimed,
+    /// Wishes fulfilled.
+    WishesFulfilled,
+}
+
+impl MeasureSet {
+    pub const ALL: [MeasureSet; 10] = [
+        MeasureSet::Items,
+        MeasureSet::FeedbackDue,
+        MeasureSet::Fed,
+        MeasureSet::Overdue,
+        MeasureSet::FeedbackLate,
+        MeasureSet::ReplyLate,
+        MeasureSet::Rated,
+        MeasureSet::Unsatisfied,
+        MeasureSet::WishesClaimed,
+        MeasureSet::WishesFulfilled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MeasureSet::Items => "items",
+            MeasureSet::FeedbackDue => "feedback_due",
+            MeasureSet::Fed => "fed",
+            MeasureSet::Overdue => "overdue",
+            MeasureSet::FeedbackLate => "feedback_late",
+            MeasureSet::ReplyLate => "reply_late",
+            MeasureSet::Rated => "rated",
+            MeasureSet::Unsatisfied => "unsatisfied",
+            MeasureSet::WishesClaimed => "wishes_claimed",
+            MeasureSet::WishesFulfilled => "wishes_fulfilled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MeasureSet> {
+        MeasureSet::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The SQL condition; `$1` is the time of looking. Each matches its count in
+    /// [`domain::kpi::Measures`] (a storage test holds them together).
+    fn condition(self) -> &'static str {
+        match self {
+            MeasureSet::Items => "1 = 1",
+            MeasureSet::FeedbackDue => "(feedback_at IS NOT NULL OR feedback_due_at <= $1)",
+            MeasureSet::Fed => "feedback_at IS NOT NULL",
+            MeasureSet::Overdue => "(feedback_at IS NULL AND feedback_due_at <= $1)",
+            MeasureSet::FeedbackLate => {
+                "((feedback_at IS NULL AND feedback_due_at <= $1) OR feedback_at > feedback_due_at)"
+            }
+            MeasureSet::ReplyLate => {
+                "((first_response_at IS NULL AND acceptance_due_at <= $1) OR first_response_at > acceptance_due_at)"
+            }
+            MeasureSet::Rated => "rating IS NOT NULL",
+            MeasureSet::Unsatisfied => "rating = 'unsatisfied'",
+            MeasureSet::WishesClaimed => "(kind = 'wish' AND claimed_at IS NOT NULL)",
+            MeasureSet::WishesFulfilled => "(kind = 'wish' AND fulfilled_at IS NOT NULL)",
+        }
+    }
+}
+
+/// One item of a drill-down list (no contact details).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureItem {
+    pub number: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub category: String,
+    pub town_slug: Option<String>,
+    pub submitted_at: i64,
+    pub feedback_due_at: i64,
+    pub feedback_at: Option<i64>,
+    pub rating: Option<Rating>,
+}
+
+impl Db {
+    /// The items of `set` within a query at `now`, newest first, `limit` from `offset`.
+    pub async fn measure_items(
+        &self,
+        q: &MeasureQuery,
+        set: MeasureSet,
+        now: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<MeasureItem>> {
+        let (lo, hi) = q.bounds();
+        let (filters, binds) = q.item_filters(4);
+        let index = self.period_index(q);
+        let sql = format!(
+            "SELECT number, kind, status, category, town_slug, submitted_at, feedback_due_at, feedback_at, rating \
+             FROM items{index} WHERE submitted_at >= $2 AND submitted_at < $3 \
+             AND status NOT IN ('withdrawn', 'duplicate') AND {}{filters} \
+             ORDER BY submitted_at DESC, id DESC LIMIT {} OFFSET {}",
+            set.condition(),
+            limit.clamp(1, 1000),
+            offset.max(0)
+        );
+        let mut query = sqlx::query(&sql).bind(now).bind(lo).bind(hi);
+        for v in &binds {
+            query = query.bind(v);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                let status: String = r.try_get("status")?;
+                let rating: Option<String> = r.try_get("rating")?;
+                Ok(MeasureItem {
+                    number: r.try_get("number")?,
+                    kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(format!("kind {kind}")))?,
+                    status: Status::from_code(&status)
+                        .ok_or_else(|| StoreError::Invalid(format!("status {status}")))?,
+                    category: r.try_get("category")?,
+                    town_slug: r.try_get("town_slug")?,
+                    submitted_at: r.try_get("submitted_at")?,
+                    feedback_due_at: r.try_get("feedback_due_at")?,
+                    feedback_at: opt_i64(r, "feedback_at")?,
+                    rating: rating.as_deref().and_then(Rating::from_code),
+                })
+            })
+            .collect()
+    }
+}
