@@ -103,13 +103,6 @@ def resolve(segs, here, mods):
     return tuple(cur), rest
 
 
-def file_module(path, mods):
-    for mod, p in mods.items():
-        if p == path:
-            return mod
-    raise KeyError(path)
-
-
 def circles(graph):
     """Strongly connected groups of more than one node (Tarjan)."""
     index, low, on, stack, out = {}, {}, set(), [], []
@@ -181,8 +174,7 @@ def reexports(text, here, mods):
     return names, globs
 
 
-def defines(path, name):
-    text = open(path, encoding="utf-8").read()
+def defines(text, name):
     return re.search(r"\bpub(?:\([^)]*\))?\s+(?:async\s+)?(?:struct|enum|fn|type|const|static|trait|mod)\s+" + re.escape(name) + r"\b", text)
 
 
@@ -198,7 +190,7 @@ def check(crate):
         if name in names:
             return names[name]
         for g in globs:
-            if defines(mods[g], name):
+            if defines(texts[g], name):
                 return g
         return target
 
