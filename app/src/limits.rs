@@ -2,13 +2,13 @@
 //! (client address, phone, email, item number) in the database through `store::Db::hit`, and is
 //! refused with a wait time once any key is over its maximum. The rules are `domain::abuse`.
 
-use crate::error::OpResult;
+use crate::error::AppResult;
 use crate::state::AppState;
 use domain::abuse::{AbuseLimits, Limit};
 
 /// Counts one try of an action under each `(limit, subject)` and answers `Some(seconds to wait)` when
 /// any of them is over its maximum. Every key is counted, so a refused try still counts.
-pub async fn over_limit(st: &AppState, limits: &AbuseLimits, tries: &[(Limit, &str)]) -> OpResult<Option<i64>> {
+pub async fn over_limit(st: &AppState, limits: &AbuseLimits, tries: &[(Limit, &str)]) -> AppResult<Option<i64>> {
     let now = store::now();
     let mut wait: Option<i64> = None;
     let keys: Vec<(String, i64)> =

@@ -1,4 +1,5 @@
-//! Configuration from the environment. Every variable is documented in `.env.example`.
+//! The typed configuration, read by [`crate::cli`] from flags and the environment. Every variable is
+//! documented in `.env.example`.
 
 use std::net::SocketAddr;
 
@@ -34,45 +35,6 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the environment, with defaults for a developer machine.
-    pub fn from_env() -> Result<Config, String> {
-        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let site_addr: SocketAddr = get("LEPTOS_SITE_ADDR")
-            .unwrap_or_else(|| "127.0.0.1:3000".into())
-            .parse()
-            .map_err(|e| format!("LEPTOS_SITE_ADDR: {e}"))?;
-        let num = |k: &str, default: i64| -> Result<i64, String> {
-            match get(k) {
-                Some(v) => {
-                    v.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| format!("{k}: a positive number"))
-                }
-                None => Ok(default),
-            }
-        };
-        let defaults = store::RetryPolicy::default();
-        let mail_policy = store::RetryPolicy {
-            max_attempts: num("MAIL_MAX_ATTEMPTS", defaults.max_attempts)?,
-            base_secs: num("MAIL_RETRY_SECS", defaults.base_secs)?,
-            cap_secs: defaults.cap_secs,
-        };
-        let trusted_proxies = app::state::TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
-            .map_err(|e| format!("TRUSTED_PROXIES: {e}"))?;
-        Ok(Config {
-            trusted_proxies,
-            smtp_url: get("SMTP_URL"),
-            mail_from: get("MAIL_FROM").unwrap_or_else(|| "民生大莞家 <noreply@localhost>".into()),
-            mail_dir: get("MAIL_DIR").unwrap_or_else(|| "data/mail".into()),
-            photo_dir: get("PHOTO_DIR").unwrap_or_else(|| "data/photos".into()),
-            mail_worker: get("MAIL_WORKER").is_none_or(|v| v != "off"),
-            mail_policy,
-            mail_lease_secs: num("MAIL_LEASE_SECS", domain::mail::delivery::LEASE_SECS)?,
-            database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite:data/portal.db".into()),
-            public_base_url: get("PUBLIC_BASE_URL").unwrap_or_else(|| format!("http://{site_addr}")),
-            site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            site_addr,
-        })
-    }
-
     /// The mail worker for this configuration.
     pub async fn mail_worker(&self, db: &store::Db) -> Result<crate::mail::MailWorker, String> {
         let transport = crate::mail::Transport::from_config(self.smtp_url.as_deref(), &self.mail_dir)?;
@@ -99,6 +61,13 @@ impl Config {
             .site_addr(self.site_addr)
             .build()
     }
+}
+
+/// The host and port of an SMTP URL, without credentials.
+pub fn smtp_host(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let rest = rest.rsplit_once('@').map(|(_, r)| r).unwrap_or(rest);
+    rest.split(['/', '?']).next().unwrap_or(rest).to_string()
 }
 
 /// A connection URL fit for output: the password (`user:secret@`) and any `password=` parameter

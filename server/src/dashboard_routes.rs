@@ -21,12 +21,12 @@ async fn league(
     let user = match app::staff::session::staff_of_session(st, session).await {
         Ok(Some(u)) => u,
         Ok(None) => return Err(crate::respond::refuse(domain::ErrorKind::SignIn)),
-        Err(e) => return Err(crate::respond::internal_error(e)),
+        Err(e) => return Err(e.into_response()),
     };
     match dashboard_ops::league_export(st, &user, f, lang_from_headers(headers)).await {
         Ok(Some(t)) => Ok(t),
         Ok(None) => Err(crate::respond::refuse(domain::ErrorKind::Forbidden)),
-        Err(e) => Err(crate::respond::internal_error(e)),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -130,20 +130,20 @@ pub struct KpiParams {
 /// error codes per field.
 pub async fn api_kpi(State(st): State<AppState>, Query(p): Query<KpiParams>) -> Response {
     match dashboard_ops::public_figures(&st, &p.from, &p.to, &p.town, domain::Lang::ZhHans).await {
-        Ok(Ok(figures)) => {
+        Ok(figures) => {
             let mut r = axum::Json(figures).into_response();
             let h = r.headers_mut();
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
             r
         }
-        Ok(Err(errors)) => {
+        Err(app::error::AppError::Invalid(errors)) => {
             let body = serde_json::json!({
                 "error": "invalid_parameters",
                 "fields": errors.iter().map(|e| serde_json::json!({ "field": e.field, "code": e.code })).collect::<Vec<_>>(),
             });
             (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
         }
-        Err(e) => crate::respond::internal_error(e),
+        Err(e) => e.into_response(),
     }
 }

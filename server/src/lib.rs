@@ -1,6 +1,7 @@
 //! The portal's HTTP server: configuration, the axum router (Leptos pages, server functions, plain
 //! form posts for browsers without JavaScript, health check) and the command line.
 
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod dashboard_routes;
@@ -16,3 +17,16 @@ pub mod staff_routes;
 
 pub use config::Config;
 pub use routes::router;
+
+/// The application state of a configuration over an open database: what `main` serves and what
+/// the HTTP tests serve, wired in this one place.
+pub fn build_state(config: &Config, db: store::Db) -> app::state::AppState {
+    let delivery = match &config.smtp_url {
+        Some(url) => app::state::MailDelivery::Smtp { host: config::smtp_host(url) },
+        None => app::state::MailDelivery::Files { dir: config.mail_dir.clone() },
+    };
+    app::state::AppState::new(config.leptos_options(), db, config.public_base_url.clone())
+        .with_mail_delivery(delivery)
+        .with_photo_dir(config.photo_dir.clone())
+        .with_trusted_proxies(config.trusted_proxies.clone())
+}

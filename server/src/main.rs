@@ -1,89 +1,50 @@
-//! `server`: serves the portal (default), or runs an admin command.
-//!
-//! ```text
-//! server                                   serve (same as `server serve`)
-//! server seed-demo --items N --seed S [--until YYYY-MM-DD] [--years Y] [--if-empty]
-//! server measures rebuild                  recompute the measure rollups from the items
-//! server migrate                           run migrations and load reference data, then exit
-//! server user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME] [--if-missing]
-//!                                          password from standard input (first line)
-//! server user password --email E           new password from standard input
-//! server user disable --email E | user enable --email E
-//! server user list
-//! server mail test --to ADDRESS [--lang zh-Hans|zh-Hant|en] [--count N]   queue a test mail (the server's worker sends it)
-//! server mail status                       mails per status; the parked and uncertain ones
-//! server mail retry --id N | --all         send parked/uncertain mails again
-//! server villages import FILE [--source NAME] [--dry-run]
-//!                                          import a year of the official list of villages/communities
-//! server villages imports                  the imports so far
-//! ```
+//! `server`: serves the portal (default), or runs an admin command. `server --help` lists the
+//! commands and settings, `server <command> --help` each command's flags (see `server::cli`).
 
-use app::state::AppState;
+use server::cli::{Cli, Command, Mail, Measures, SeedDemo, User, Villages};
 use server::Config;
 use std::net::SocketAddr;
 
-fn usage() -> ! {
-    eprintln!(
-        "usage: server [serve | migrate | seed-demo --items N --seed S [--until YYYY-MM-DD] [--years Y] [--if-empty]\n\
-         \x20      | measures rebuild\n\
-         \x20      | user add --email E --role town_staff|dispatcher|leader|admin [--town SLUG] [--name NAME]\n\
-         \x20      | user password --email E | user disable --email E | user enable --email E | user list\n\
-         \x20      | mail test --to ADDRESS [--lang L] [--count N] | mail status | mail retry --id N | mail retry --all\n\
-         \x20      | villages import FILE [--source NAME] [--dry-run] | villages imports]\n\
-         \x20      (user add --if-missing leaves an existing account as it is)\n\
-         passwords are read from standard input"
-    );
-    std::process::exit(2)
+fn main() {
+    // The command line first, while this is the only thread (it may unset empty variables).
+    let cli = Cli::from_process();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
+        eprintln!("cannot start the runtime: {e}");
+        std::process::exit(1)
+    });
+    runtime.block_on(run(cli));
 }
 
-fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
-}
-
-#[tokio::main]
-async fn main() {
+async fn run(cli: Cli) {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = Config::from_env().unwrap_or_else(|e| {
-        eprintln!("configuration error: {e}");
-        std::process::exit(2)
-    });
+    let config = cli.settings.config();
     let db = store::Db::connect(&config.database_url).await.unwrap_or_else(|e| {
         eprintln!("cannot open the database {}: {e}", server::config::redact_url(&config.database_url));
         std::process::exit(1)
     });
-    match args.first().map(String::as_str) {
-        None | Some("serve") => serve(config, db).await,
-        Some("migrate") => println!("migrations applied; reference data loaded"),
-        Some("seed-demo") => seed(&config, &db, &args).await,
-        Some("user") => user(&db, &args[1..]).await,
-        Some("mail") => mail(&config, &db, &args[1..]).await,
-        Some("villages") => villages(&db, &args[1..]).await,
-        Some("measures") if args.get(1).map(String::as_str) == Some("rebuild") => {
+    match cli.command {
+        None | Some(Command::Serve) => serve(config, db).await,
+        Some(Command::Migrate) => println!("migrations applied; reference data loaded"),
+        Some(Command::SeedDemo(args)) => seed(&config, &db, args).await,
+        Some(Command::User(cmd)) => user(&db, cmd).await,
+        Some(Command::Mail(cmd)) => mail(&config, &db, cmd).await,
+        Some(Command::Villages(cmd)) => villages(&db, cmd).await,
+        Some(Command::Measures(Measures::Rebuild)) => {
             let started = std::time::Instant::now();
             let rows = db.rebuild_rollups().await.unwrap_or_else(|e| fail("rebuilding the measure rollups", e));
             println!("measure rollups rebuilt: {rows} rows in {:.1} s", started.elapsed().as_secs_f64());
         }
-        Some(_) => usage(),
     }
 }
 
-async fn seed(config: &Config, db: &store::Db, args: &[String]) {
-    let items: u64 = flag_value(args, "--items").and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
-    let seed: u64 = flag_value(args, "--seed").and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
-    let years: u32 = match flag_value(args, "--years") {
-        Some(v) => v.parse().ok().filter(|y| (1..=20).contains(y)).unwrap_or_else(|| usage()),
-        None => 1,
-    };
-    let until = match flag_value(args, "--until") {
-        Some(s) => domain::Date::parse(s).unwrap_or_else(|| usage()),
-        None => domain::Date::from_timestamp(store::now()),
-    };
-    if args.iter().any(|a| a == "--if-empty") && db.count_items().await.unwrap_or(0) > 0 {
+async fn seed(config: &Config, db: &store::Db, args: SeedDemo) {
+    let SeedDemo { items, seed, until, years, if_empty } = args;
+    let until = until.unwrap_or_else(|| domain::Date::from_timestamp(store::now()));
+    if if_empty && db.count_items().await.unwrap_or(0) > 0 {
         println!("the database already has items; not seeding (drop --if-empty to add more)");
         return;
     }
@@ -109,19 +70,17 @@ async fn seed(config: &Config, db: &store::Db, args: &[String]) {
 }
 
 /// `villages import FILE`: a newer year of the official list (same columns as data/villages-nbs2023.csv).
-async fn villages(db: &store::Db, args: &[String]) {
-    match args.first().map(String::as_str) {
-        Some("import") => {
-            let Some(file) = args.get(1).filter(|f| !f.starts_with("--")) else { usage() };
-            let text = std::fs::read_to_string(file).unwrap_or_else(|e| {
-                eprintln!("cannot read {file}: {e}");
+async fn villages(db: &store::Db, cmd: Villages) {
+    match cmd {
+        Villages::Import { file, source, dry_run } => {
+            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| {
+                eprintln!("cannot read {}: {e}", file.display());
                 std::process::exit(1)
             });
-            let source = flag_value(args, "--source").map(str::to_string).unwrap_or_else(|| {
-                std::path::Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-            });
-            let dry = args.iter().any(|a| a == "--dry-run");
-            let r = db.import_communities(&source, &text, dry).await.unwrap_or_else(|e| fail("importing", e));
+            let source = source
+                .unwrap_or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+            let file = file.display();
+            let r = db.import_communities(&source, &text, dry_run).await.unwrap_or_else(|e| fail("importing", e));
             if !r.malformed.is_empty() {
                 eprintln!(
                     "{file}: lines {:?} are not code,name,town_code,town_name with a 12-digit code; nothing written",
@@ -134,12 +93,11 @@ async fn villages(db: &store::Db, args: &[String]) {
             }
             println!("{}: {}{}", source, r.plan.summary(), if r.written { "" } else { " (dry run: nothing written)" });
         }
-        Some("imports") => {
+        Villages::Imports => {
             for (source, at, summary) in db.community_imports().await.unwrap_or_else(|e| fail("reading imports", e)) {
                 println!("{}  {source}  {summary}", domain::Date::from_timestamp(at));
             }
         }
-        _ => usage(),
     }
 }
 
@@ -170,19 +128,12 @@ async fn account_id(db: &store::Db, email: &str) -> i64 {
     }
 }
 
-async fn user(db: &store::Db, args: &[String]) {
-    let email = flag_value(args, "--email");
-    match (args.first().map(String::as_str), email) {
-        (Some("add"), Some(email)) => {
-            let role = flag_value(args, "--role").and_then(domain::Role::from_code).unwrap_or_else(|| usage());
-            let name = flag_value(args, "--name").unwrap_or_else(|| email.split('@').next().unwrap_or(email));
-            let new = store::NewStaffUser {
-                email: email.to_string(),
-                name: name.to_string(),
-                role,
-                town_slug: flag_value(args, "--town").map(str::to_string),
-                password: read_password(),
-            };
+async fn user(db: &store::Db, cmd: User) {
+    match cmd {
+        User::Add { email, role, town, name, if_missing } => {
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            let new =
+                store::NewStaffUser { email: email.clone(), name, role, town_slug: town, password: read_password() };
             match db.create_staff_user(&new, store::now()).await {
                 Ok(u) => println!(
                     "created {} ({}{})",
@@ -190,29 +141,22 @@ async fn user(db: &store::Db, args: &[String]) {
                     role.code(),
                     u.town_slug.map(|t| format!(", {t}")).unwrap_or_default()
                 ),
-                Err(store::StoreError::Invalid(code))
-                    if code == "email_taken" && args.iter().any(|a| a == "--if-missing") =>
-                {
+                Err(store::StoreError::Rejected(f)) if f.code == "email_taken" && if_missing => {
                     println!("{email} exists already; left as it is")
                 }
                 Err(e) => fail("cannot create the account", e),
             }
         }
-        (Some("password"), Some(email)) => {
-            let id = account_id(db, email).await;
+        User::Password { email } => {
+            let id = account_id(db, &email).await;
             match db.set_staff_password(id, &read_password()).await {
                 Ok(()) => println!("password changed for {email}"),
                 Err(e) => fail("cannot change the password", e),
             }
         }
-        (Some(what @ ("disable" | "enable")), Some(email)) => {
-            let id = account_id(db, email).await;
-            match db.set_staff_active(id, what == "enable").await {
-                Ok(()) => println!("{email}: {what}d"),
-                Err(e) => fail("cannot change the account", e),
-            }
-        }
-        (Some("list"), _) => match db.staff_accounts().await {
+        User::Disable { email } => set_active(db, &email, false).await,
+        User::Enable { email } => set_active(db, &email, true).await,
+        User::List => match db.staff_accounts().await {
             Ok(list) => {
                 for a in list {
                     println!(
@@ -226,7 +170,14 @@ async fn user(db: &store::Db, args: &[String]) {
             }
             Err(e) => fail("cannot list accounts", e),
         },
-        _ => usage(),
+    }
+}
+
+async fn set_active(db: &store::Db, email: &str, active: bool) {
+    let id = account_id(db, email).await;
+    match db.set_staff_active(id, active).await {
+        Ok(()) => println!("{email}: {}", if active { "enabled" } else { "disabled" }),
+        Err(e) => fail("cannot change the account", e),
     }
 }
 
@@ -254,10 +205,6 @@ async fn serve(config: Config, db: store::Db) {
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
         }
     });
-    let delivery = match &config.smtp_url {
-        Some(url) => app::state::MailDelivery::Smtp { host: smtp_host(url) },
-        None => app::state::MailDelivery::Files { dir: config.mail_dir.clone() },
-    };
     let (stop_mail, stop_rx) = tokio::sync::watch::channel(false);
     let mut mail_task = None;
     if config.mail_worker {
@@ -267,10 +214,7 @@ async fn serve(config: Config, db: store::Db) {
         });
         mail_task = Some(tokio::spawn(worker.run(stop_rx)));
     }
-    let state = AppState::new(config.leptos_options(), db, config.public_base_url.clone())
-        .with_mail_delivery(delivery)
-        .with_photo_dir(config.photo_dir.clone())
-        .with_trusted_proxies(config.trusted_proxies.clone());
+    let state = server::build_state(&config, db);
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {}: {e}", config.site_addr);
@@ -302,26 +246,13 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-/// The host and port of an SMTP URL, without credentials.
-fn smtp_host(url: &str) -> String {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let rest = rest.rsplit_once('@').map(|(_, r)| r).unwrap_or(rest);
-    rest.split(['/', '?']).next().unwrap_or(rest).to_string()
-}
-
-async fn mail(config: &Config, db: &store::Db, args: &[String]) {
-    match args.first().map(String::as_str) {
-        Some("test") => {
-            let to = flag_value(args, "--to").unwrap_or_else(|| usage());
-            let lang = flag_value(args, "--lang").and_then(domain::Lang::from_code).unwrap_or_default();
+async fn mail(config: &Config, db: &store::Db, cmd: Mail) {
+    match cmd {
+        Mail::Test { to, lang, count } => {
             if to.parse::<lettre::message::Mailbox>().is_err() {
                 eprintln!("not an email address: {to}");
                 std::process::exit(2)
             }
-            let count: u32 = match flag_value(args, "--count") {
-                Some(v) => v.parse().ok().filter(|n| (1..=1_000_000).contains(n)).unwrap_or_else(|| usage()),
-                None => 1,
-            };
             let m = store::MailRequest {
                 kind: domain::mail::MailKind::OperatorTest,
                 to: to.to_string(),
@@ -341,7 +272,7 @@ async fn mail(config: &Config, db: &store::Db, args: &[String]) {
                 Ok(Some(id)) => println!(
                     "queued {count} test mail(s) (last #{id}) to {to}; the running server's worker sends them {} (see `server mail status`)",
                     match &config.smtp_url {
-                        Some(url) => format!("through {}", smtp_host(url)),
+                        Some(url) => format!("through {}", server::config::smtp_host(url)),
                         None => format!("as a file under {} (no SMTP_URL)", config.mail_dir),
                     }
                 ),
@@ -349,7 +280,7 @@ async fn mail(config: &Config, db: &store::Db, args: &[String]) {
                 Err(e) => fail("cannot queue the mail", e),
             }
         }
-        Some("status") => {
+        Mail::Status => {
             let counts = db.mail_counts().await.unwrap_or_else(|e| fail("cannot read the outbox", e));
             for (status, n) in &counts {
                 println!("{status:<10} {n}");
@@ -363,8 +294,8 @@ async fn mail(config: &Config, db: &store::Db, args: &[String]) {
                 );
             }
         }
-        Some("retry") => {
-            let ids: Vec<i64> = if args.iter().any(|a| a == "--all") {
+        Mail::Retry { id, all } => {
+            let ids: Vec<i64> = if all {
                 db.mail_list(&["parked", "uncertain"], 100_000)
                     .await
                     .unwrap_or_else(|e| fail("cannot read the outbox", e))
@@ -372,7 +303,7 @@ async fn mail(config: &Config, db: &store::Db, args: &[String]) {
                     .map(|m| m.id)
                     .collect()
             } else {
-                vec![flag_value(args, "--id").and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())]
+                id.into_iter().collect()
             };
             let mut n = 0;
             for id in ids {
@@ -382,6 +313,5 @@ async fn mail(config: &Config, db: &store::Db, args: &[String]) {
             }
             println!("{n} mail(s) queued again");
         }
-        _ => usage(),
     }
 }

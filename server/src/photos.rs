@@ -162,12 +162,12 @@ pub async fn post_photo(
     let user = match app::staff::session::staff_of_session(&st, &session).await {
         Ok(Some(u)) => u,
         Ok(None) => return see_other(&format!("/staff/sign-in?next={page}")),
-        Err(e) => return crate::respond::internal_error(e),
+        Err(e) => return e.into_response(),
     };
     let item = match st.db.item_by_number(number.trim()).await {
         Ok(Some(i)) => i,
         Ok(None) => return crate::respond::refuse(domain::ErrorKind::NotFound),
-        Err(e) => return crate::respond::internal_error(e.into()),
+        Err(e) => return app::error::AppError::from(e).into_response(),
     };
     let access = user.access(item.facts.town_slug.as_deref());
     if !access.read {
@@ -249,7 +249,7 @@ pub async fn post_photo(
         for size in ["large", "small"] {
             let _ = tokio::fs::remove_file(file(&st.photo_dir, &token, size)).await;
         }
-        return crate::respond::internal_error(e.into());
+        return app::error::AppError::from(e).into_response();
     }
     see_other(&format!("{page}?done=photo#photos"))
 }

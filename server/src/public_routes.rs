@@ -5,11 +5,12 @@ use crate::client::ClientIp;
 
 use crate::resident_routes::{MeCodeForm, MeVerifyForm};
 use crate::respond::*;
+use app::error::AppError;
 use app::state::AppState;
 use app::ui::lang::lang_from_headers;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use domain::FieldError;
 use serde::Deserialize;
 
@@ -20,24 +21,23 @@ pub(crate) async fn post_claim(
     headers: HeaderMap,
     Form(input): Form<domain::claims::ClaimInput>,
 ) -> Response {
-    use app::wishes::ops::ClaimError;
     use app::wishes::PostedClaim;
     let lang = lang_from_headers(&headers);
     let page = format!("/wishes/{}", number.trim().to_uppercase());
     match app::wishes::ops::claim(&st, &number, &input, lang).await {
-        Ok(Ok(token)) => see_other(&format!("/c/{token}?claimed=1")),
-        Ok(Err(ClaimError::Invalid(errors))) => {
+        Ok(token) => see_other(&format!("/c/{token}?claimed=1")),
+        Err(AppError::Invalid(errors)) => {
             render_with(&st, &headers, &page, PostedClaim { input, errors, taken: false }).await
         }
-        Ok(Err(ClaimError::TooMany { errors, retry_after })) => {
+        Err(AppError::RateLimited { errors, retry_after }) => {
             let res = render_with(&st, &headers, &page, PostedClaim { input, errors, taken: false }).await;
             too_many(res, retry_after)
         }
-        Ok(Err(ClaimError::Taken)) => {
+        Err(AppError::Conflict(_)) => {
             render_with(&st, &headers, &page, PostedClaim { input, errors: Vec::new(), taken: true }).await
         }
-        Ok(Err(ClaimError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
-        Err(e) => internal_error(e),
+        Err(AppError::NotFound) => render_with(&st, &headers, "/not-found", ()).await,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -107,13 +107,13 @@ pub(crate) async fn post_voice_code(
     let lang = lang_from_headers(&headers);
     let page = project_page(&number);
     match app::me::ops::request_code(&st, &session, &f.email, &domain::abuse::client_key(client), lang, true).await {
-        Ok(Ok(())) => see_other(&format!("{page}#voice")),
-        Ok(Err(errors)) => {
+        Ok(()) => see_other(&format!("{page}#voice")),
+        Err(AppError::Invalid(errors)) => {
             let posted =
                 app::projects::PostedVoice { form: "email".into(), email: f.email, errors, ..Default::default() };
             render_with_session(&st, &headers, &page, posted, Some(session)).await
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -127,12 +127,12 @@ pub(crate) async fn post_voice_verify(
 ) -> Response {
     let page = project_page(&number);
     match app::me::ops::verify_code(&st, &session, &f.code).await {
-        Ok(Ok(())) => see_other(&format!("{page}#voice")),
-        Ok(Err(errors)) => {
+        Ok(()) => see_other(&format!("{page}#voice")),
+        Err(AppError::Invalid(errors)) => {
             let posted = app::projects::PostedVoice { form: "code".into(), errors, ..Default::default() };
             render_with_session(&st, &headers, &page, posted, Some(session)).await
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -153,7 +153,6 @@ pub(crate) async fn post_voice(
     headers: HeaderMap,
     Form(f): Form<VoiceForm>,
 ) -> Response {
-    use app::projects::ops::VoiceError;
     use app::projects::PostedVoice;
     let page = project_page(&number);
     let address: Option<String> = session.get(app::me::SESSION_RESIDENT).await.ok().flatten();
@@ -177,16 +176,16 @@ pub(crate) async fn post_voice(
     )
     .await
     {
-        Ok(Ok(())) => see_other(&format!("{page}?voiced=1#voice")),
-        Ok(Err(VoiceError::Already)) => see_other(&format!("{page}?voiced=already#voice")),
-        Ok(Err(VoiceError::SignIn)) => see_other(&format!("{page}#voice")),
-        Ok(Err(VoiceError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
-        Ok(Err(VoiceError::Invalid(errors))) => {
+        Ok(()) => see_other(&format!("{page}?voiced=1#voice")),
+        Err(AppError::Conflict("already")) => see_other(&format!("{page}?voiced=already#voice")),
+        Err(AppError::SignIn) => see_other(&format!("{page}#voice")),
+        Err(AppError::NotFound) => render_with(&st, &headers, "/not-found", ()).await,
+        Err(AppError::Invalid(errors)) => {
             render_with_session(&st, &headers, &page, posted(errors, None), Some(session)).await
         }
-        Ok(Err(VoiceError::Refused(why))) => {
+        Err(AppError::Conflict(why)) => {
             render_with_session(&st, &headers, &page, posted(Vec::new(), Some(why.to_string())), Some(session)).await
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
 }

@@ -4,8 +4,8 @@
 use crate::client::ClientIp;
 
 use crate::respond::*;
-use app::resident::ops::{self, ResidentActError, ResidentForm};
-use app::resident::SubmitOutcome;
+use app::error::{AppError, AppResult};
+use app::resident::ops::{self, ResidentForm};
 use app::resident::{PostedLookup, PostedProject, PostedTrack, PostedWish};
 use app::state::AppState;
 use app::ui::lang::lang_from_headers;
@@ -67,7 +67,7 @@ pub(crate) async fn awareness(
             return Ok(false);
         }
         st.db.record_awareness(yes, "home", store::now()).await?;
-        Ok::<bool, app::error::OpError>(true)
+        Ok::<bool, app::error::AppError>(true)
     };
     match counted.await {
         Ok(_) => {
@@ -78,7 +78,7 @@ pub(crate) async fn awareness(
             }
             res
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -100,23 +100,10 @@ pub(crate) async fn post_wish(
         let posted = PostedWish { input: WishInput { community: String::new(), ..p.input }, errors: Vec::new() };
         return render_with(&st, &headers, "/wish/new", posted).await;
     }
-    match ops::submit_wish(&st, &p.input, lang, &domain::abuse::client_key(client)).await {
-        Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
-        Ok(SubmitOutcome::Invalid { errors }) => {
-            render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await
-        }
-        Ok(SubmitOutcome::TooMany { retry_after }) => {
-            let errors = vec![app::limits::too_many("form")];
-            too_many(render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await, retry_after)
-        }
-        Err(e) => {
-            let _ = e.into_server_fn_error();
-            let errors = vec![FieldError::new("form", "server")];
-            let mut res = render_with(&st, &headers, "/wish/new", PostedWish { input: p.input, errors }).await;
-            *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-            res
-        }
-    }
+    let result = ops::submit_wish(&st, &p.input, lang, &domain::abuse::client_key(client)).await;
+    let input = p.input;
+    answer_submission(&st, &headers, "/wish/new", result, move |errors| PostedWish { input: input.clone(), errors })
+        .await
 }
 
 #[derive(Deserialize)]
@@ -137,20 +124,33 @@ pub(crate) async fn post_project(
         let posted = PostedProject { input: ProjectInput { community: String::new(), ..p.input }, errors: Vec::new() };
         return render_with(&st, &headers, "/project/new", posted).await;
     }
-    match ops::submit_project(&st, &p.input, lang, &domain::abuse::client_key(client)).await {
-        Ok(SubmitOutcome::Created { tracking_url }) => see_other(&tracking_url),
-        Ok(SubmitOutcome::Invalid { errors }) => {
-            render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await
-        }
-        Ok(SubmitOutcome::TooMany { retry_after }) => {
-            let errors = vec![app::limits::too_many("form")];
-            let page = render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await;
-            too_many(page, retry_after)
+    let result = ops::submit_project(&st, &p.input, lang, &domain::abuse::client_key(client)).await;
+    let input = p.input;
+    answer_submission(&st, &headers, "/project/new", result, move |errors| PostedProject {
+        input: input.clone(),
+        errors,
+    })
+    .await
+}
+
+/// Either form's answer: to the tracking page, or the form again with what was typed and its errors
+/// (429 when over a limit, 500 with a general message when the server failed).
+async fn answer_submission<P: Clone + Send + Sync + 'static>(
+    st: &AppState,
+    headers: &HeaderMap,
+    page: &str,
+    result: AppResult<String>,
+    posted: impl Fn(Vec<FieldError>) -> P,
+) -> Response {
+    match result {
+        Ok(tracking_url) => see_other(&tracking_url),
+        Err(AppError::Invalid(errors)) => render_with(st, headers, page, posted(errors)).await,
+        Err(AppError::RateLimited { retry_after, errors }) => {
+            too_many(render_with(st, headers, page, posted(errors)).await, retry_after)
         }
         Err(e) => {
             let _ = e.into_server_fn_error();
-            let errors = vec![FieldError::new("form", "server")];
-            let mut res = render_with(&st, &headers, "/project/new", PostedProject { input: p.input, errors }).await;
+            let mut res = render_with(st, headers, page, posted(vec![FieldError::new("form", "server")])).await;
             *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             res
         }
@@ -172,8 +172,8 @@ pub(crate) async fn post_lookup(
     Form(f): Form<LookupForm>,
 ) -> Response {
     match ops::lookup(&st, &f.number, &f.phone4, &domain::abuse::client_key(client)).await {
-        Ok(Ok(token)) => see_other(&format!("/t/{token}")),
-        Ok(Err(errors)) => {
+        Ok(token) => see_other(&format!("/t/{token}")),
+        Err(AppError::Invalid(errors)) => {
             let refused = errors.iter().any(|e| e.code == "lookup_too_many");
             let page =
                 render_with(&st, &headers, "/track", PostedLookup { number: f.number, phone4: f.phone4, errors }).await;
@@ -183,7 +183,7 @@ pub(crate) async fn post_lookup(
                 page
             }
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -195,7 +195,7 @@ pub(crate) async fn post_resident_action(
 ) -> Response {
     let page = format!("/t/{token}");
     match ops::resident_act(&st, &token, &what, &f).await {
-        Ok(Ok(())) => {
+        Ok(()) => {
             let done = match what.as_str() {
                 "rate" => "rated",
                 "reopen" => "reopened",
@@ -204,12 +204,10 @@ pub(crate) async fn post_resident_action(
             };
             see_other(&format!("{page}?done={done}"))
         }
-        Ok(Err(ResidentActError::Invalid(errors))) => {
-            render_with(&st, &headers, &page, PostedTrack { form: what, errors }).await
-        }
-        Ok(Err(ResidentActError::Stale(code))) => see_other(&format!("{page}?problem={code}")),
-        Ok(Err(ResidentActError::NotFound)) => render_with(&st, &headers, "/not-found", ()).await,
-        Err(e) => internal_error(e),
+        Err(AppError::Invalid(errors)) => render_with(&st, &headers, &page, PostedTrack { form: what, errors }).await,
+        Err(AppError::Conflict(code)) => see_other(&format!("{page}?problem={code}")),
+        Err(AppError::NotFound) => render_with(&st, &headers, "/not-found", ()).await,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -229,12 +227,12 @@ pub(crate) async fn post_me_code(
 ) -> Response {
     let lang = lang_from_headers(&headers);
     match app::me::ops::request_code(&st, &session, &f.email, &domain::abuse::client_key(client), lang, false).await {
-        Ok(Ok(())) => see_other("/me"),
-        Ok(Err(errors)) => {
+        Ok(()) => see_other("/me"),
+        Err(AppError::Invalid(errors)) => {
             let posted = app::me::PostedMe { form: "email".into(), email: f.email, errors };
             render_with_session(&st, &headers, "/me", posted, Some(session)).await
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -252,12 +250,12 @@ pub(crate) async fn post_me_verify(
     Form(f): Form<MeVerifyForm>,
 ) -> Response {
     match app::me::ops::verify_code(&st, &session, &f.code).await {
-        Ok(Ok(())) => see_other("/me"),
-        Ok(Err(errors)) => {
+        Ok(()) => see_other("/me"),
+        Err(AppError::Invalid(errors)) => {
             let posted = app::me::PostedMe { form: "code".into(), email: String::new(), errors };
             render_with_session(&st, &headers, "/me", posted, Some(session)).await
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -303,6 +301,6 @@ pub(crate) async fn track_qr(State(st): State<AppState>, Path((token, what)): Pa
             ([(header::CONTENT_TYPE, "image/svg+xml")], app::resident::ops::qr_svg(&link)).into_response()
         }
         Ok(None) => crate::respond::refuse(domain::ErrorKind::NotFound),
-        Err(e) => internal_error(e.into()),
+        Err(e) => app::error::AppError::from(e).into_response(),
     }
 }

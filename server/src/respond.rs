@@ -67,7 +67,7 @@ pub(crate) fn too_many(mut res: Response, retry_after: i64) -> Response {
 }
 
 /// Public JSON of the wall and the board: cached for a minute, readable from any site.
-pub(crate) fn public_json<T: serde::Serialize>(result: app::error::OpResult<T>) -> Response {
+pub(crate) fn public_json<T: serde::Serialize>(result: app::error::AppResult<T>) -> Response {
     match result {
         Ok(v) => {
             let mut r = axum::Json(v).into_response();
@@ -76,15 +76,8 @@ pub(crate) fn public_json<T: serde::Serialize>(result: app::error::OpResult<T>) 
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
             r
         }
-        Err(e) => internal_error(e),
+        Err(e) => e.into_response(),
     }
-}
-
-/// A storage failure: logged (without the request's personal data), answered 500; [`error_pages`]
-/// writes the page.
-pub(crate) fn internal_error(e: app::error::OpError) -> Response {
-    let _ = e.into_server_fn_error();
-    refuse(ErrorKind::Internal)
 }
 
 /// A refusal of the whole request: its status and no body; [`error_pages`] writes the page (or the

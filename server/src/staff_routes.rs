@@ -6,8 +6,9 @@ use crate::client::ClientIp;
 use crate::respond::{render_with_session, see_other};
 use app::admin::ops::{self as admin_ops, AdminOutcome};
 use app::admin::{AdminForm, PostedAdmin};
-use app::staff::ops::{self as staff_ops, StaffActError};
-use app::staff::session::{self as staff_session, SignInError};
+use app::error::AppError;
+use app::staff::ops as staff_ops;
+use app::staff::session as staff_session;
 use app::staff::{InboxFilters, PostedSignIn, PostedStaffAction, StaffActForm};
 use app::state::AppState;
 use app::ui::lang::lang_from_headers;
@@ -57,7 +58,7 @@ pub async fn guard(State(st): State<AppState>, session: Session, req: Request, n
             see_other(&format!("/staff/sign-in?next={}", urlencode(&target)))
         }
         Ok(None) => crate::respond::refuse(domain::ErrorKind::SignIn),
-        Err(e) => crate::respond::internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -93,7 +94,7 @@ pub async fn post_sign_in(
     let device = app::ui::lang::cookie_value(&headers, DEVICE_COOKIE)
         .filter(|d| d.len() == 32 && d.bytes().all(|b| b.is_ascii_alphanumeric()));
     match staff_session::sign_in(&st, &f.email, &f.password, client, device).await {
-        Ok(Ok(signed)) => {
+        Ok(signed) => {
             // A new session id at sign-in, so an id planted before cannot be used after.
             if session.cycle_id().await.is_err()
                 || !staff_session::begin_session(&session, signed.user.id, signed.generation).await
@@ -105,7 +106,7 @@ pub async fn post_sign_in(
                 None => format!("{}{}", store::new_token(), store::new_token())[..32].to_string(),
             };
             if let Err(e) = st.db.remember_staff_device(&token, signed.user.id, store::now()).await {
-                return crate::respond::internal_error(e.into());
+                return app::error::AppError::from(e).into_response();
             }
             // Admins have no inbox: their start page is the admin page.
             let next = safe_next(&f.next);
@@ -124,18 +125,18 @@ pub async fn post_sign_in(
             }
             res
         }
-        Ok(Err(SignInError::Invalid(errors))) => {
+        Err(AppError::Invalid(errors)) => {
             let posted = PostedSignIn { email: f.email, errors, too_many: false };
             render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await
         }
-        Ok(Err(SignInError::TooMany(wait))) => {
+        Err(AppError::RateLimited { retry_after: wait, .. }) => {
             let posted = PostedSignIn { email: f.email, errors: Vec::new(), too_many: true };
             crate::respond::too_many(
                 render_with_session(&st, &headers, "/staff/sign-in", posted, Some(session)).await,
                 wait,
             )
         }
-        Err(e) => crate::respond::internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -161,11 +162,11 @@ pub async fn post_password(
     let signed = match staff_session::session_staff(&st, &session).await {
         Ok(Some(s)) => s,
         Ok(None) => return see_other("/staff/sign-in"),
-        Err(e) => return crate::respond::internal_error(e),
+        Err(e) => return e.into_response(),
     };
     let u = signed.user;
     match staff_session::change_password(&st, &session, u.id, &f.current, &f.new_password, &f.repeat).await {
-        Ok(Ok(())) => {
+        Ok(()) => {
             let entry = store::AuditEntry {
                 at: store::now(),
                 actor: format!("staff:{}", u.email),
@@ -175,15 +176,15 @@ pub async fn post_password(
                 user_id: Some(u.id),
             };
             if let Err(e) = st.db.audit(&entry, None).await {
-                return crate::respond::internal_error(e.into());
+                return app::error::AppError::from(e).into_response();
             }
             see_other(if u.role == domain::Role::Admin { "/staff/admin?done=password" } else { "/staff?done=password" })
         }
-        Ok(Err(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let posted = app::staff::password::PostedPassword { errors };
             render_with_session(&st, &headers, "/staff/password", posted, Some(session)).await
         }
-        Err(e) => crate::respond::internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -215,27 +216,26 @@ pub async fn post_staff_action(
 ) -> Response {
     let user = match staff_session::staff_of_session(&st, &session).await {
         Ok(u) => u,
-        Err(e) => return crate::respond::internal_error(e),
+        Err(e) => return e.into_response(),
     };
     let page = format!("/staff/items/{number}");
     match staff_ops::staff_act(&st, user, &number, &f, &client.to_string()).await {
-        Ok(Ok(())) => see_other(&format!("{page}?done={}", f.action)),
-        Ok(Err(StaffActError::Invalid(errors))) => {
+        Ok(()) => see_other(&format!("{page}?done={}", f.action)),
+        Err(AppError::Invalid(errors)) => {
             render_with_session(&st, &headers, &page, PostedStaffAction { form: f, errors }, Some(session)).await
         }
-        Ok(Err(StaffActError::Stale(code))) => see_other(&format!("{page}?problem={code}")),
-        Ok(Err(StaffActError::SignIn)) => crate::respond::refuse(domain::ErrorKind::SignIn),
-        Ok(Err(StaffActError::NotFound)) => {
+        Err(AppError::Conflict(code)) => see_other(&format!("{page}?problem={code}")),
+        Err(AppError::NotFound) => {
             let mut res = render_with_session(&st, &headers, &page, (), Some(session)).await;
             *res.status_mut() = StatusCode::NOT_FOUND;
             res
         }
-        Ok(Err(StaffActError::Forbidden)) => {
+        Err(AppError::Forbidden) => {
             let mut res = render_with_session(&st, &headers, &page, (), Some(session)).await;
             *res.status_mut() = StatusCode::FORBIDDEN;
             res
         }
-        Err(e) => crate::respond::internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -249,7 +249,7 @@ pub async fn export_csv(
     let user = match staff_session::staff_of_session(&st, &session).await {
         Ok(Some(u)) => u,
         Ok(None) => return crate::respond::refuse(domain::ErrorKind::SignIn),
-        Err(e) => return crate::respond::internal_error(e),
+        Err(e) => return e.into_response(),
     };
     match app::staff::export::inbox_csv(&st, &user, &f, lang_from_headers(&headers)).await {
         Ok(Some(csv)) => (
@@ -262,7 +262,7 @@ pub async fn export_csv(
         )
             .into_response(),
         Ok(None) => crate::respond::refuse(domain::ErrorKind::Forbidden),
-        Err(e) => crate::respond::internal_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -277,7 +277,7 @@ pub async fn post_admin(
 ) -> Response {
     let user = match staff_session::staff_of_session(&st, &session).await {
         Ok(u) => u,
-        Err(e) => return crate::respond::internal_error(e),
+        Err(e) => return e.into_response(),
     };
     let page = |p: PostedAdmin| render_with_session(&st, &headers, "/staff/admin", p, Some(session.clone()));
     match admin_ops::admin_post(&st, user, &what, &f, &client.to_string()).await {
@@ -288,11 +288,9 @@ pub async fn post_admin(
             res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
             res
         }
-        Ok(AdminOutcome::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             page(PostedAdmin { form: what, values: f, errors, one_time_password: None }).await
         }
-        Ok(AdminOutcome::Forbidden) => crate::respond::refuse(domain::ErrorKind::Forbidden),
-        Ok(AdminOutcome::SignIn) => crate::respond::refuse(domain::ErrorKind::SignIn),
-        Err(e) => crate::respond::internal_error(e),
+        Err(e) => e.into_response(),
     }
 }

@@ -39,7 +39,7 @@ fn refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
 
 /// A server that trusts 127.0.0.1 as its proxy, so a test can speak for many client addresses.
 async fn behind_proxy(b: &str) -> TestApp {
-    TestApp::start_with(b, |s| s.with_trusted_proxies(app::state::TrustedProxies::parse("127.0.0.1/32").unwrap())).await
+    TestApp::on(b).with_trusted_proxies("127.0.0.1/32").start().await
 }
 
 async fn post_from(app: &TestApp, client: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -680,11 +680,7 @@ async fn every_answer_carries_the_security_headers_and_private_pages_are_not_sto
         );
         assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"), "{b}");
         // Over HTTPS, browsers are told to stay on HTTPS.
-        let https = TestApp::start_with(b, |mut s| {
-            s.base_url = "https://portal.example".into();
-            s
-        })
-        .await;
+        let https = TestApp::on(b).with_public_base_url("https://portal.example").start().await;
         let r = https.http.get(format!("{}/", https.base)).send().await.unwrap();
         assert!(r.headers()["strict-transport-security"].to_str().unwrap().contains("max-age=31536000"), "{b}");
     }

@@ -21,8 +21,8 @@ pub struct TownBudget {
 
 /// The first second of a year and of the next (local time, like every date of the portal).
 fn year_bounds(year: i32) -> Result<(i64, i64)> {
-    let start = Date::new(year, 1, 1).ok_or_else(|| StoreError::Invalid(format!("year {year}")))?;
-    let next = Date::new(year + 1, 1, 1).ok_or_else(|| StoreError::Invalid(format!("year {year}")))?;
+    let start = Date::new(year, 1, 1).ok_or_else(|| StoreError::Corrupt(format!("year {year}")))?;
+    let next = Date::new(year + 1, 1, 1).ok_or_else(|| StoreError::Corrupt(format!("year {year}")))?;
     Ok((start.start_ts(), next.start_ts()))
 }
 
@@ -30,7 +30,7 @@ impl Db {
     /// Sets (or changes) a town's allocation for a year.
     pub async fn set_town_budget(&self, town: &str, year: i32, allocation_yuan: i64, at: i64) -> Result<()> {
         if !self.towns().await?.iter().any(|t| t.slug == town) {
-            return Err(StoreError::Invalid("town_unknown".into()));
+            return Err(StoreError::rejected("budget_town", "town_unknown"));
         }
         let _w = self.write_guard().await;
         sqlx::query(

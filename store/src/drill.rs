@@ -135,9 +135,9 @@ impl Db {
                 let rating: Option<String> = r.try_get("rating")?;
                 Ok(MeasureItem {
                     number: r.try_get("number")?,
-                    kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(format!("kind {kind}")))?,
+                    kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind}")))?,
                     status: Status::from_code(&status)
-                        .ok_or_else(|| StoreError::Invalid(format!("status {status}")))?,
+                        .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
                     category: r.try_get("category")?,
                     town_slug: r.try_get("town_slug")?,
                     submitted_at: r.try_get("submitted_at")?,

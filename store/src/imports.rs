@@ -226,7 +226,7 @@ pub(crate) async fn load_missing(db: &Db) -> Result<()> {
         .await?;
     }
     for r in csv_rows(COMMUNITIES_CSV) {
-        let id: i64 = r[0].parse().map_err(|_| crate::StoreError::Invalid(format!("community id {}", r[0])))?;
+        let id: i64 = r[0].parse().map_err(|_| crate::StoreError::Corrupt(format!("community id {}", r[0])))?;
         sqlx::query(
             "INSERT INTO communities (id, town_slug, name, kind) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )

@@ -180,8 +180,8 @@ impl Db {
                 Ok(InboxRow {
                     id: r.try_get("id")?,
                     number: r.try_get("number")?,
-                    kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(kind.clone()))?,
-                    status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(status.clone()))?,
+                    kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(kind.clone()))?,
+                    status: Status::from_code(&status).ok_or_else(|| StoreError::Corrupt(status.clone()))?,
                     category: r.try_get("category")?,
                     title: r.try_get("title")?,
                     excerpt: r.try_get("excerpt")?,

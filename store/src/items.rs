@@ -38,6 +38,35 @@ pub struct NewItem {
     pub feedback_due_at: i64,
 }
 
+impl NewItem {
+    /// An item of `kind` with every other field empty, for building one field by field.
+    pub fn blank(kind: Kind) -> NewItem {
+        NewItem {
+            kind,
+            category: String::new(),
+            title: String::new(),
+            description: String::new(),
+            location: String::new(),
+            amount_yuan: 0,
+            urgent: false,
+            submitted_by: String::new(),
+            helper_org: None,
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            contact_email: None,
+            lang: String::new(),
+            town_slug: None,
+            community_id: None,
+            place_text: None,
+            beneficiary: None,
+            submission_key: None,
+            submitted_at: 0,
+            acceptance_due_at: 0,
+            feedback_due_at: 0,
+        }
+    }
+}
+
 /// What a resident gets back after submitting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Created {
@@ -149,9 +178,9 @@ pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
     Ok(ItemRecord {
         id: r.try_get("id")?,
         number: r.try_get("number")?,
-        kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(format!("kind {kind}")))?,
+        kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind}")))?,
         token: r.try_get("token")?,
-        status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(format!("status {status}")))?,
+        status: Status::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         community_id: opt_i64(r, "community_id")?,
         community_name: r.try_get("community_name")?,
         category: r.try_get("category")?,

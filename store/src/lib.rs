@@ -61,8 +61,34 @@ pub enum StoreError {
     /// The lifecycle refused the action; nothing was written.
     #[error("action refused: {0:?}")]
     Refused(domain::TransitionError),
+    /// A value the caller sent that the store refuses (a taken e-mail, an unknown town): the field
+    /// and its code, shown next to the field.
+    #[error("refused: {} ({})", .0.code, .0.field)]
+    Rejected(domain::FieldError),
+    /// Data in the database or a setting that cannot be read: a diagnostic for the log only.
     #[error("bad data: {0}")]
-    Invalid(String),
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// A value the store refuses, for this field with this code.
+    pub fn rejected(field: &str, code: &str) -> Self {
+        StoreError::Rejected(domain::FieldError::new(field, code))
+    }
+}
+
+/// Maps the violation of a unique constraint that involves `column` (SQLite names it in the
+/// message, `UNIQUE constraint failed: t.column`; PostgreSQL in the constraint, `t_column_key`) to
+/// the field error `field`/`code`; every other error passes through. The constraint decides, so two
+/// requests at once cannot both pass a check made before the insert.
+pub(crate) fn on_unique(e: sqlx::Error, column: &str, field: &str, code: &str) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let names = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
+        if db.is_unique_violation() && names.contains(column) {
+            return StoreError::rejected(field, code);
+        }
+    }
+    StoreError::Db(e)
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -97,7 +123,7 @@ impl Db {
         } else if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else {
-            return Err(StoreError::Invalid(format!("DATABASE_URL must start with sqlite: or postgres: (got {url})")));
+            return Err(StoreError::Corrupt(format!("DATABASE_URL must start with sqlite: or postgres: (got {url})")));
         };
         let url = if backend == Backend::Sqlite { prepare_sqlite_url(url)? } else { url.to_string() };
         let pool = AnyPoolOptions::new()
@@ -169,7 +195,7 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent)
-                    .map_err(|e| StoreError::Invalid(format!("cannot create {parent:?}: {e}")))?;
+                    .map_err(|e| StoreError::Corrupt(format!("cannot create {parent:?}: {e}")))?;
             }
         }
     }

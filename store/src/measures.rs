@@ -73,10 +73,10 @@ pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
     let status: String = r.try_get("status")?;
     let rating: Option<String> = r.try_get("rating")?;
     Ok(KpiItem {
-        kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Invalid(format!("kind {kind}")))?,
+        kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind}")))?,
         category: r.try_get("category")?,
         town_slug: r.try_get("town_slug")?,
-        status: Status::from_code(&status).ok_or_else(|| StoreError::Invalid(format!("status {status}")))?,
+        status: Status::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         submitted_at: r.try_get("submitted_at")?,
         acceptance_due_at: r.try_get("acceptance_due_at")?,
         first_response_at: opt_i64(r, "first_response_at")?,
@@ -92,7 +92,7 @@ pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
 /// A [`KpiItem`] from a packed row of [`KPI_COLUMNS`] (empty text for NULL).
 fn kpi_item_from_packed(row: &str) -> Result<KpiItem> {
     let f: Vec<&str> = row.split('|').collect();
-    let bad = || StoreError::Invalid(format!("packed item {row:?}"));
+    let bad = || StoreError::Corrupt(format!("packed item {row:?}"));
     if f.len() != 13 {
         return Err(bad());
     }
@@ -275,7 +275,7 @@ impl Db {
         let wanted: std::collections::BTreeSet<i32> = months.iter().copied().collect();
         for row in packed.as_deref().unwrap_or("").split(';').filter(|r| !r.is_empty()) {
             let f: Vec<&str> = row.split('|').collect();
-            let bad = || StoreError::Invalid(format!("rollup row {row:?}"));
+            let bad = || StoreError::Corrupt(format!("rollup row {row:?}"));
             if f.len() != 6 + COUNTERS.len() {
                 return Err(bad());
             }

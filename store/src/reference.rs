@@ -289,19 +289,11 @@ impl Db {
             .collect()
     }
 
-    /// Adds a village (`village`) or community (`community`) to a town. `Invalid("name_taken")` if the
-    /// town already has one of that name.
+    /// Adds a village (`village`) or community (`community`) to a town. Refused with `name`
+    /// `name_taken` if the town already has one of that name (the unique constraint decides).
     pub async fn add_community(&self, town: &str, name: &str, kind: &str) -> Result<i64> {
         let _w = self.write_guard().await;
         let mut tx = self.pool.begin().await?;
-        let taken = sqlx::query("SELECT id FROM communities WHERE town_slug = $1 AND name = $2")
-            .bind(town)
-            .bind(name.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(crate::StoreError::Invalid("name_taken".into()));
-        }
         let id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS id FROM communities")
             .fetch_one(&mut *tx)
             .await?
@@ -312,7 +304,8 @@ impl Db {
             .bind(name.trim())
             .bind(kind)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| crate::on_unique(e, "name", "name", "name_taken"))?;
         tx.commit().await?;
         Ok(id)
     }
@@ -320,24 +313,15 @@ impl Db {
     /// Renames a village/community (items keep pointing at it).
     pub async fn rename_community(&self, id: i64, name: &str) -> Result<()> {
         let _w = self.write_guard().await;
-        let c =
-            sqlx::query("SELECT town_slug FROM communities WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-        let Some(c) = c else { return Err(crate::StoreError::NotFound) };
-        let town: String = c.try_get("town_slug")?;
-        let taken = sqlx::query("SELECT id FROM communities WHERE town_slug = $1 AND name = $2 AND id <> $3")
-            .bind(&town)
-            .bind(name.trim())
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        if taken.is_some() {
-            return Err(crate::StoreError::Invalid("name_taken".into()));
-        }
-        sqlx::query("UPDATE communities SET name = $1 WHERE id = $2")
+        let r = sqlx::query("UPDATE communities SET name = $1 WHERE id = $2")
             .bind(name.trim())
             .bind(id)
             .execute(&self.pool)
-            .await?;
+            .await
+            .map_err(|e| crate::on_unique(e, "name", "name", "name_taken"))?;
+        if r.rows_affected() == 0 {
+            return Err(crate::StoreError::NotFound);
+        }
         Ok(())
     }
 

@@ -72,7 +72,7 @@ pub(crate) async fn apply_rollup(
     .await?;
     let merged = |c: &str, d: &Histogram| -> Result<String> {
         let s: String = row.try_get(c)?;
-        let mut h = Histogram::decode(&s).ok_or_else(|| StoreError::Invalid(format!("{c} histogram {s:?}")))?;
+        let mut h = Histogram::decode(&s).ok_or_else(|| StoreError::Corrupt(format!("{c} histogram {s:?}")))?;
         h.merge(d, 1);
         Ok(h.encode())
     };

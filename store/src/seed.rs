@@ -272,7 +272,7 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
     let cal: WorkCalendar = db.calendar().await?;
     let rules: DeadlineRules = db.settings().await?.deadlines;
     if towns.is_empty() || communities.is_empty() {
-        return Err(StoreError::Invalid("no towns or communities loaded".into()));
+        return Err(StoreError::Corrupt("no towns or communities loaded".into()));
     }
     let by_town: Vec<(String, Vec<i64>)> = towns
         .iter()
@@ -392,7 +392,7 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                     public_text = Some(text.clone());
                 }
                 let out = transition(&state, actor, &action)
-                    .map_err(|e| StoreError::Invalid(format!("seed plan refused: {e:?}")))?;
+                    .map_err(|e| StoreError::Corrupt(format!("seed plan refused: {e:?}")))?;
                 apply(&mut facts, &out, &action, at, &rules);
                 events.push(SeedEvent {
                     item_id: next_id,

@@ -35,14 +35,14 @@ pub async fn hash_password(password: &str) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         argon2::Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| StoreError::Invalid(e.to_string()))
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
     })
     .await
-    .map_err(|e| StoreError::Invalid(e.to_string()))?
+    .map_err(|e| StoreError::Corrupt(e.to_string()))?
 }
 
 /// Checks a password against a stored hash. Runs off the async threads.
@@ -71,7 +71,7 @@ fn user_from_row(r: &AnyRow) -> Result<StaffUser> {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
         name: r.try_get("name")?,
-        role: Role::from_code(&role).ok_or_else(|| StoreError::Invalid(format!("role {role}")))?,
+        role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
         town_slug: r.try_get("town_slug")?,
     })
 }
@@ -93,33 +93,29 @@ pub struct SignInAccount {
 }
 
 impl Db {
-    /// Creates a staff account. Errors: `Invalid("email_taken")`, `Invalid("town_unknown")`,
-    /// `Invalid("town_required")`, `Invalid("password_…")`.
+    /// Creates a staff account. Refusals ([`StoreError::Rejected`]): `email` `email_invalid` or
+    /// `email_taken` (the unique constraint decides), `town` `town_required` or `town_unknown`,
+    /// `password` `password_…`.
     pub async fn create_staff_user(&self, u: &NewStaffUser, at: i64) -> Result<StaffUser> {
         let email = normalise_email(&u.email);
         if !email.contains('@') || email.len() > 254 {
-            return Err(StoreError::Invalid("email_invalid".into()));
+            return Err(StoreError::rejected("email", "email_invalid"));
         }
         if let Some(p) = domain::staff::password_problem(&u.password) {
-            return Err(StoreError::Invalid(p.into()));
+            return Err(StoreError::rejected("password", p));
         }
         let town = match (u.role, &u.town_slug) {
-            (Role::TownStaff, None) => return Err(StoreError::Invalid("town_required".into())),
+            (Role::TownStaff, None) => return Err(StoreError::rejected("town", "town_required")),
             (Role::TownStaff, Some(t)) => Some(t.clone()),
             _ => None,
         };
         if let Some(t) = &town {
             if !self.towns().await?.iter().any(|x| &x.slug == t) {
-                return Err(StoreError::Invalid("town_unknown".into()));
+                return Err(StoreError::rejected("town", "town_unknown"));
             }
         }
         let hash = hash_password(&u.password).await?;
         let _w = self.write_guard().await;
-        let exists =
-            sqlx::query("SELECT id FROM staff_users WHERE email = $1").bind(&email).fetch_optional(&self.pool).await?;
-        if exists.is_some() {
-            return Err(StoreError::Invalid("email_taken".into()));
-        }
         let id: i64 = sqlx::query(
             "INSERT INTO staff_users (email, name, role, town_slug, password_hash, active, created_at) \
              VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
@@ -131,7 +127,8 @@ impl Db {
         .bind(&hash)
         .bind(at)
         .fetch_one(&self.pool)
-        .await?
+        .await
+        .map_err(|e| crate::on_unique(e, "email", "email", "email_taken"))?
         .try_get("id")?;
         Ok(StaffUser { id, email, name: u.name.trim().to_string(), role: u.role, town_slug: town })
     }
@@ -280,7 +277,7 @@ impl Db {
     /// Sets a new password.
     pub async fn set_staff_password(&self, id: i64, password: &str) -> Result<()> {
         if let Some(p) = domain::staff::password_problem(password) {
-            return Err(StoreError::Invalid(p.into()));
+            return Err(StoreError::rejected("password", p));
         }
         let hash = hash_password(password).await?;
         let _w = self.write_guard().await;

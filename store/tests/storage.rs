@@ -324,3 +324,44 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
         }
     }
 }
+
+#[tokio::test]
+async fn unique_constraints_answer_as_field_errors_and_write_nothing() {
+    use domain::{FieldError, Role};
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let staff = |email: &str| store::NewStaffUser {
+            email: email.into(),
+            name: "S".into(),
+            role: Role::Dispatcher,
+            town_slug: None,
+            password: "a long password".into(),
+        };
+        db.create_staff_user(&staff("s@dg.gov.cn"), T0).await.unwrap();
+        // The same address in other letter case is the same account: the constraint refuses it.
+        let again = db.create_staff_user(&staff(" S@DG.gov.cn "), T0).await.unwrap_err();
+        assert!(
+            matches!(&again, StoreError::Rejected(f) if f == &FieldError::new("email", "email_taken")),
+            "{b:?}: {again:?}"
+        );
+        let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_users").fetch_one(&db.pool).await.unwrap();
+        assert_eq!(accounts, 1, "{b:?}");
+
+        let first = db.add_community("humen", "新村甲", "village").await.unwrap();
+        let second = db.add_community("humen", "新村乙", "village").await.unwrap();
+        let taken = db.add_community("humen", "新村甲", "village").await.unwrap_err();
+        assert!(matches!(&taken, StoreError::Rejected(f) if f == &FieldError::new("name", "name_taken")), "{b:?}");
+        // Another town may have a village of that name.
+        db.add_community("changan", "新村甲", "village").await.unwrap();
+        let renamed = db.rename_community(second, "新村甲").await.unwrap_err();
+        assert!(matches!(&renamed, StoreError::Rejected(f) if f.code == "name_taken"), "{b:?}");
+        let name: String = sqlx::query_scalar("SELECT name FROM communities WHERE id = $1")
+            .bind(second)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(name, "新村乙", "{b:?}: the refused rename wrote nothing");
+        db.rename_community(first, "新村丙").await.unwrap();
+        assert!(matches!(db.rename_community(999_999, "x").await, Err(StoreError::NotFound)), "{b:?}");
+    }
+}

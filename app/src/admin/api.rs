@@ -11,5 +11,5 @@ use leptos::prelude::*;
 pub async fn get_admin_view(year: String, town: String, lang: String) -> Result<Guarded<AdminView>, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    ops::admin_view(&st, &year, &town, lang).await.map_err(|e| e.into_server_fn_error())
+    Guarded::of(ops::admin_view(&st, &year, &town, lang).await)
 }

@@ -2,24 +2,23 @@
 
 //! The admin operations on the server.
 use super::*;
-use crate::error::OpResult;
-use crate::staff::Guarded;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use domain::Lang;
 use domain::StaffUser;
 use store::StoreError;
 
-pub async fn admin_view(st: &AppState, year: &str, town: &str, lang: Lang) -> OpResult<Guarded<AdminView>> {
-    let Some(u) = crate::staff::session::current_staff(st).await? else { return Ok(Guarded::SignIn) };
+pub async fn admin_view(st: &AppState, year: &str, town: &str, lang: Lang) -> AppResult<AdminView> {
+    let Some(u) = crate::staff::session::current_staff(st).await? else { return Err(AppError::SignIn) };
     if !u.can_administer() {
-        return Ok(Guarded::Forbidden);
+        return Err(AppError::Forbidden);
     }
     let towns = st.db.towns().await?;
     let now_year = domain::Date::from_timestamp(store::now()).year;
     let year = year.trim().parse::<i32>().ok().filter(|y| (2020..=2100).contains(y)).unwrap_or(now_year);
     let town = if towns.iter().any(|t| t.slug == town) { town.to_string() } else { towns[0].slug.clone() };
     let settings = st.db.settings().await?;
-    Ok(Guarded::Ok(AdminView {
+    Ok(AdminView {
         me: Me { name: u.name.clone(), email: u.email.clone(), role: u.role, town_name: None },
         accounts: st
             .db
@@ -74,10 +73,10 @@ pub async fn admin_view(st: &AppState, year: &str, town: &str, lang: Lang) -> Op
                 Some((b.town_slug, name, b.line.allocation_yuan?))
             })
             .collect(),
-    }))
+    })
 }
 
-async fn mail_view(st: &AppState) -> OpResult<MailView> {
+async fn mail_view(st: &AppState) -> AppResult<MailView> {
     let (smtp_host, dir) = match &st.mail_delivery {
         crate::state::MailDelivery::Smtp { host } => (Some(host.clone()), String::new()),
         crate::state::MailDelivery::Files { dir } => (None, dir.clone()),
@@ -101,16 +100,13 @@ async fn mail_view(st: &AppState) -> OpResult<MailView> {
     Ok(MailView { smtp_host, dir, counts: st.db.mail_counts().await?, problems })
 }
 
-/// What an admin post led to.
+/// What a done admin post leads to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AdminOutcome {
-    /// Done; go back to the page (with this query string).
+    /// Go back to the page (with this query string).
     Done(String),
-    /// Done; show this one-time password once.
+    /// Show this account's one-time password once.
     Password(String, String),
-    Invalid(Vec<FieldError>),
-    Forbidden,
-    SignIn,
 }
 
 fn one_time_password() -> String {
@@ -125,14 +121,14 @@ pub async fn admin_post(
     what: &str,
     f: &AdminForm,
     remote_addr: &str,
-) -> OpResult<AdminOutcome> {
-    let Some(u) = user else { return Ok(AdminOutcome::SignIn) };
+) -> AppResult<AdminOutcome> {
+    let Some(u) = user else { return Err(AppError::SignIn) };
     if !u.can_administer() {
-        return Ok(AdminOutcome::Forbidden);
+        return Err(AppError::Forbidden);
     }
     let back = |section: &str| format!("?year={}&town={}&done={section}#{section}", f.year.trim(), f.town.trim());
     let id = f.id.trim().parse::<i64>().unwrap_or(0);
-    let invalid = |field: &str, code: &str| Ok(AdminOutcome::Invalid(vec![FieldError::new(field, code)]));
+    let invalid = |field: &str, code: &str| Err(AppError::field(field, code));
     let outcome = match what {
         "user_add" => {
             let Some(role) = Role::from_code(&f.role) else { return invalid("role", "choose_one") };
@@ -155,10 +151,6 @@ pub async fn admin_post(
                     // An admin-issued password is changed at first sign-in.
                     st.db.require_password_change(created.id).await?;
                     AdminOutcome::Password(created.email, pw)
-                }
-                Err(StoreError::Invalid(code)) => {
-                    let field = if code.starts_with("town") { "town" } else { "email" };
-                    return invalid(field, &code);
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -196,7 +188,7 @@ pub async fn admin_post(
                 (settings, hold) => {
                     let mut errors = settings.err().unwrap_or_default();
                     errors.extend(hold.err());
-                    AdminOutcome::Invalid(errors)
+                    return Err(AppError::Invalid(errors));
                 }
             }
         }
@@ -207,7 +199,7 @@ pub async fn admin_post(
                     st.db.save_abuse_limits(&limits).await?;
                     AdminOutcome::Done(back("limits"))
                 }
-                Err(errors) => AdminOutcome::Invalid(errors),
+                Err(errors) => return Err(AppError::Invalid(errors)),
             }
         }
         "day_set" => {
@@ -233,7 +225,6 @@ pub async fn admin_post(
             };
             match st.db.set_town_budget(f.budget_town.trim(), year, amount, store::now()).await {
                 Ok(()) => AdminOutcome::Done(format!("?year={year}&town={}&done=budgets#budgets", f.town.trim())),
-                Err(StoreError::Invalid(_)) => return invalid("budget_town", "town_unknown"),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -264,7 +255,6 @@ pub async fn admin_post(
             };
             match result {
                 Ok(()) => AdminOutcome::Done(back("communities")),
-                Err(StoreError::Invalid(code)) => return invalid("name", &code),
                 Err(StoreError::NotFound) => return invalid("form", "not_allowed_now"),
                 Err(e) => return Err(e.into()),
             }
@@ -278,9 +268,6 @@ pub async fn admin_post(
         }
         _ => return invalid("form", "not_allowed_now"),
     };
-    if matches!(outcome, AdminOutcome::Invalid(_)) {
-        return Ok(outcome);
-    }
     let detail = match what {
         "user_add" => format!("{} {} {}", f.email.trim(), f.role, f.town.trim()),
         "settings" => serde_json::to_string(&f.settings).unwrap_or_default(),

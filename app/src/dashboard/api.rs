@@ -12,7 +12,7 @@ use leptos::prelude::*;
 pub async fn get_dashboard(filters: DashboardFilters, lang: String) -> Result<Guarded<DashboardView>, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    crate::dashboard::ops::dashboard_view(&st, &filters, lang).await.map_err(|e| e.into_server_fn_error())
+    Guarded::of(crate::dashboard::ops::dashboard_view(&st, &filters, lang).await)
 }
 
 /// The items behind one number of the dashboard.
@@ -20,7 +20,7 @@ pub async fn get_dashboard(filters: DashboardFilters, lang: String) -> Result<Gu
 pub async fn get_dashboard_items(filters: DashboardFilters, lang: String) -> Result<Guarded<DrillView>, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    crate::dashboard::ops::drill_view(&st, &filters, lang).await.map_err(|e| e.into_server_fn_error())
+    Guarded::of(crate::dashboard::ops::drill_view(&st, &filters, lang).await)
 }
 
 /// The public figures (no personal data).
@@ -31,7 +31,9 @@ pub async fn get_public_figures(
 ) -> Result<Result<PublicFigures, Vec<FieldError>>, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    crate::dashboard::ops::public_figures(&st, &filters.from, &filters.to, &filters.town, lang)
-        .await
-        .map_err(|e| e.into_server_fn_error())
+    match crate::dashboard::ops::public_figures(&st, &filters.from, &filters.to, &filters.town, lang).await {
+        Ok(figures) => Ok(Ok(figures)),
+        Err(crate::error::AppError::Invalid(errors)) => Ok(Err(errors)),
+        Err(e) => Err(e.into_server_fn_error()),
+    }
 }

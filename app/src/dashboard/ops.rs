@@ -3,9 +3,8 @@
 //! which storage tests hold to [`domain::kpi::measures`].
 
 use crate::dashboard::*;
-use crate::error::OpResult;
+use crate::error::{AppError, AppResult};
 use crate::staff::session::{current_staff, me_view};
-use crate::staff::Guarded;
 use crate::state::AppState;
 use domain::kpi::{Period, RollupKey};
 use domain::{Beneficiary, Category, Date, FieldError, Kind, Lang, StaffUser};
@@ -20,7 +19,7 @@ async fn budget_view(
     town: Option<&str>,
     year: i32,
     lang: Lang,
-) -> OpResult<Option<BudgetView>> {
+) -> AppResult<Option<BudgetView>> {
     let rows: Vec<BudgetRow> = st
         .db
         .town_budgets(year)
@@ -144,9 +143,9 @@ fn presets(today: Date) -> Vec<(String, String, String)> {
 }
 
 /// The dashboard for the signed-in staff member.
-pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> OpResult<Guarded<DashboardView>> {
-    let Some(u) = current_staff(st).await? else { return Ok(Guarded::SignIn) };
-    let Ok(town) = u.dashboard_town(Some(&f.town)) else { return Ok(Guarded::Forbidden) };
+pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> AppResult<DashboardView> {
+    let Some(u) = current_staff(st).await? else { return Err(AppError::SignIn) };
+    let Ok(town) = u.dashboard_town(Some(&f.town)) else { return Err(AppError::Forbidden) };
     let now = store::now();
     let today = Date::from_timestamp(now);
     let towns = st.db.towns().await?;
@@ -210,7 +209,7 @@ pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> 
             .map(|c| Choice { value: c.code().into(), label: category_label(lang, "project", c.code()) }),
     );
     let budget = budget_view(st, &towns, town.as_deref(), period.to.year, lang).await?;
-    Ok(Guarded::Ok(DashboardView {
+    Ok(DashboardView {
         budget,
         awareness_by_source,
         me: me_view(&u, &towns, lang),
@@ -228,14 +227,14 @@ pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> 
         categories,
         presets: presets(today),
         generated_at: now,
-    }))
+    })
 }
 
 /// The items behind one number, for someone who may see that town.
-pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> OpResult<Guarded<DrillView>> {
-    let Some(u) = current_staff(st).await? else { return Ok(Guarded::SignIn) };
-    let Ok(town) = u.dashboard_town(Some(&f.town)) else { return Ok(Guarded::Forbidden) };
-    let Some(set) = MeasureSet::from_code(f.set.trim()) else { return Ok(Guarded::NotFound) };
+pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> AppResult<DrillView> {
+    let Some(u) = current_staff(st).await? else { return Err(AppError::SignIn) };
+    let Ok(town) = u.dashboard_town(Some(&f.town)) else { return Err(AppError::Forbidden) };
+    let Some(set) = MeasureSet::from_code(f.set.trim()) else { return Err(AppError::NotFound) };
     let now = store::now();
     let towns = st.db.towns().await?;
     let (period, kind, category, _) = read_filters(f, Date::from_timestamp(now));
@@ -269,7 +268,7 @@ pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> OpRe
         Some(t) => store::names::town_name(&towns, Some(t), lang).unwrap_or_default(),
         None => crate::ui::i18n::t(lang, "dash.all_towns"),
     };
-    Ok(Guarded::Ok(DrillView {
+    Ok(DrillView {
         me: me_view(&u, &towns, lang),
         filters: applied(f, period, &town, kind, &category),
         set: set.code().to_string(),
@@ -277,7 +276,7 @@ pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> OpRe
         lines,
         page,
         more,
-    }))
+    })
 }
 
 /// A cell of an exported table.
@@ -295,7 +294,7 @@ pub async fn league_export(
     u: &StaffUser,
     f: &DashboardFilters,
     lang: Lang,
-) -> OpResult<Option<(String, Vec<String>, Vec<Vec<Cell>>)>> {
+) -> AppResult<Option<(String, Vec<String>, Vec<Vec<Cell>>)>> {
     if u.dashboard_town(None).is_err() {
         return Ok(None);
     }
@@ -383,13 +382,7 @@ pub fn league_csv(header: &[String], rows: &[Vec<Cell>]) -> String {
 }
 
 /// The public figures for a period (default: this year so far) and optionally one town.
-pub async fn public_figures(
-    st: &AppState,
-    from: &str,
-    to: &str,
-    town: &str,
-    lang: Lang,
-) -> OpResult<Result<PublicFigures, Vec<FieldError>>> {
+pub async fn public_figures(st: &AppState, from: &str, to: &str, town: &str, lang: Lang) -> AppResult<PublicFigures> {
     let now = store::now();
     let (period, mut errors) = Period::parse(from, to, Date::from_timestamp(now));
     let towns = st.db.towns().await?;
@@ -400,7 +393,7 @@ pub async fn public_figures(
         }
     }
     if !errors.is_empty() {
-        return Ok(Err(errors));
+        return Err(AppError::Invalid(errors));
     }
     let q = MeasureQuery { from: Some(period.from), to: Some(period.to), ..Default::default() };
     let rows = st.db.measure_rows(&q, now).await?;
@@ -417,7 +410,7 @@ pub async fn public_figures(
             TownFigures { slug: l.key, name: l.label, name_en: en, figures: KpiFigures::from(&l.m) }
         })
         .collect();
-    Ok(Ok(PublicFigures {
+    Ok(PublicFigures {
         from: period.from.to_string(),
         to: period.to.to_string(),
         town,
@@ -429,5 +422,5 @@ pub async fn public_figures(
         },
         overall: KpiFigures::from(&overall),
         towns: towns_out,
-    }))
+    })
 }

@@ -17,6 +17,6 @@ pub async fn get_mail_prefs(token: String) -> Result<Option<MailPrefsView>, Serv
     let st = expect_context::<crate::state::AppState>();
     match st.db.mail_recipient(&token).await {
         Ok(r) => Ok(r.map(|(address, updates_off)| MailPrefsView { address: mask_address(&address), updates_off })),
-        Err(e) => Err(crate::error::OpError::from(e).into_server_fn_error()),
+        Err(e) => Err(crate::error::AppError::from(e).into_server_fn_error()),
     }
 }

@@ -1,13 +1,13 @@
 //! "My items" on the server: one-time codes, the signed-in address, the list.
 
 use super::*;
-use crate::error::OpResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use domain::mail::code;
 use store::{CodeCheck, CodeRequest};
 use tower_sessions::Session;
 
-pub async fn my_items(st: &AppState, session: &Session) -> OpResult<MyItemsView> {
+pub async fn my_items(st: &AppState, session: &Session) -> AppResult<MyItemsView> {
     let address: Option<String> = session.get(SESSION_RESIDENT).await.ok().flatten();
     let pending: Option<String> = session.get(SESSION_PENDING).await.ok().flatten();
     let items = match &address {
@@ -55,13 +55,13 @@ pub async fn request_code(
     client: &str,
     lang: domain::Lang,
     for_voice: bool,
-) -> OpResult<Result<(), Vec<FieldError>>> {
+) -> AppResult<()> {
     let email = store::mail::normalise_address(email);
     if email.is_empty() {
-        return Ok(Err(vec![FieldError::new("email", "required")]));
+        return Err(AppError::Invalid(vec![FieldError::new("email", "required")]));
     }
     if !domain::validate::is_plausible_email(&email) {
-        return Ok(Err(vec![FieldError::new("email", "email_invalid")]));
+        return Err(AppError::Invalid(vec![FieldError::new("email", "email_invalid")]));
     }
     // The day's limits, counted atomically before the hour's (in the store, with the code).
     let limits = st.db.settings().await?.abuse;
@@ -71,7 +71,7 @@ pub async fn request_code(
         tries.push((domain::abuse::Limit::CodesPerClientDay, client));
     }
     if crate::limits::over_limit(st, &limits, &tries).await?.is_some() {
-        return Ok(Err(vec![FieldError::new("email", "code_too_many")]));
+        return Err(AppError::Invalid(vec![FieldError::new("email", "code_too_many")]));
     }
     let made = if for_voice {
         st.db.request_voice_code(&email, client, lang.code(), store::now()).await?
@@ -79,35 +79,35 @@ pub async fn request_code(
         st.db.request_sign_in_code(&email, client, lang.code(), store::now()).await?
     };
     match made {
-        CodeRequest::TooMany => Ok(Err(vec![FieldError::new("email", "code_too_many")])),
+        CodeRequest::TooMany => Err(AppError::Invalid(vec![FieldError::new("email", "code_too_many")])),
         CodeRequest::Made => {
             let _ = session.insert(SESSION_PENDING, email).await;
-            Ok(Ok(()))
+            Ok(())
         }
     }
 }
 
 /// Step 2: the code typed. On success the session changes id and holds the address.
-pub async fn verify_code(st: &AppState, session: &Session, typed: &str) -> OpResult<Result<(), Vec<FieldError>>> {
+pub async fn verify_code(st: &AppState, session: &Session, typed: &str) -> AppResult<()> {
     let pending: Option<String> = session.get(SESSION_PENDING).await.ok().flatten();
-    let Some(address) = pending else { return Ok(Err(vec![FieldError::new("email", "code_expired")])) };
+    let Some(address) = pending else { return Err(AppError::Invalid(vec![FieldError::new("email", "code_expired")])) };
     if typed.trim().is_empty() {
-        return Ok(Err(vec![FieldError::new("code", "required")]));
+        return Err(AppError::Invalid(vec![FieldError::new("code", "required")]));
     }
     if code::normalise(typed).is_none() {
-        return Ok(Err(vec![FieldError::new("code", "code_format")]));
+        return Err(AppError::Invalid(vec![FieldError::new("code", "code_format")]));
     }
     let problem = match st.db.verify_sign_in_code(&address, typed, store::now()).await? {
         CodeCheck::Ok => {
             let _ = session.cycle_id().await;
             let _ = session.remove::<String>(SESSION_PENDING).await;
             let _ = session.insert(SESSION_RESIDENT, address).await;
-            return Ok(Ok(()));
+            return Ok(());
         }
         CodeCheck::Wrong => "code_wrong",
         CodeCheck::Expired => "code_expired",
         CodeCheck::Used => "code_used",
         CodeCheck::TooManyTries => "code_tries",
     };
-    Ok(Err(vec![FieldError::new("code", problem)]))
+    Err(AppError::Invalid(vec![FieldError::new("code", problem)]))
 }

@@ -3,7 +3,7 @@
 use super::PhotoView;
 
 /// The photos of an item for a page.
-pub async fn photos_of(st: &crate::state::AppState, item_id: i64) -> crate::error::OpResult<Vec<PhotoView>> {
+pub async fn photos_of(st: &crate::state::AppState, item_id: i64) -> crate::error::AppResult<Vec<PhotoView>> {
     Ok(st
         .db
         .photos_of_item(item_id)

@@ -1,7 +1,7 @@
 //! The board, the public project page and voices on the server.
 
 use super::*;
-use crate::error::OpResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use domain::Lang;
 
@@ -26,7 +26,7 @@ fn card_of(p: store::BoardProject, towns: &[store::Town], lang: Lang) -> Project
 }
 
 /// A page of one stage of the board (unknown stage: under notice; unknown town: all towns).
-pub async fn board(st: &AppState, stage: &str, town: &str, page: i64, lang: Lang) -> OpResult<BoardView> {
+pub async fn board(st: &AppState, stage: &str, town: &str, page: i64, lang: Lang) -> AppResult<BoardView> {
     let towns = st.db.towns().await?;
     let stage = store::BoardStage::from_code(stage.trim()).unwrap_or(store::BoardStage::Notice);
     let town = towns.iter().find(|t| t.slug == town.trim()).map(|t| t.slug.clone());
@@ -53,7 +53,7 @@ pub async fn project(
     lang: Lang,
     address: Option<String>,
     pending: Option<String>,
-) -> OpResult<Option<ProjectView>> {
+) -> AppResult<Option<ProjectView>> {
     let towns = st.db.towns().await?;
     let number = number.trim().to_uppercase();
     let Some((p, events)) = st.db.board_project(&number).await? else { return Ok(None) };
@@ -79,20 +79,9 @@ fn public_event(e: store::ItemEvent) -> EventView {
     EventView { at: e.at, action: e.action, body, rating: None }
 }
 
-/// Why a voice was not counted.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VoiceError {
-    /// Sign in first (no proven address in the session).
-    SignIn,
-    Invalid(Vec<FieldError>),
-    /// `closed` or `too_many`.
-    Refused(&'static str),
-    /// This address already gave its voice.
-    Already,
-    NotFound,
-}
-
-/// A signed-in resident's voice.
+/// A signed-in resident's voice. Refusals: `SignIn` (no proven address in the session), `Invalid`,
+/// `Conflict("already")` (this address gave its voice), `Conflict("closed")`, `Conflict("too_many")`,
+/// `NotFound`.
 pub async fn give_voice(
     st: &AppState,
     number: &str,
@@ -101,24 +90,24 @@ pub async fn give_voice(
     reason: &str,
     client: &str,
     lang: Lang,
-) -> OpResult<Result<(), VoiceError>> {
-    let Some(address) = address else { return Ok(Err(VoiceError::SignIn)) };
+) -> AppResult<()> {
+    let Some(address) = address else { return Err(AppError::SignIn) };
     let voice = match domain::voices::validate_voice(stance, reason) {
         Ok(v) => v,
-        Err(e) => return Ok(Err(VoiceError::Invalid(e))),
+        Err(e) => return Err(AppError::Invalid(e)),
     };
     let number = number.trim().to_uppercase();
-    Ok(match st.db.give_voice(&number, &address, &voice, client, lang.code(), store::now()).await? {
+    match st.db.give_voice(&number, &address, &voice, client, lang.code(), store::now()).await? {
         store::VoiceOutcome::Recorded => Ok(()),
-        store::VoiceOutcome::Already(_) => Err(VoiceError::Already),
-        store::VoiceOutcome::Closed => Err(VoiceError::Refused("closed")),
-        store::VoiceOutcome::TooMany => Err(VoiceError::Refused("too_many")),
-        store::VoiceOutcome::NotFound => Err(VoiceError::NotFound),
-    })
+        store::VoiceOutcome::Already(_) => Err(AppError::Conflict("already")),
+        store::VoiceOutcome::Closed => Err(AppError::Conflict("closed")),
+        store::VoiceOutcome::TooMany => Err(AppError::Conflict("too_many")),
+        store::VoiceOutcome::NotFound => Err(AppError::NotFound),
+    }
 }
 
 /// The board as public JSON.
-pub async fn board_json(st: &AppState, stage: &str, town: &str, page: i64, lang: Lang) -> OpResult<BoardJson> {
+pub async fn board_json(st: &AppState, stage: &str, town: &str, page: i64, lang: Lang) -> AppResult<BoardJson> {
     let v = board(st, stage, town, page, lang).await?;
     Ok(BoardJson { stage: v.stage, total: v.total, page: v.page, pages: v.pages, projects: v.cards })
 }

@@ -30,7 +30,7 @@ pub async fn get_form_data(town: String, lang: String) -> Result<FormData, Serve
 pub async fn submit_wish(input: WishInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let client = crate::limits::request_client(&st);
-    super::ops::submit_wish(&st, &input, lang_of(&lang), &client).await.map_err(|e| e.into_server_fn_error())
+    SubmitOutcome::of(super::ops::submit_wish(&st, &input, lang_of(&lang), &client).await)
 }
 
 /// Submits a micro-project.
@@ -38,7 +38,7 @@ pub async fn submit_wish(input: WishInput, lang: String) -> Result<SubmitOutcome
 pub async fn submit_project(input: ProjectInput, lang: String) -> Result<SubmitOutcome, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let client = crate::limits::request_client(&st);
-    super::ops::submit_project(&st, &input, lang_of(&lang), &client).await.map_err(|e| e.into_server_fn_error())
+    SubmitOutcome::of(super::ops::submit_project(&st, &input, lang_of(&lang), &client).await)
 }
 
 /// The home page's figures for this year.

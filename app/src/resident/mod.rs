@@ -35,6 +35,20 @@ pub enum SubmitOutcome {
     TooMany { retry_after: i64 },
 }
 
+#[cfg(feature = "ssr")]
+impl SubmitOutcome {
+    /// The islands' answer from the operation's: the tracking page, or what to show at the form.
+    pub fn of(r: crate::error::AppResult<String>) -> Result<SubmitOutcome, leptos::prelude::ServerFnError> {
+        use crate::error::AppError;
+        match r {
+            Ok(tracking_url) => Ok(SubmitOutcome::Created { tracking_url }),
+            Err(AppError::Invalid(errors)) => Ok(SubmitOutcome::Invalid { errors }),
+            Err(AppError::RateLimited { retry_after, .. }) => Ok(SubmitOutcome::TooMany { retry_after }),
+            Err(e) => Err(e.into_server_fn_error()),
+        }
+    }
+}
+
 /// The home page's live figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HomeData {

@@ -1,8 +1,8 @@
 //! Server-side operations shared by server functions and plain form posts: validate with the domain
 //! rules, check against reference data, and call the store.
 
-use super::{FormData, HomeData, SubmitOutcome, TrackView};
-use crate::error::OpResult;
+use super::{FormData, HomeData, TrackView};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::ui::{CommunityOption, DeadlineView, EventView, TownOption};
 use domain::lifecycle::{resident_can, Action};
@@ -12,7 +12,7 @@ use domain::{FieldError, Kind, Lang, ProjectInput, Rating, Status, WishInput};
 use store::{NewItem, StoreError};
 
 /// The villages/communities of a town, named in `lang` (Traditional script, or pinyin with the Chinese).
-pub async fn communities(st: &AppState, town: &str, lang: Lang) -> OpResult<Vec<CommunityOption>> {
+pub async fn communities(st: &AppState, town: &str, lang: Lang) -> AppResult<Vec<CommunityOption>> {
     Ok(st
         .db
         .communities(town)
@@ -22,7 +22,7 @@ pub async fn communities(st: &AppState, town: &str, lang: Lang) -> OpResult<Vec<
         .collect())
 }
 
-pub async fn form_data(st: &AppState, town: &str, lang: Lang) -> OpResult<FormData> {
+pub async fn form_data(st: &AppState, town: &str, lang: Lang) -> AppResult<FormData> {
     let towns = st
         .db
         .towns()
@@ -35,7 +35,7 @@ pub async fn form_data(st: &AppState, town: &str, lang: Lang) -> OpResult<FormDa
 }
 
 /// Checks that the town exists and the community belongs to it (and is on the form).
-async fn check_place(st: &AppState, town: &str, community_id: i64, errors: &mut Vec<FieldError>) -> OpResult<()> {
+async fn check_place(st: &AppState, town: &str, community_id: i64, errors: &mut Vec<FieldError>) -> AppResult<()> {
     if town.is_empty() || town == domain::validate::TOWN_UNKNOWN {
         return Ok(());
     }
@@ -56,8 +56,6 @@ fn order(errors: &mut [FieldError], fields: &[&str]) {
     errors.sort_by_key(|e| fields.iter().position(|f| *f == e.field).unwrap_or(usize::MAX));
 }
 
-// The field order of each form, shared with the islands so both list errors in the same order.
-
 /// The submission limits (`domain::abuse`): per client address and per phone, an hour and a day; and
 /// the mails one email address gets a day (refused at the email field: leave it empty or use another).
 async fn refuse_flood(
@@ -66,7 +64,7 @@ async fn refuse_flood(
     client: &str,
     phone: &str,
     email: Option<&str>,
-) -> OpResult<Option<SubmitOutcome>> {
+) -> AppResult<()> {
     use domain::abuse::Limit;
     let phone = store::limits::personal_subject(phone);
     let mut tries =
@@ -76,46 +74,24 @@ async fn refuse_flood(
         tries.push((Limit::SubmissionsPerClientDay, client));
     }
     if let Some(wait) = crate::limits::over_limit(st, &settings.abuse, &tries).await? {
-        return Ok(Some(SubmitOutcome::TooMany { retry_after: wait }));
+        return Err(AppError::RateLimited { retry_after: wait, errors: vec![crate::limits::too_many("form")] });
     }
     if let Some(email) = email {
         let subject = store::limits::personal_subject(email);
         if crate::limits::over_limit(st, &settings.abuse, &[(Limit::MailsPerAddressDay, &subject)]).await?.is_some() {
-            return Ok(Some(SubmitOutcome::Invalid { errors: vec![FieldError::new("email", "email_too_many")] }));
+            return Err(AppError::field("email", "email_too_many"));
         }
     }
-    Ok(None)
+    Ok(())
 }
 
-pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang, client: &str) -> OpResult<SubmitOutcome> {
+/// A submitted micro-wish. Answers the tracking page's address (`/t/{token}?created=1`); refusals:
+/// `Invalid` (in the form's field order), `RateLimited`.
+pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang, client: &str) -> AppResult<String> {
     let settings = st.db.settings().await?;
-    let mut errors = Vec::new();
-    let valid = match validate_wish(input, &settings.limits) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            errors = e;
-            None
-        }
-    };
-    let community = input.community.trim().parse().unwrap_or(0);
-    if !errors.iter().any(|e| e.field == "town" || e.field == "community") {
-        check_place(st, input.town.trim(), community, &mut errors).await?;
-    }
-    let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        order(&mut errors, WISH_FIELDS);
-        return Ok(SubmitOutcome::Invalid { errors });
-    };
-    if let Some(out) = refuse_flood(st, &settings, client, &v.phone, v.email.as_deref()).await? {
-        return Ok(out);
-    }
-    let now = store::now();
-    let cal = st.db.calendar().await?;
-    let n = NewItem {
-        kind: Kind::Wish,
+    let item = validate_wish(input, &settings.limits).map(|v| NewItem {
         category: v.beneficiary.code().to_string(),
-        title: String::new(),
         description: v.need,
-        location: String::new(),
         amount_yuan: v.amount_yuan,
         urgent: v.urgent,
         submitted_by: v.submitted_by.code().to_string(),
@@ -123,72 +99,84 @@ pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang, client: &
         contact_name: v.contact_name,
         contact_phone: v.phone,
         contact_email: v.email,
-        lang: lang.code().to_string(),
         town_slug: v.place.town,
         community_id: v.place.community_id,
         place_text: v.place.text,
         beneficiary: v.person,
-        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty()),
-        submitted_at: now,
-        acceptance_due_at: settings.deadlines.acceptance_due(now),
-        feedback_due_at: settings.deadlines.feedback_due(&cal, Kind::Wish, v.urgent, now),
-    };
-    let created = st.db.create_item(&n).await?;
-    Ok(SubmitOutcome::Created { tracking_url: format!("/t/{}?created=1", created.token) })
+        ..NewItem::blank(Kind::Wish)
+    });
+    let form = Form { town: &input.town, community: &input.community, key: &input.submission_key, fields: WISH_FIELDS };
+    submit(st, &settings, item, form, lang, client).await
 }
 
-pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang, client: &str) -> OpResult<SubmitOutcome> {
+/// A submitted micro-project; answers and refusals as [`submit_wish`].
+pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang, client: &str) -> AppResult<String> {
     let settings = st.db.settings().await?;
-    let mut errors = Vec::new();
-    let valid = match validate_project(input, &settings.limits) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            errors = e;
-            None
-        }
-    };
-    let community = input.community.trim().parse().unwrap_or(0);
-    if !errors.iter().any(|e| e.field == "town" || e.field == "community") {
-        check_place(st, input.town.trim(), community, &mut errors).await?;
-    }
-    let Some(v) = valid.filter(|_| errors.is_empty()) else {
-        order(&mut errors, PROJECT_FIELDS);
-        return Ok(SubmitOutcome::Invalid { errors });
-    };
-    if let Some(out) = refuse_flood(st, &settings, client, &v.phone, v.email.as_deref()).await? {
-        return Ok(out);
-    }
-    let now = store::now();
-    let cal = st.db.calendar().await?;
-    let n = NewItem {
-        kind: Kind::Project,
+    let item = validate_project(input, &settings.limits).map(|v| NewItem {
         category: v.category.code().to_string(),
         title: v.title,
         description: v.description,
         location: v.location,
         amount_yuan: v.budget_yuan,
-        urgent: false,
         submitted_by: "self".to_string(),
-        helper_org: None,
         contact_name: v.contact_name,
         contact_phone: v.phone,
         contact_email: v.email,
-        lang: lang.code().to_string(),
         town_slug: v.place.town,
         community_id: v.place.community_id,
         place_text: v.place.text,
-        beneficiary: None,
-        submission_key: Some(input.submission_key.trim().to_string()).filter(|k| !k.is_empty()),
-        submitted_at: now,
-        acceptance_due_at: settings.deadlines.acceptance_due(now),
-        feedback_due_at: settings.deadlines.feedback_due(&cal, Kind::Project, false, now),
+        ..NewItem::blank(Kind::Project)
+    });
+    let form =
+        Form { town: &input.town, community: &input.community, key: &input.submission_key, fields: PROJECT_FIELDS };
+    submit(st, &settings, item, form, lang, client).await
+}
+
+/// What [`submit`] reads of either form besides the validated item.
+struct Form<'a> {
+    town: &'a str,
+    community: &'a str,
+    /// The browser's key against double submits.
+    key: &'a str,
+    /// The form's field order, for the error summary.
+    fields: &'static [&'static str],
+}
+
+/// The steps both forms share: the place checked against reference data, the submission limits, the
+/// deadlines from the settings and the calendar, then one insert.
+async fn submit(
+    st: &AppState,
+    settings: &store::Settings,
+    item: Result<NewItem, Vec<FieldError>>,
+    form: Form<'_>,
+    lang: Lang,
+    client: &str,
+) -> AppResult<String> {
+    let (item, mut errors) = match item {
+        Ok(n) => (Some(n), Vec::new()),
+        Err(e) => (None, e),
     };
+    if !errors.iter().any(|e| e.field == "town" || e.field == "community") {
+        check_place(st, form.town.trim(), form.community.trim().parse().unwrap_or(0), &mut errors).await?;
+    }
+    let Some(mut n) = item.filter(|_| errors.is_empty()) else {
+        order(&mut errors, form.fields);
+        return Err(AppError::Invalid(errors));
+    };
+    refuse_flood(st, settings, client, &n.contact_phone, n.contact_email.as_deref()).await?;
+    let now = store::now();
+    let cal = st.db.calendar().await?;
+    n.lang = lang.code().to_string();
+    n.submission_key = Some(form.key.trim().to_string()).filter(|k| !k.is_empty());
+    n.submitted_at = now;
+    n.acceptance_due_at = settings.deadlines.acceptance_due(now);
+    n.feedback_due_at = settings.deadlines.feedback_due(&cal, n.kind, n.urgent, now);
     let created = st.db.create_item(&n).await?;
-    Ok(SubmitOutcome::Created { tracking_url: format!("/t/{}?created=1", created.token) })
+    Ok(format!("/t/{}?created=1", created.token))
 }
 
 /// This year's figures (Dongguan calendar year), cached for a minute.
-pub async fn home_data(st: &AppState) -> OpResult<HomeData> {
+pub async fn home_data(st: &AppState) -> AppResult<HomeData> {
     let now = store::now();
     let mut cache = st.home_cache.lock().await;
     if let Some((at, data)) = cache.as_ref() {
@@ -208,7 +196,7 @@ pub async fn home_data(st: &AppState) -> OpResult<HomeData> {
     Ok(data)
 }
 
-pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Option<TrackView>> {
+pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> AppResult<Option<TrackView>> {
     let Some(item) = st.db.item_by_token(token).await? else { return Ok(None) };
     let events = st.db.events(item.id, true).await?;
     let town_name =
@@ -390,23 +378,9 @@ pub struct ResidentForm {
     pub version: String,
 }
 
-/// Why a resident's action did not happen.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResidentActError {
-    NotFound,
-    Invalid(Vec<FieldError>),
-    /// Not possible in the current status, or someone changed the item first.
-    Stale(&'static str),
-}
-
 /// Rates, reopens or withdraws through the lifecycle function. `what` is `rate`, `reopen` or `withdraw`.
-pub async fn resident_act(
-    st: &AppState,
-    token: &str,
-    what: &str,
-    form: &ResidentForm,
-) -> OpResult<Result<(), ResidentActError>> {
-    let Some(item) = st.db.item_by_token(token).await? else { return Ok(Err(ResidentActError::NotFound)) };
+pub async fn resident_act(st: &AppState, token: &str, what: &str, form: &ResidentForm) -> AppResult<()> {
+    let Some(item) = st.db.item_by_token(token).await? else { return Err(AppError::NotFound) };
     let mut errors = Vec::new();
     let action = match what {
         "rate" => {
@@ -439,20 +413,20 @@ pub async fn resident_act(
             }
             Some(Action::Withdraw { reason: form.reason.trim().to_string() })
         }
-        _ => return Ok(Err(ResidentActError::NotFound)),
+        _ => return Err(AppError::NotFound),
     };
     let action = match action {
         Some(a) if errors.is_empty() => a,
-        _ => return Ok(Err(ResidentActError::Invalid(errors))),
+        _ => return Err(AppError::Invalid(errors)),
     };
     let expected = form.version.trim().parse::<i64>().ok();
     match st.db.act(item.id, expected, domain::Actor::Resident, "", &action, store::now()).await {
         Ok(_) => {
             *st.home_cache.lock().await = None;
-            Ok(Ok(()))
+            Ok(())
         }
-        Err(StoreError::Conflict) => Ok(Err(ResidentActError::Stale("conflict"))),
-        Err(StoreError::Refused(_)) => Ok(Err(ResidentActError::Stale("not_allowed_now"))),
+        Err(StoreError::Conflict) => Err(AppError::Conflict("conflict")),
+        Err(StoreError::Refused(_)) => Err(AppError::Conflict("not_allowed_now")),
         Err(e) => Err(e.into()),
     }
 }
@@ -463,12 +437,7 @@ pub const LOOKUP_MAX_FAILURES: i64 = 10;
 pub const LOOKUP_WINDOW_SECS: i64 = 600;
 
 /// Looks an item up by number and the last four phone digits; rate-limited per client.
-pub async fn lookup(
-    st: &AppState,
-    number: &str,
-    phone4: &str,
-    client: &str,
-) -> OpResult<Result<String, Vec<FieldError>>> {
+pub async fn lookup(st: &AppState, number: &str, phone4: &str, client: &str) -> AppResult<String> {
     let now = store::now();
     let mut errors = Vec::new();
     let parsed = domain::parse_item_number(number);
@@ -485,7 +454,7 @@ pub async fn lookup(
         ));
     }
     if !errors.is_empty() {
-        return Ok(Err(errors));
+        return Err(AppError::Invalid(errors));
     }
     let (kind, year, seq) = parsed.unwrap_or((Kind::Wish, 0, 0));
     let number = domain::item_number(kind, year, seq);
@@ -506,9 +475,9 @@ pub async fn lookup(
         Some(token) => {
             st.db.unhit(&client_key, LOOKUP_WINDOW_SECS, now).await?;
             st.db.unhit(&number_key, per_number.window_secs(), now).await?;
-            Ok(Ok(token))
+            Ok(token)
         }
-        None if refuse => Ok(Err(vec![FieldError::new("number", "lookup_too_many")])),
-        None => Ok(Err(vec![FieldError::new("number", "lookup_not_found")])),
+        None if refuse => Err(AppError::Invalid(vec![FieldError::new("number", "lookup_too_many")])),
+        None => Err(AppError::Invalid(vec![FieldError::new("number", "lookup_not_found")])),
     }
 }

@@ -14,12 +14,12 @@ pub(crate) fn st() -> crate::state::AppState {
 #[server(endpoint = "staff_inbox")]
 pub async fn get_staff_inbox(filters: InboxFilters, lang: String) -> Result<Guarded<InboxView>, ServerFnError> {
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    crate::staff::ops::inbox_view(&st(), &filters, lang).await.map_err(|e| e.into_server_fn_error())
+    Guarded::of(crate::staff::ops::inbox_view(&st(), &filters, lang).await)
 }
 
 /// One item for the signed-in staff member.
 #[server(endpoint = "staff_item")]
 pub async fn get_staff_item(number: String, lang: String) -> Result<Guarded<StaffItemView>, ServerFnError> {
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    crate::staff::ops::item_view(&st(), &number, lang).await.map_err(|e| e.into_server_fn_error())
+    Guarded::of(crate::staff::ops::item_view(&st(), &number, lang).await)
 }

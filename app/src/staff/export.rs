@@ -1,13 +1,13 @@
 //! The inbox as CSV (server only), within the same access rule as the inbox.
 
-use crate::error::OpResult;
+use crate::error::AppResult;
 use crate::staff::ops::inbox_query;
 use crate::staff::*;
 use crate::state::AppState;
 use domain::{Kind, Lang, StaffUser};
 
 /// The CSV of the current inbox view (every page, at most [`CSV_MAX_ROWS`] rows). No contact details.
-pub async fn inbox_csv(st: &AppState, u: &StaffUser, f: &InboxFilters, lang: Lang) -> OpResult<Option<String>> {
+pub async fn inbox_csv(st: &AppState, u: &StaffUser, f: &InboxFilters, lang: Lang) -> AppResult<Option<String>> {
     let Ok(mut q) = inbox_query(u, f, CSV_MAX_ROWS) else { return Ok(None) };
     q.page = 1;
     let (rows, _) = st.db.inbox(&q, store::now()).await?;

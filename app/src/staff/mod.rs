@@ -36,6 +36,22 @@ pub enum Guarded<T> {
     NotFound,
 }
 
+#[cfg(feature = "ssr")]
+impl<T> Guarded<T> {
+    /// A page's answer from its operation: the three refusals the page words in place travel as
+    /// data; any other error is the server function's error.
+    pub fn of(r: crate::error::AppResult<T>) -> Result<Guarded<T>, leptos::prelude::ServerFnError> {
+        use crate::error::AppError;
+        match r {
+            Ok(v) => Ok(Guarded::Ok(v)),
+            Err(AppError::SignIn) => Ok(Guarded::SignIn),
+            Err(AppError::Forbidden) => Ok(Guarded::Forbidden),
+            Err(AppError::NotFound) => Ok(Guarded::NotFound),
+            Err(e) => Err(e.into_server_fn_error()),
+        }
+    }
+}
+
 /// The signed-in staff member, for the page header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Me {

@@ -1,7 +1,7 @@
 //! Staff operations on the server: who is signed in, what they may see, and their actions. Every
 //! server function and form handler for staff goes through [`current_staff`] and the role/town checks
 //! of [`domain::staff`]; nothing trusts what the browser says about who it is.
-use crate::error::OpResult;
+use crate::error::{AppError, AppResult};
 use crate::staff::session::{current_staff, me_view};
 use crate::staff::*;
 use crate::state::AppState;
@@ -35,9 +35,9 @@ pub fn inbox_query(u: &StaffUser, f: &InboxFilters, per_page: i64) -> Result<Inb
 }
 
 /// The inbox page's data.
-pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> OpResult<Guarded<InboxView>> {
-    let Some(u) = current_staff(st).await? else { return Ok(Guarded::SignIn) };
-    let Ok(q) = inbox_query(&u, f, INBOX_PAGE_SIZE) else { return Ok(Guarded::Forbidden) };
+pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> AppResult<InboxView> {
+    let Some(u) = current_staff(st).await? else { return Err(AppError::SignIn) };
+    let Ok(q) = inbox_query(&u, f, INBOX_PAGE_SIZE) else { return Err(AppError::Forbidden) };
     let now = store::now();
     let (rows, total) = st.db.inbox(&q, now).await?;
     let counts = st.db.inbox_counts(&q, now).await?;
@@ -67,7 +67,7 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> OpResult
             assignee_name: r.assignee_name,
         })
         .collect();
-    Ok(Guarded::Ok(InboxView {
+    Ok(InboxView {
         me: me_view(&u, &towns, lang),
         all_towns: q.scope_town.is_none(),
         tab: q.tab,
@@ -78,7 +78,7 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> OpResult
         pages: ((total + INBOX_PAGE_SIZE - 1) / INBOX_PAGE_SIZE).max(1),
         towns: towns.iter().map(|t| TownOption { slug: t.slug.clone(), name: t.name(lang).to_string() }).collect(),
         communities,
-    }))
+    })
 }
 
 /// The actions the lifecycle allows now on `item` for this person (re-routing for dispatchers only).
@@ -110,15 +110,15 @@ fn claim_aware_actions(u: &StaffUser, item: &store::ItemRecord, claims: &[store:
 }
 
 /// The staff item page's data; `NotFound` also when the item exists in a town this person may not see.
-pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guarded<StaffItemView>> {
-    let Some(u) = current_staff(st).await? else { return Ok(Guarded::SignIn) };
+pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<StaffItemView> {
+    let Some(u) = current_staff(st).await? else { return Err(AppError::SignIn) };
     if u.role == Role::Admin {
-        return Ok(Guarded::Forbidden);
+        return Err(AppError::Forbidden);
     }
-    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Ok(Guarded::NotFound) };
+    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
     let access = u.access(item.facts.town_slug.as_deref());
     if !access.read {
-        return Ok(Guarded::NotFound);
+        return Err(AppError::NotFound);
     }
     let towns = st.db.towns().await?;
     let settings = st.db.settings().await?;
@@ -203,7 +203,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
                 now,
             ),
         });
-    Ok(Guarded::Ok(StaffItemView {
+    Ok(StaffItemView {
         me: me_view(&u, &towns, lang),
         number: item.number.clone(),
         kind: item.kind,
@@ -289,22 +289,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> OpResult<Guar
         voices,
         photos: crate::photos::ops::photos_of(st, item.id).await?,
         version: item.version,
-    }))
-}
-
-/// Why a staff action did not happen.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StaffActError {
-    /// Not signed in.
-    SignIn,
-    /// The item does not exist or is not this person's to see.
-    NotFound,
-    /// This person may see the item but not take this action (a leader; re-routing by town staff).
-    Forbidden,
-    /// Fields to fix, shown next to them.
-    Invalid(Vec<FieldError>),
-    /// Someone acted first, or the action no longer applies; nothing was written.
-    Stale(&'static str),
+    })
 }
 
 const TEXT_MAX: usize = 1000;
@@ -317,7 +302,7 @@ pub async fn build_action(
     item: &store::ItemRecord,
     kind: StaffAction,
     f: &StaffActForm,
-) -> OpResult<Result<Action, Vec<FieldError>>> {
+) -> AppResult<Action> {
     let mut errors = Vec::new();
     let mut text = |field: &str, v: &str| -> String {
         let v = v.trim();
@@ -415,9 +400,13 @@ pub async fn build_action(
             }
             Action::Reroute { town, reason }
         }
-        StaffAction::ConfirmClaim => return Ok(Err(vec![FieldError::new("form", "not_allowed_now")])),
+        StaffAction::ConfirmClaim => return Err(AppError::Invalid(vec![FieldError::new("form", "not_allowed_now")])),
     };
-    Ok(if errors.is_empty() { Ok(action) } else { Err(errors) })
+    if errors.is_empty() {
+        Ok(action)
+    } else {
+        Err(AppError::Invalid(errors))
+    }
 }
 
 /// Takes a staff action on an item: role and town checked here, the step decided by the lifecycle,
@@ -428,54 +417,51 @@ pub async fn staff_act(
     number: &str,
     f: &StaffActForm,
     remote_addr: &str,
-) -> OpResult<Result<(), StaffActError>> {
-    let Some(u) = user else { return Ok(Err(StaffActError::SignIn)) };
-    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Ok(Err(StaffActError::NotFound)) };
+) -> AppResult<()> {
+    let Some(u) = user else { return Err(AppError::SignIn) };
+    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
     let access = u.access(item.facts.town_slug.as_deref());
     if !access.read {
-        return Ok(Err(StaffActError::NotFound));
+        return Err(AppError::NotFound);
     }
     let kind = StaffAction::from_code(f.action.trim());
     if !access.act || (kind == Some(StaffAction::Reroute) && !u.can_reroute()) {
-        return Ok(Err(StaffActError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     let by =
         By { actor: Actor::Staff, label: u.name.clone(), staff_id: Some(u.id), remote_addr: remote_addr.to_string() };
     if kind == Some(StaffAction::ConfirmClaim) {
         let held = st.db.live_claim_of_item(item.id).await?.filter(|c| c.status == domain::claims::ClaimStatus::Held);
-        let Some(claim) = held else { return Ok(Err(StaffActError::Stale("not_allowed_now"))) };
+        let Some(claim) = held else { return Err(AppError::Conflict("not_allowed_now")) };
         return match st.db.confirm_claim(claim.id, &by, store::now()).await {
-            Ok(()) => Ok(Ok(())),
-            Err(StoreError::Refused(_) | StoreError::Conflict) => Ok(Err(StaffActError::Stale("not_allowed_now"))),
+            Ok(()) => Ok(()),
+            Err(StoreError::Refused(_) | StoreError::Conflict) => Err(AppError::Conflict("not_allowed_now")),
             Err(e) => Err(e.into()),
         };
     }
     // An action the item's status no longer allows (a stale page): say so before checking its fields.
     let Some(kind) = kind.filter(|k| allowed_actions(&u, &item).contains(&k.code())) else {
-        return Ok(Err(StaffActError::Stale("not_allowed_now")));
+        return Err(AppError::Conflict("not_allowed_now"));
     };
     if kind == StaffAction::Approve && st.db.notice_ends_at(item.id).await?.is_some_and(|end| store::now() < end) {
-        return Ok(Err(StaffActError::Stale("notice_running")));
+        return Err(AppError::Conflict("notice_running"));
     }
-    let action = match build_action(st, &item, kind, f).await? {
-        Ok(a) => a,
-        Err(errors) => return Ok(Err(StaffActError::Invalid(errors))),
-    };
+    let action = build_action(st, &item, kind, f).await?;
     if kind == StaffAction::Publish && f.preview.is_some() {
         // The reviewer asked to see the card with the edited text: nothing is written.
-        return Ok(Err(StaffActError::Invalid(Vec::new())));
+        return Err(AppError::Invalid(Vec::new()));
     }
     let expected = f.version.trim().parse::<i64>().ok();
     match st.db.act_by(item.id, expected, &by, &action, store::now()).await {
         Ok(_) => {
             *st.home_cache.lock().await = None;
-            Ok(Ok(()))
+            Ok(())
         }
-        Err(StoreError::Conflict) => Ok(Err(StaffActError::Stale("conflict"))),
+        Err(StoreError::Conflict) => Err(AppError::Conflict("conflict")),
         Err(StoreError::Refused(domain::TransitionError::TextRequired)) => {
-            Ok(Err(StaffActError::Invalid(vec![FieldError::new("form", "required")])))
+            Err(AppError::Invalid(vec![FieldError::new("form", "required")]))
         }
-        Err(StoreError::Refused(_)) => Ok(Err(StaffActError::Stale("not_allowed_now"))),
+        Err(StoreError::Refused(_)) => Err(AppError::Conflict("not_allowed_now")),
         Err(e) => Err(e.into()),
     }
 }

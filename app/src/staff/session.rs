@@ -1,6 +1,6 @@
 //! Staff sessions on the server: signing in, the signed-in person, changing the password.
 
-use crate::error::OpResult;
+use crate::error::{AppError, AppResult};
 use crate::staff::*;
 use crate::state::AppState;
 use domain::{FieldError, Lang, StaffUser};
@@ -35,7 +35,7 @@ pub struct SessionStaff {
 /// The staff member behind this session and whether the password must be changed first: `None` when
 /// nobody signed in, the account is disabled, its password changed since, or the session is older
 /// than the absolute lifetime (the session is then emptied).
-pub async fn session_staff(st: &AppState, session: &Session) -> OpResult<Option<SessionStaff>> {
+pub async fn session_staff(st: &AppState, session: &Session) -> AppResult<Option<SessionStaff>> {
     use domain::staff::sign_in::ABSOLUTE_HOURS;
     let id: Option<i64> = session.get(SESSION_STAFF_ID).await.ok().flatten();
     let Some(id) = id else { return Ok(None) };
@@ -60,22 +60,14 @@ pub async fn session_staff(st: &AppState, session: &Session) -> OpResult<Option<
 
 /// The staff member behind this session, if the session is still good (see [`session_staff`]) and
 /// the password need not be changed first.
-pub async fn staff_of_session(st: &AppState, session: &Session) -> OpResult<Option<StaffUser>> {
+pub async fn staff_of_session(st: &AppState, session: &Session) -> AppResult<Option<StaffUser>> {
     Ok(session_staff(st, session).await?.filter(|s| !s.must_change_password).map(|s| s.user))
 }
 
 /// The signed-in staff member of the current request (server functions and SSR).
-pub async fn current_staff(st: &AppState) -> OpResult<Option<StaffUser>> {
+pub async fn current_staff(st: &AppState) -> AppResult<Option<StaffUser>> {
     let Ok(session) = leptos_axum::extract::<Session>().await else { return Ok(None) };
     staff_of_session(st, &session).await
-}
-
-/// Why signing in failed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SignInError {
-    Invalid(Vec<FieldError>),
-    /// Too many failures for this account or address just now: try again after this many seconds.
-    TooMany(i64),
 }
 
 /// A successful sign-in.
@@ -99,7 +91,7 @@ pub async fn sign_in(
     password: &str,
     client: std::net::IpAddr,
     device: Option<&str>,
-) -> OpResult<Result<SignedIn, SignInError>> {
+) -> AppResult<SignedIn> {
     use domain::staff::sign_in::*;
     let mut errors = Vec::new();
     if email.trim().is_empty() {
@@ -113,7 +105,7 @@ pub async fn sign_in(
         errors.push(FieldError::new("password", "too_long"));
     }
     if !errors.is_empty() {
-        return Ok(Err(SignInError::Invalid(errors)));
+        return Err(AppError::Invalid(errors));
     }
     let now = store::now();
     let email_n = store::normalise_email(email);
@@ -139,7 +131,7 @@ pub async fn sign_in(
         wait = wait.max(wait_secs(acc_n, acc_last, now));
     }
     if wait > 0 {
-        return Ok(Err(SignInError::TooMany(wait)));
+        return Err(AppError::RateLimited { retry_after: wait, errors: Vec::new() });
     }
     let ok = match &found {
         Some(a) => store::verify_password(&a.password_hash, password).await,
@@ -167,11 +159,11 @@ pub async fn sign_in(
                     None,
                 )
                 .await?;
-            Ok(Ok(SignedIn { user, generation: session_generation, must_change_password }))
+            Ok(SignedIn { user, generation: session_generation, must_change_password })
         }
         _ => {
             st.db.record_failed_attempt(&[account_key, pair_key, address_key], now).await?;
-            Ok(Err(SignInError::Invalid(vec![FieldError::new("password", "sign_in_failed")])))
+            Err(AppError::Invalid(vec![FieldError::new("password", "sign_in_failed")]))
         }
     }
 }
@@ -185,29 +177,29 @@ pub async fn change_password(
     current: &str,
     new: &str,
     repeat: &str,
-) -> OpResult<Result<(), Vec<FieldError>>> {
+) -> AppResult<()> {
     let Some(hash) = st.db.staff_password_hash(user_id).await? else {
-        return Ok(Err(vec![FieldError::new("current", "sign_in_failed")]));
+        return Err(AppError::Invalid(vec![FieldError::new("current", "sign_in_failed")]));
     };
     if current.is_empty() || current.len() > 1024 || !store::verify_password(&hash, current).await {
-        return Ok(Err(vec![FieldError::new("current", "password_wrong")]));
+        return Err(AppError::Invalid(vec![FieldError::new("current", "password_wrong")]));
     }
     if let Some(p) = domain::staff::password_problem(new) {
-        return Ok(Err(vec![FieldError::new("new_password", p)]));
+        return Err(AppError::Invalid(vec![FieldError::new("new_password", p)]));
     }
     if new.len() > 1024 || domain::abuse::has_control(new) {
-        return Ok(Err(vec![FieldError::new("new_password", "control_chars")]));
+        return Err(AppError::Invalid(vec![FieldError::new("new_password", "control_chars")]));
     }
     if new == current {
-        return Ok(Err(vec![FieldError::new("new_password", "password_same")]));
+        return Err(AppError::Invalid(vec![FieldError::new("new_password", "password_same")]));
     }
     if new != repeat {
-        return Ok(Err(vec![FieldError::new("repeat", "password_mismatch")]));
+        return Err(AppError::Invalid(vec![FieldError::new("repeat", "password_mismatch")]));
     }
     let generation = st.db.change_own_password(user_id, new).await?;
     let _ = session.cycle_id().await;
     let _ = session.insert(SESSION_STAFF_GENERATION, generation).await;
-    Ok(Ok(()))
+    Ok(())
 }
 
 pub fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {

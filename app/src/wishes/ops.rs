@@ -1,7 +1,7 @@
 //! The wall, claims and the donor page on the server.
 
 use super::*;
-use crate::error::OpResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use domain::{Beneficiary, Lang};
 
@@ -24,7 +24,7 @@ pub(crate) fn card_of(w: store::WallWish, towns: &[store::Town], lang: Lang, now
 }
 
 /// A page of the wall; unknown filters are ignored (the wall shows everything).
-pub async fn wall(st: &AppState, town: &str, category: &str, page: i64, lang: Lang) -> OpResult<WallView> {
+pub async fn wall(st: &AppState, town: &str, category: &str, page: i64, lang: Lang) -> AppResult<WallView> {
     let towns = st.db.towns().await?;
     let town = towns.iter().find(|t| t.slug == town.trim()).map(|t| t.slug.clone());
     let category = Beneficiary::from_code(category.trim()).map(|b| b.code().to_string());
@@ -70,7 +70,7 @@ pub async fn wall(st: &AppState, town: &str, category: &str, page: i64, lang: La
 }
 
 /// One wish on the wall.
-pub async fn card(st: &AppState, number: &str, lang: Lang) -> OpResult<Option<(WallCard, i64)>> {
+pub async fn card(st: &AppState, number: &str, lang: Lang) -> AppResult<Option<(WallCard, i64)>> {
     let towns = st.db.towns().await?;
     let hold_days = st.db.settings().await?.claim_hold_days;
     let card = st.db.wall_wish(&number.trim().to_uppercase()).await?.map(|w| card_of(w, &towns, lang, store::now()));
@@ -78,7 +78,7 @@ pub async fn card(st: &AppState, number: &str, lang: Lang) -> OpResult<Option<(W
 }
 
 /// The donor's page.
-pub async fn donor_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Option<DonorView>> {
+pub async fn donor_view(st: &AppState, token: &str, lang: Lang) -> AppResult<Option<DonorView>> {
     let Some(c) = st.db.claim_by_token(token.trim()).await? else { return Ok(None) };
     let Some(item) = st.db.item_by_number(&c.item_number).await? else { return Ok(None) };
     let towns = st.db.towns().await?;
@@ -101,35 +101,17 @@ pub async fn donor_view(st: &AppState, token: &str, lang: Lang) -> OpResult<Opti
     }))
 }
 
-/// Why a claim did not go through.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ClaimError {
-    Invalid(Vec<FieldError>),
-    /// This donor contact is over a claims limit: the problem at the contact field, and the
-    /// seconds until the day's window ends.
-    TooMany {
-        errors: Vec<FieldError>,
-        retry_after: i64,
-    },
-    /// Another donor was first, or the wish left the wall.
-    Taken,
-    NotFound,
-}
-
-/// A donor's claim from the form: validated, then stored (one winner per wish).
-pub async fn claim(
-    st: &AppState,
-    number: &str,
-    input: &ClaimInput,
-    lang: Lang,
-) -> OpResult<Result<String, ClaimError>> {
+/// A donor's claim from the form: validated, then stored (one winner per wish). Refusals:
+/// `Invalid`, `RateLimited` (this donor contact is over a claims limit; the problem at the contact
+/// field), `Conflict("taken")` (another donor was first, or the wish left the wall), `NotFound`.
+pub async fn claim(st: &AppState, number: &str, input: &ClaimInput, lang: Lang) -> AppResult<String> {
     let number = number.trim().to_uppercase();
     let valid = match domain::claims::validate_claim(input) {
         Ok(v) => v,
         Err(errors) => {
-            return Ok(match st.db.wall_wish(&number).await? {
-                Some(_) => Err(ClaimError::Invalid(errors)),
-                None => Err(ClaimError::NotFound),
+            return Err(match st.db.wall_wish(&number).await? {
+                Some(_) => AppError::Invalid(errors),
+                None => AppError::NotFound,
             })
         }
     };
@@ -140,7 +122,7 @@ pub async fn claim(
     let tries = [(domain::abuse::Limit::ClaimsPerContactDay, subject.as_str())];
     let now = store::now();
     let too_many = |code: &str, retry_after: i64| {
-        Ok(Err(ClaimError::TooMany { errors: vec![FieldError::new("contact", code)], retry_after }))
+        Err(AppError::RateLimited { errors: vec![FieldError::new("contact", code)], retry_after })
     };
     let live = st.db.live_claims_of_contact(&valid.contact, now).await?;
     if live >= limits.max(domain::abuse::Limit::LiveClaimsPerContact) {
@@ -151,14 +133,14 @@ pub async fn claim(
         return too_many("claims_too_many", wait);
     }
     match st.db.claim_wish(&number, &valid, lang.code(), store::now()).await? {
-        store::ClaimOutcome::Claimed { token, .. } => Ok(Ok(token)),
-        store::ClaimOutcome::Taken => Ok(Err(ClaimError::Taken)),
-        store::ClaimOutcome::NotFound => Ok(Err(ClaimError::NotFound)),
+        store::ClaimOutcome::Claimed { token, .. } => Ok(token),
+        store::ClaimOutcome::Taken => Err(AppError::Conflict("taken")),
+        store::ClaimOutcome::NotFound => Err(AppError::NotFound),
     }
 }
 
 /// The wall as public JSON.
-pub async fn wall_json(st: &AppState, town: &str, category: &str, page: i64, lang: Lang) -> OpResult<WallJson> {
+pub async fn wall_json(st: &AppState, town: &str, category: &str, page: i64, lang: Lang) -> AppResult<WallJson> {
     let v = wall(st, town, category, page, lang).await?;
     Ok(WallJson { total: v.total, page: v.page, pages: v.pages, wishes: v.cards })
 }

@@ -22,41 +22,90 @@ pub struct TestApp {
     pub http: reqwest::Client,
 }
 
-impl TestApp {
-    pub async fn start(backend: &str) -> TestApp {
-        Self::start_with(backend, |s| s).await
+/// What a [`TestApp`] starts with: a fresh database on a backend and the settings a test changes.
+pub struct TestAppBuilder {
+    backend: String,
+    trusted_proxies: String,
+    public_base_url: Option<String>,
+    smtp_url: Option<String>,
+}
+
+impl TestAppBuilder {
+    /// The load balancers whose `X-Forwarded-For` the server believes (`127.0.0.1/32` lets a test
+    /// speak for many client addresses).
+    pub fn with_trusted_proxies(mut self, nets: &str) -> Self {
+        self.trusted_proxies = nets.into();
+        self
     }
 
-    /// [`TestApp::start`] with the state changed first (trusted proxies, an https base URL).
-    pub async fn start_with(backend: &str, change: impl FnOnce(AppState) -> AppState) -> TestApp {
+    /// The public address (an `https://` one turns on HSTS and secure cookies).
+    pub fn with_public_base_url(mut self, url: &str) -> Self {
+        self.public_base_url = Some(url.into());
+        self
+    }
+
+    /// The SMTP server the admin page names (the tests' mail worker is started by [`worker`]).
+    pub fn with_smtp(mut self, url: &str) -> Self {
+        self.smtp_url = Some(url.into());
+        self
+    }
+
+    /// Serves the portal on a free port of 127.0.0.1, wired by `server::build_state` as in production.
+    pub async fn start(self) -> TestApp {
         // Server errors are logged into the test's output, shown when it fails.
         let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
-        let db = fresh(backend).await;
+        let db = fresh(&self.backend).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = server::Config {
-            database_url: String::new(),
-            site_addr: addr,
-            public_base_url: format!("http://{addr}"),
-            site_root: "target/site".into(),
-            smtp_url: None,
-            mail_from: "民生大莞家 <noreply@portal.test>".into(),
-            mail_dir: std::env::temp_dir().join("portal-tests-mail").display().to_string(),
-            mail_worker: false,
-            mail_policy: store::RetryPolicy::default(),
-            mail_lease_secs: 300,
-            photo_dir: std::env::temp_dir().join("portal-tests-photos").display().to_string(),
-            trusted_proxies: Default::default(),
-        };
-        let state = AppState::new(config.leptos_options(), db.clone(), config.public_base_url.clone())
-            .with_photo_dir(config.photo_dir.clone());
-        let state = change(state);
+        let addr_text = addr.to_string();
+        let tmp = std::env::temp_dir();
+        let (mail_dir, photo_dir) = (tmp.join("portal-tests-mail"), tmp.join("portal-tests-photos"));
+        let mut argv = vec![
+            "server",
+            "--site-addr",
+            &addr_text,
+            "--mail-from",
+            "民生大莞家 <noreply@portal.test>",
+            "--mail-worker",
+            "off",
+            "--mail-dir",
+            mail_dir.to_str().unwrap(),
+            "--photo-dir",
+            photo_dir.to_str().unwrap(),
+            "--trusted-proxies",
+            &self.trusted_proxies,
+        ];
+        if let Some(url) = &self.public_base_url {
+            argv.extend(["--public-base-url", url]);
+        }
+        if let Some(url) = &self.smtp_url {
+            argv.extend(["--smtp-url", url]);
+        }
+        let cli = <server::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap();
+        let state = server::build_state(&cli.settings.config(), db.clone());
         let app = server::router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
         let http = reqwest::Client::builder().redirect(Policy::none()).timeout(REQUEST_TIMEOUT).build().unwrap();
         TestApp { base: format!("http://{addr}"), db, state, http }
+    }
+}
+
+impl TestApp {
+    /// A server to start over a fresh database on `backend` (`sqlite` or `postgres`).
+    pub fn on(backend: &str) -> TestAppBuilder {
+        TestAppBuilder {
+            backend: backend.into(),
+            trusted_proxies: String::new(),
+            public_base_url: None,
+            smtp_url: None,
+        }
+    }
+
+    /// A server with the defaults: `TestApp::on(backend).start()`.
+    pub async fn start(backend: &str) -> TestApp {
+        Self::on(backend).start().await
     }
 
     /// A browser-like client that keeps cookies (a staff member's session).
@@ -177,19 +226,33 @@ impl Drop for SmtpCapture {
     }
 }
 
-/// A mail worker for `app`'s database that sends to `smtp_url` (or writes files when `None`).
+/// A mail worker for `app`'s database that sends to `smtp_url` (or writes files when `None`), built
+/// from the settings by `Config::mail_worker` as in production, links to `https://portal.test`.
 pub async fn worker(db: &Db, smtp_url: Option<&str>, policy: store::RetryPolicy) -> server::mail::MailWorker {
     let dir = std::env::temp_dir().join(format!("portal-files-{}", free_port()));
-    server::mail::MailWorker {
-        db: db.clone(),
-        transport: server::mail::Transport::from_config(smtp_url, &dir.display().to_string()).unwrap(),
-        from: "民生大莞家 <noreply@portal.test>".parse().unwrap(),
-        base_url: "https://portal.test".into(),
-        towns: server::mail::TownNames::load(db).await.unwrap(),
-        policy,
-        lease_secs: 300,
-        instance: "test".into(),
+    let (attempts, retry) = (policy.max_attempts.to_string(), policy.base_secs.to_string());
+    let mut argv = vec![
+        "server",
+        "--public-base-url",
+        "https://portal.test",
+        "--mail-from",
+        "民生大莞家 <noreply@portal.test>",
+        "--mail-dir",
+        dir.to_str().unwrap(),
+        "--mail-max-attempts",
+        &attempts,
+        "--mail-retry-secs",
+        &retry,
+        "--mail-lease-secs",
+        "300",
+    ];
+    if let Some(url) = smtp_url {
+        argv.extend(["--smtp-url", url]);
     }
+    let config = <server::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap().settings.config();
+    let mut w = config.mail_worker(db).await.unwrap();
+    w.policy = policy;
+    w
 }
 
 pub const PASSWORD: &str = "correct horse battery";

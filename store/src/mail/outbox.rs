@@ -134,7 +134,7 @@ pub(crate) async fn enqueue(tx: &mut Transaction<'_, Any>, m: &MailRequest, at: 
             return Ok(None);
         }
     }
-    let params = serde_json::to_string(&m.params).map_err(|e| crate::StoreError::Invalid(e.to_string()))?;
+    let params = serde_json::to_string(&m.params).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
     let row = sqlx::query(
         "INSERT INTO mail_outbox (kind, to_addr, lang, item_id, params, dedupe_key, status, next_attempt_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
@@ -158,11 +158,11 @@ fn outbox_mail(r: &AnyRow) -> Result<OutboxMail> {
     let params: String = r.try_get("params")?;
     Ok(OutboxMail {
         id: r.try_get("id")?,
-        kind: MailKind::from_code(&kind).ok_or_else(|| crate::StoreError::Invalid(format!("mail kind {kind}")))?,
+        kind: MailKind::from_code(&kind).ok_or_else(|| crate::StoreError::Corrupt(format!("mail kind {kind}")))?,
         to: r.try_get("to_addr")?,
         lang: r.try_get("lang")?,
         item_id: opt_i64(r, "item_id")?,
-        params: serde_json::from_str(&params).map_err(|e| crate::StoreError::Invalid(e.to_string()))?,
+        params: serde_json::from_str(&params).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?,
         attempts: r.try_get("attempts")?,
         created_at: r.try_get("created_at")?,
         prefs_token: None,
