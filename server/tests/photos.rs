@@ -123,6 +123,12 @@ async fn staff_add_a_photo_whose_location_data_is_gone_and_which_is_served_uprig
         assert!(html.contains("照片太大"), "{b}");
         let item = app.db.item_by_number(&number).await.unwrap().unwrap();
         assert!(app.db.photos_of_item(item.id).await.unwrap().is_empty(), "{b}");
+        let photo_audits = |entries: Vec<store::AuditEntry>| entries.iter().filter(|e| e.action == "photo").count();
+        assert_eq!(
+            photo_audits(app.db.audit_for_item(item.id).await.unwrap()),
+            0,
+            "{b}: a refused photo leaves no audit"
+        );
 
         // Staff of another town cannot see the item, so cannot add to it.
         let gc = signed_in(&app, "gc1@dg.gov.cn").await;
@@ -136,6 +142,8 @@ async fn staff_add_a_photo_whose_location_data_is_gone_and_which_is_served_uprig
         assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/staff/items/{number}?done=photo#photos")), "{b}");
         let photos = app.db.photos_of_item(item.id).await.unwrap();
         assert_eq!(photos.len(), 1, "{b}");
+        // The photo and its audit row are written together.
+        assert_eq!(photo_audits(app.db.audit_for_item(item.id).await.unwrap()), 1, "{b}");
         let p = &photos[0];
         assert_eq!((p.width, p.height, p.caption.as_str()), (960, 1280, "灯杆已安装"), "{b}: upright, long side 1280");
 

@@ -54,9 +54,10 @@ fn photo(r: &AnyRow) -> Result<Photo> {
 }
 
 impl Db {
-    /// Records a photo whose files are already written.
-    pub async fn add_photo(&self, p: &NewPhoto) -> Result<()> {
+    /// Records a photo whose files are already written, and its audit entry, in one transaction.
+    pub async fn add_photo(&self, p: &NewPhoto, audit: &crate::AuditEntry) -> Result<()> {
         let _w = self.write_guard().await;
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO photos (item_id, token, caption, width, height, bytes, created_at, staff_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -69,8 +70,10 @@ impl Db {
         .bind(p.bytes)
         .bind(p.created_at)
         .bind(p.staff_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        crate::staff::insert_audit(&mut tx, audit, Some(p.item_id)).await?;
+        tx.commit().await?;
         Ok(())
     }
 
