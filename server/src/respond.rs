@@ -104,9 +104,16 @@ pub fn kind_of(status: StatusCode) -> ErrorKind {
 /// The error page of a kind in `lang`: the site's stylesheet, the title and what to do, a way home.
 /// Plain HTML without the database, so that it renders when the database is what failed.
 pub fn error_page(kind: ErrorKind, lang: Lang) -> String {
+    let k = kind.code();
+    let (next, next_key) =
+        if kind == ErrorKind::SignIn { ("/staff/sign-in", "error.sign_in.link") } else { ("/", "bad.home") };
+    plain_page(lang, &format!("error.{k}.title"), &format!("error.{k}.body"), next, next_key)
+}
+
+/// A page of the site's frame with a title, one paragraph and one link, all translation keys.
+pub fn plain_page(lang: Lang, title_key: &str, body_key: &str, next: &str, next_key: &str) -> String {
     use app::ui::i18n::{html_lang, t};
     let esc = |s: String| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    let k = kind.code();
     format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{title} · {app}</title>\
@@ -115,11 +122,10 @@ pub fn error_page(kind: ErrorKind, lang: Lang) -> String {
          <span class=\"name\">{app}</span></a></header><main id=\"main\"><h1>{title}</h1>\
          <p>{body}</p><p><a class=\"btn\" href=\"{next}\">{next_text}</a></p></main></body></html>",
         lang = html_lang(lang),
-        title = esc(t(lang, &format!("error.{k}.title"))),
+        title = esc(t(lang, title_key)),
         app = esc(t(lang, "app.name")),
-        body = esc(t(lang, &format!("error.{k}.body"))),
-        next = if kind == ErrorKind::SignIn { "/staff/sign-in" } else { "/" },
-        next_text = esc(t(lang, if kind == ErrorKind::SignIn { "error.sign_in.link" } else { "bad.home" })),
+        body = esc(t(lang, body_key)),
+        next_text = esc(t(lang, next_key)),
     )
 }
 

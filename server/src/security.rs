@@ -59,26 +59,14 @@ pub const FIELD_CHECKED: &[&str] = &[
 
 /// A small page in the visitor's language for a refused request.
 pub fn refusal_page(lang: Lang, status: StatusCode, title_key: &str, body_key: &str) -> Response {
-    use app::ui::i18n::t;
-    let esc = |s: String| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>{title} · {app}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head><body><main id=\"main\"><h1>{title}</h1>\
-         <p>{body}</p><p><a class=\"btn\" href=\"/\">{home}</a></p></main></body></html>",
-        lang = app::ui::i18n::html_lang(lang),
-        title = esc(t(lang, title_key)),
-        app = esc(t(lang, "app.name")),
-        body = esc(t(lang, body_key)),
-        home = esc(t(lang, "bad.home")),
-    );
+    let html = crate::respond::plain_page(lang, title_key, body_key, "/", "bad.home");
     let mut res = (status, html).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     res
 }
 
 /// A request the edge cannot read: 400, worded by `respond::error_pages` in the reader's language.
-fn bad_request(_headers: &HeaderMap) -> Response {
+fn bad_request() -> Response {
     crate::respond::refuse(domain::ErrorKind::BadRequest)
 }
 
@@ -133,15 +121,15 @@ pub async fn boundary(req: Request, next: Next) -> Response {
     let uri = req.uri().clone();
     let path = uri.path();
     if path.len() > MAX_PATH_BYTES || decoded_has_control(&percent_decode(path, false), false) {
-        return bad_request(req.headers());
+        return bad_request();
     }
     if let Some(q) = uri.query() {
         if q.len() > MAX_QUERY_BYTES {
-            return bad_request(req.headers());
+            return bad_request();
         }
         for pair in q.split('&') {
             if decoded_has_control(&percent_decode(pair, true), false) {
-                return bad_request(req.headers());
+                return bad_request();
             }
         }
     }
@@ -169,13 +157,13 @@ pub async fn boundary(req: Request, next: Next) -> Response {
         let (k, v) = text.split_once('=').unwrap_or((&text, ""));
         let key = percent_decode(k, true);
         if decoded_has_control(&key, false) {
-            return bad_request(&parts.headers);
+            return bad_request();
         }
         let key = String::from_utf8_lossy(&key).into_owned();
         let checked_by_handler = FIELD_CHECKED.contains(&field_name(&key));
         let value = percent_decode(v, true);
         if std::str::from_utf8(&value).is_err() || (!checked_by_handler && decoded_has_control(&value, true)) {
-            return bad_request(&parts.headers);
+            return bad_request();
         }
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await

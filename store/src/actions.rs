@@ -58,9 +58,7 @@ impl Db {
         settings: &crate::Settings,
     ) -> Result<(Outcome, ItemRecord)> {
         let (actor, actor_label) = (by.actor, by.label.as_str());
-        let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.id = $1"
-        );
+        let sql = format!("{ITEM_SELECT} WHERE i.id = $1");
         let item = match sqlx::query(&sql).bind(item_id).fetch_optional(&mut **tx).await? {
             Some(r) => item_from_row(&r)?,
             None => return Err(StoreError::NotFound),

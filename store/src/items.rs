@@ -164,12 +164,14 @@ pub(crate) fn actor_code(a: Actor) -> &'static str {
     }
 }
 
-pub(crate) const ITEM_COLUMNS: &str = "i.id, i.number, i.kind, i.token, i.status, i.town_slug, i.community_id, c.name AS community_name, \
-    i.category, i.title, i.description, i.location, i.amount_yuan, i.urgent, i.submitted_by, i.helper_org, i.contact_name, \
-    i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, i.acceptance_due_at, i.first_response_at, i.feedback_due_at, \
-    i.feedback_at, i.completion_due_at, i.closed_at, i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, \
-    i.progress_percent, i.claimed_at, i.fulfilled_at, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, \
-    i.beneficiary_address, i.beneficiary_relation, i.public_text";
+/// The one query an [`ItemRecord`] is read with; add the `WHERE` clause.
+pub(crate) const ITEM_SELECT: &str = "SELECT i.id, i.number, i.kind, i.token, i.status, i.town_slug, i.community_id, \
+    c.name AS community_name, i.category, i.title, i.description, i.location, i.amount_yuan, i.urgent, i.submitted_by, \
+    i.helper_org, i.contact_name, i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, \
+    i.acceptance_due_at, i.first_response_at, i.feedback_due_at, i.feedback_at, i.completion_due_at, i.closed_at, \
+    i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, i.progress_percent, i.claimed_at, \
+    i.fulfilled_at, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
+    i.beneficiary_relation, i.public_text FROM items i LEFT JOIN communities c ON c.id = i.community_id";
 
 pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
     let kind: String = r.try_get("kind")?;
@@ -424,18 +426,14 @@ impl Db {
         if token.is_empty() || token.len() > 64 {
             return Ok(None);
         }
-        let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.token = $1"
-        );
+        let sql = format!("{ITEM_SELECT} WHERE i.token = $1");
         let row = sqlx::query(&sql).bind(token).fetch_optional(&self.pool).await?;
         row.as_ref().map(item_from_row).transpose()
     }
 
     /// The item with this readable number.
     pub async fn item_by_number(&self, number: &str) -> Result<Option<ItemRecord>> {
-        let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE i.number = $1"
-        );
+        let sql = format!("{ITEM_SELECT} WHERE i.number = $1");
         let row = sqlx::query(&sql).bind(number).fetch_optional(&self.pool).await?;
         row.as_ref().map(item_from_row).transpose()
     }

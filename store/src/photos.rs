@@ -4,11 +4,9 @@
 
 use crate::{Db, Result};
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
-/// A stored photo.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A stored photo: a row of `photos`, read with [`COLUMNS`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Photo {
     pub id: i64,
     pub item_id: i64,
@@ -37,21 +35,8 @@ pub struct NewPhoto {
     pub staff_id: Option<i64>,
 }
 
+/// The columns of [`Photo`], in one place.
 const COLUMNS: &str = "id, item_id, token, caption, width, height, bytes, created_at, staff_id";
-
-fn photo(r: &AnyRow) -> Result<Photo> {
-    Ok(Photo {
-        id: r.try_get("id")?,
-        item_id: r.try_get("item_id")?,
-        token: r.try_get("token")?,
-        caption: r.try_get("caption")?,
-        width: r.try_get("width")?,
-        height: r.try_get("height")?,
-        bytes: r.try_get("bytes")?,
-        created_at: r.try_get("created_at")?,
-        staff_id: r.try_get("staff_id")?,
-    })
-}
 
 impl Db {
     /// Records a photo whose files are already written, and its audit entry, in one transaction.
@@ -79,23 +64,13 @@ impl Db {
 
     /// The photos of an item, oldest first.
     pub async fn photos_of_item(&self, item_id: i64) -> Result<Vec<Photo>> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM photos WHERE item_id = $1 ORDER BY created_at, id"))
-            .bind(item_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(photo)
-            .collect()
+        let sql = format!("SELECT {COLUMNS} FROM photos WHERE item_id = $1 ORDER BY created_at, id");
+        Ok(sqlx::query_as::<_, Photo>(&sql).bind(item_id).fetch_all(&self.pool).await?)
     }
 
     /// The photo behind a token.
     pub async fn photo_by_token(&self, token: &str) -> Result<Option<Photo>> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM photos WHERE token = $1"))
-            .bind(token)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(photo)
-            .transpose()
+        let sql = format!("SELECT {COLUMNS} FROM photos WHERE token = $1");
+        Ok(sqlx::query_as::<_, Photo>(&sql).bind(token).fetch_optional(&self.pool).await?)
     }
 }

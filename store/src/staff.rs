@@ -396,24 +396,9 @@ impl Db {
 
     /// An item's audit trail, newest first.
     pub async fn audit_for_item(&self, item_id: i64) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT at, actor, action, detail, remote_addr, user_id FROM audit_log WHERE item_id = $1 ORDER BY at DESC, id DESC",
-        )
-        .bind(item_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    detail: r.try_get("detail")?,
-                    remote_addr: r.try_get("remote_addr")?,
-                    user_id: opt_i64(r, "user_id")?,
-                })
-            })
-            .collect()
+        let sql = "SELECT at, actor, action, detail, remote_addr, user_id FROM audit_log WHERE item_id = $1 \
+                   ORDER BY at DESC, id DESC";
+        Ok(sqlx::query_as::<_, AuditEntry>(sql).bind(item_id).fetch_all(&self.pool).await?)
     }
 
     /// Writes an audit entry outside an item action (sign-in, sign-out, account changes).
@@ -426,8 +411,8 @@ impl Db {
     }
 }
 
-/// One line of the audit log: who, when, what, from where.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One line of the audit log: who, when, what, from where (a row of `audit_log`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub at: i64,
     /// `staff:<email>`, `resident`, `system` or `donor`.
