@@ -50,6 +50,75 @@ fn focus_summary() {
     }
 }
 
+/// The signals both forms keep: what is typed, the server's errors, the fields touched, the town's
+/// villages, whether a submit is under way, and whether the island has hydrated.
+struct FormState<T: Send + Sync + 'static> {
+    values: RwSignal<T>,
+    server: RwSignal<Vec<FieldError>>,
+    touched: RwSignal<HashSet<String>>,
+    comms: RwSignal<Vec<CommunityOption>>,
+    busy: RwSignal<bool>,
+    hydrated: RwSignal<bool>,
+}
+
+impl<T: Send + Sync + 'static> Clone for FormState<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for FormState<T> {}
+
+impl<T: Clone + Send + Sync + 'static> FormState<T> {
+    fn new(init: &T, errors: Vec<FieldError>, communities: Vec<CommunityOption>) -> Self {
+        let hydrated = RwSignal::new(false);
+        Effect::new(move |_| hydrated.set(true));
+        FormState {
+            values: RwSignal::new(init.clone()),
+            server: RwSignal::new(errors),
+            touched: RwSignal::new(HashSet::new()),
+            comms: RwSignal::new(communities),
+            busy: RwSignal::new(false),
+            hydrated,
+        }
+    }
+
+    fn touch(self, field: &str) {
+        self.touched.update(|s| {
+            s.insert(field.to_string());
+        })
+    }
+
+    /// What both forms do on submit: nothing while one is under way; otherwise every field counts as
+    /// touched, and the form is sent only when the browser finds no error (the summary gets the
+    /// focus if it does).
+    fn submit<Fut>(
+        self,
+        ev: leptos::ev::SubmitEvent,
+        fields: &'static [&'static str],
+        valid: impl Fn(&T) -> bool,
+        send: impl FnOnce(T) -> Fut + 'static,
+    ) where
+        Fut: std::future::Future<Output = Result<SubmitOutcome, ServerFnError>> + 'static,
+    {
+        ev.prevent_default();
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.server.set(Vec::new());
+        self.touched.set(fields.iter().map(|s| s.to_string()).collect());
+        let input = self.values.get_untracked();
+        if !valid(&input) {
+            focus_summary();
+            return;
+        }
+        self.busy.set(true);
+        let FormState { touched, server, busy, .. } = self;
+        leptos::task::spawn_local(async move {
+            show_outcome(send(input).await, touched, server, busy);
+        });
+    }
+}
+
 /// The micro-wish form.
 #[island]
 pub fn WishForm(
@@ -60,38 +129,16 @@ pub fn WishForm(
     communities: Vec<CommunityOption>,
     limits: Limits,
 ) -> impl IntoView {
-    let values = RwSignal::new(init.clone());
-    let server = RwSignal::new(errors);
-    let touched = RwSignal::new(HashSet::<String>::new());
-    let comms = RwSignal::new(communities);
-    let busy = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let form = FormState::new(&init, errors, communities);
+    let FormState { values, server, touched, comms, busy, hydrated } = form;
     let shown = errors_memo(values, server, touched, move |v| validate_wish(v, &limits).err().unwrap_or_default());
     let errs = Errors { shown, lang };
-    let touch = move |f: &str| {
-        touched.update(|s| {
-            s.insert(f.to_string());
-        })
-    };
-
+    let touch = move |f: &str| form.touch(f);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        server.set(Vec::new());
-        touched.set(WISH_FIELDS.iter().map(|s| s.to_string()).collect());
-        let input = values.get_untracked();
-        if validate_wish(&input, &limits).is_err() {
-            focus_summary();
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let outcome = crate::resident::api::submit_wish(input, lang.code().to_string()).await;
-            show_outcome(outcome, touched, server, busy);
-        });
+        let valid = move |v: &WishInput| validate_wish(v, &limits).is_ok();
+        form.submit(ev, WISH_FIELDS, valid, move |input| {
+            crate::resident::api::submit_wish(input, lang.code().to_string())
+        })
     };
 
     let beneficiaries =
@@ -266,38 +313,16 @@ pub fn ProjectForm(
     communities: Vec<CommunityOption>,
     limits: Limits,
 ) -> impl IntoView {
-    let values = RwSignal::new(init.clone());
-    let server = RwSignal::new(errors);
-    let touched = RwSignal::new(HashSet::<String>::new());
-    let comms = RwSignal::new(communities);
-    let busy = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let form = FormState::new(&init, errors, communities);
+    let FormState { values, server, touched, comms, busy, hydrated } = form;
     let shown = errors_memo(values, server, touched, move |v| validate_project(v, &limits).err().unwrap_or_default());
     let errs = Errors { shown, lang };
-    let touch = move |f: &str| {
-        touched.update(|s| {
-            s.insert(f.to_string());
-        })
-    };
-
+    let touch = move |f: &str| form.touch(f);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        server.set(Vec::new());
-        touched.set(PROJECT_FIELDS.iter().map(|s| s.to_string()).collect());
-        let input = values.get_untracked();
-        if validate_project(&input, &limits).is_err() {
-            focus_summary();
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let outcome = crate::resident::api::submit_project(input, lang.code().to_string()).await;
-            show_outcome(outcome, touched, server, busy);
-        });
+        let valid = move |v: &ProjectInput| validate_project(v, &limits).is_ok();
+        form.submit(ev, PROJECT_FIELDS, valid, move |input| {
+            crate::resident::api::submit_project(input, lang.code().to_string())
+        })
     };
 
     let categories =
