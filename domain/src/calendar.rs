@@ -184,6 +184,18 @@ impl DeadlineRules {
         due.end_ts()
     }
 
+    /// When the answer to a reopened item (重办) is due: the same window as a new item of its kind
+    /// (a wish: `wish_months`; a project: `project_decision_days`), counted from the reopening, to the
+    /// end of that day. The first answer's deadlines stay as they were, so the measures keep judging it.
+    pub fn redo_due(&self, kind: crate::Kind, reopened_at: i64) -> i64 {
+        let day = Date::from_timestamp(reopened_at);
+        match kind {
+            crate::Kind::Wish => day.add_months(self.wish_months),
+            crate::Kind::Project => day.add_days(self.project_decision_days),
+        }
+        .end_ts()
+    }
+
     /// When a micro-project approved at `approved_at` must be completed.
     pub fn completion_due(&self, approved_at: i64) -> i64 {
         Date::from_timestamp(approved_at).add_months(self.project_build_months).end_ts()

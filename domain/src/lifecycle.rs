@@ -420,10 +420,22 @@ pub struct Facts {
     pub claimed_at: Option<i64>,
     /// When staff recorded the wish as fulfilled.
     pub fulfilled_at: Option<i64>,
+    /// When the answer to the reopening (重办) is due; set by the reopening.
+    pub redo_due_at: Option<i64>,
+    /// When staff answered the reopening.
+    pub redo_feedback_at: Option<i64>,
 }
 
 /// Updates the facts after an allowed action at time `at`.
-pub fn apply(f: &mut Facts, out: &Outcome, action: &Action, at: i64, rules: &crate::calendar::DeadlineRules) {
+/// `kind` is the item's (the deadline of a reopening depends on it).
+pub fn apply(
+    f: &mut Facts,
+    kind: Kind,
+    out: &Outcome,
+    action: &Action,
+    at: i64,
+    rules: &crate::calendar::DeadlineRules,
+) {
     if out.is_acceptance_reply && f.first_response_at.is_none() {
         f.first_response_at = Some(at);
     }
@@ -462,6 +474,11 @@ pub fn apply(f: &mut Facts, out: &Outcome, action: &Action, at: i64, rules: &cra
         Action::RequestReopen => {
             f.reopen_count += 1;
             f.closed_at = None;
+            f.redo_due_at = Some(rules.redo_due(kind, at));
+            f.redo_feedback_at = None;
+        }
+        Action::GiveFeedback { .. } if f.redo_due_at.is_some() && f.redo_feedback_at.is_none() => {
+            f.redo_feedback_at = Some(at);
         }
         Action::Withdraw { .. } | Action::MarkDuplicate { .. } => f.closed_at = Some(at),
         Action::Approve { budget_yuan, .. } => {
@@ -631,7 +648,7 @@ mod tests {
         let out = transition(&s, Actor::Staff, &a).unwrap();
         assert_eq!((out.to, out.public), (Status::Routed, false));
         let mut f = Facts { town_slug: Some("changan".into()), community_id: Some(9), ..Facts::default() };
-        apply(&mut f, &out, &a, 1_000, &rules);
+        apply(&mut f, Kind::Wish, &out, &a, 1_000, &rules);
         assert_eq!(
             (f.town_slug.as_deref(), f.community_id, f.acceptance_due_at),
             (Some("humen"), None, 1_000 + 24 * 3600)
@@ -644,12 +661,42 @@ mod tests {
     }
 
     #[test]
+    fn a_reopened_item_gets_a_fresh_answer_deadline_and_the_first_answer_keeps_its_own() {
+        use crate::calendar::{Date, DeadlineRules};
+        let rules = DeadlineRules::default();
+        let day = |s: &str| Date::parse(s).unwrap();
+        // Rated 不满意 and reopened on 2026-11-20 at noon (local time): a wish's redo is due at the end of
+        // 2026-12-20, a project's 30 days on, at the end of 2026-12-20 too (November has 30 days).
+        let at = day("2026-11-20").start_ts() + 12 * 3600;
+        let first_answer = day("2026-11-02").start_ts();
+        for (kind, due) in [(Kind::Wish, "2026-12-20"), (Kind::Project, "2026-12-20")] {
+            let mut f = Facts { feedback_at: Some(first_answer), closed_at: Some(at - 60), ..Facts::default() };
+            let s = ItemState { kind, status: Status::Closed, rating: Some(Rating::Unsatisfied), reopened: false };
+            let out = transition(&s, Actor::Resident, &Action::RequestReopen).unwrap();
+            apply(&mut f, kind, &out, &Action::RequestReopen, at, &rules);
+            assert_eq!(out.to, Status::Reopened);
+            assert_eq!(f.redo_due_at, Some(day(due).end_ts()), "{kind:?}");
+            assert_eq!((f.feedback_at, f.closed_at, f.reopen_count), (Some(first_answer), None, 1), "{kind:?}");
+            let answer = Action::GiveFeedback { message: "已重新处理".into() };
+            let s = ItemState { status: Status::Reopened, reopened: true, ..s };
+            let out = transition(&s, Actor::Staff, &answer).unwrap();
+            apply(&mut f, kind, &out, &answer, at + 86_400, &rules);
+            assert_eq!(
+                (out.to, f.redo_feedback_at, f.feedback_at),
+                (Status::FeedbackGiven, Some(at + 86_400), Some(first_answer))
+            );
+        }
+        // A redo deadline in January follows the calendar month: 2027-01-31 → 2027-02-28.
+        assert_eq!(rules.redo_due(Kind::Wish, day("2027-01-31").start_ts()), day("2027-02-28").end_ts());
+    }
+
+    #[test]
     fn assigning_a_village_keeps_the_status() {
         let a = Action::AssignCommunity { community_id: 3, name: "太平社区".into() };
         let out = transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &a).unwrap();
         assert_eq!(out.to, Status::Accepted);
         let mut f = Facts::default();
-        apply(&mut f, &out, &a, 5, &crate::calendar::DeadlineRules::default());
+        apply(&mut f, Kind::Wish, &out, &a, 5, &crate::calendar::DeadlineRules::default());
         assert_eq!(f.community_id, Some(3));
         assert_eq!(
             transition(&st(Kind::Project, Status::Closed), Actor::Staff, &a),

@@ -121,8 +121,9 @@ pub fn open_for_staff(status: Status) -> bool {
 pub const STAFF_DONE_STATUSES: &[Status] =
     &[Status::Declined, Status::FeedbackGiven, Status::Closed, Status::Withdrawn, Status::Duplicate];
 
-/// The deadline that applies next to an open item: the acceptance reply while it waits for one; then
-/// feedback until feedback is given; then completion (projects). `None` when nothing is due from staff.
+/// The deadline that applies next to an open item: the acceptance reply while it waits for one; the
+/// answer to a reopening (重办) while the item is reopened; then feedback until feedback is given;
+/// then completion (projects). `None` when nothing is due from staff.
 /// The inbox's SQL sorts by the same rule (`store::staff::DUE_AT_SQL`); a storage test checks they agree.
 pub fn next_due_at(status: Status, facts: &Facts, feedback_due_at: i64) -> Option<i64> {
     if !open_for_staff(status) {
@@ -130,6 +131,7 @@ pub fn next_due_at(status: Status, facts: &Facts, feedback_due_at: i64) -> Optio
     }
     Some(match status {
         Status::Submitted | Status::Routed => facts.acceptance_due_at,
+        Status::Reopened if facts.redo_due_at.is_some() => facts.redo_due_at.unwrap_or(feedback_due_at),
         _ if facts.feedback_at.is_none() => feedback_due_at,
         _ => facts.completion_due_at.unwrap_or(feedback_due_at),
     })
@@ -402,6 +404,12 @@ mod tests {
         assert!(in_tab(Tab::Mine, Status::Accepted, None, Some(1), 1, now));
         assert!(!in_tab(Tab::Mine, Status::Accepted, None, Some(2), 1, now));
         assert!(in_tab(Tab::Done, Status::Withdrawn, None, None, 1, now));
+        // A reopened item's next deadline is its redo's, not the first answer's (long met); one
+        // reopened before the redo deadline existed keeps the old rule.
+        let redo = Facts { feedback_at: Some(now - 9_000), redo_due_at: Some(now + 5), ..Facts::default() };
+        assert_eq!(next_due_at(Status::Reopened, &redo, now - 90_000), Some(now + 5));
+        let before = Facts { feedback_at: Some(now - 9_000), ..Facts::default() };
+        assert_eq!(next_due_at(Status::Reopened, &before, now - 90_000), Some(now - 90_000));
         assert_eq!(due_badge(now - 1, now), DueBadge::Overdue);
         assert_eq!(due_badge(now, now), DueBadge::DueSoon);
         assert_eq!(due_badge(now + DUE_SOON_SECS, now), DueBadge::OnTrack);

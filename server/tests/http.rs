@@ -323,6 +323,9 @@ async fn rating_reopening_and_stale_forms() {
         let (_, to, _) = app.post(&format!("/t/{token}/reopen"), &[("version", "")], None).await;
         assert!(to.ends_with("problem=not_allowed_now"), "{b}: only one reopen");
         assert_eq!(app.db.item_by_token(&token).await.unwrap().unwrap().status, domain::Status::Reopened, "{b}");
+        // The tracking page shows the reopening's own deadline and says by when the town answers again.
+        let (_, page) = app.get(&format!("/t/{token}")).await;
+        assert!(page.contains("重办答复") && page.contains("前再次答复您"), "{b}: {page}");
     }
 }
 

@@ -68,13 +68,13 @@ impl Db {
         }
         let out = transition(&item.state(), actor, action).map_err(StoreError::Refused)?;
         let mut f = item.facts.clone();
-        apply(&mut f, &out, action, at, &settings.deadlines);
+        apply(&mut f, item.kind, &out, action, at, &settings.deadlines);
         let updated = sqlx::query(
             "UPDATE items SET status = $1, updated_at = $2, version = version + 1, town_slug = $3, routed_at = $4, \
              acceptance_due_at = $5, first_response_at = $6, feedback_at = $7, completion_due_at = $8, closed_at = $9, \
              rating = $10, rating_comment = $11, rated_at = $12, aware = $13, reopen_count = $14, budget_yuan = $15, \
              progress_percent = $16, community_id = $19, assignee_id = COALESCE(assignee_id, $20), claimed_at = $21, \
-             fulfilled_at = $22 WHERE id = $17 AND version = $18",
+             fulfilled_at = $22, redo_due_at = $23, redo_feedback_at = $24 WHERE id = $17 AND version = $18",
         )
         .bind(out.to.code())
         .bind(at)
@@ -98,6 +98,8 @@ impl Db {
         .bind(by.staff_id)
         .bind(f.claimed_at)
         .bind(f.fulfilled_at)
+        .bind(f.redo_due_at)
+        .bind(f.redo_feedback_at)
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {

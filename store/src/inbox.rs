@@ -50,6 +50,7 @@ pub struct InboxRow {
 pub const DUE_AT_SQL: &str =
     "(CASE WHEN i.status IN ('declined', 'feedback_given', 'closed', 'withdrawn', 'duplicate') THEN NULL \
     WHEN i.status IN ('submitted', 'routed') THEN i.acceptance_due_at \
+    WHEN i.status = 'reopened' AND i.redo_due_at IS NOT NULL THEN i.redo_due_at \
     WHEN i.feedback_at IS NULL THEN i.feedback_due_at \
     ELSE COALESCE(i.completion_due_at, i.feedback_due_at) END)";
 

@@ -170,7 +170,7 @@ pub(crate) const ITEM_SELECT: &str = "SELECT i.id, i.number, i.kind, i.token, i.
     i.helper_org, i.contact_name, i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, \
     i.acceptance_due_at, i.first_response_at, i.feedback_due_at, i.feedback_at, i.completion_due_at, i.closed_at, \
     i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, i.progress_percent, i.claimed_at, \
-    i.fulfilled_at, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
+    i.fulfilled_at, i.redo_due_at, i.redo_feedback_at, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
     i.beneficiary_relation, i.public_text FROM items i LEFT JOIN communities c ON c.id = i.community_id";
 
 pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
@@ -220,6 +220,8 @@ pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
             progress_percent: r.try_get("progress_percent")?,
             claimed_at: opt_i64(r, "claimed_at")?,
             fulfilled_at: opt_i64(r, "fulfilled_at")?,
+            redo_due_at: opt_i64(r, "redo_due_at")?,
+            redo_feedback_at: opt_i64(r, "redo_feedback_at")?,
         },
         version: r.try_get("version")?,
     })

@@ -393,7 +393,7 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                 }
                 let out = transition(&state, actor, &action)
                     .map_err(|e| StoreError::Corrupt(format!("seed plan refused: {e:?}")))?;
-                apply(&mut facts, &out, &action, at, &rules);
+                apply(&mut facts, kind, &out, &action, at, &rules);
                 events.push(SeedEvent {
                     item_id: next_id,
                     at,

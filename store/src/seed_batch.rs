@@ -44,6 +44,8 @@ const ITEM_COLS: &[&str] = &[
     "updated_at",
     "claimed_at",
     "fulfilled_at",
+    "redo_due_at",
+    "redo_feedback_at",
     "public_text",
     "beneficiary_name",
     "beneficiary_address",
@@ -135,6 +137,8 @@ pub(crate) async fn write_batch(
                 .bind(it.updated_at)
                 .bind(f.claimed_at)
                 .bind(f.fulfilled_at)
+                .bind(f.redo_due_at)
+                .bind(f.redo_feedback_at)
                 .bind(it.public_text.clone())
                 .bind(it.beneficiary.as_ref().map(|b| b.0.clone()))
                 .bind(it.beneficiary.as_ref().map(|b| b.1.clone()))

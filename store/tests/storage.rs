@@ -127,6 +127,19 @@ async fn a_wish_is_rated_reopened_and_closed_again_with_every_step_on_the_timeli
         db.act(a.id, None, Actor::Resident, "", &Action::RequestReopen, T0 + 60_000).await.unwrap();
         let refused = db.act(a.id, None, Actor::Resident, "", &Action::RequestReopen, T0 + 60_001).await;
         assert!(matches!(refused, Err(StoreError::Refused(_))), "{b}");
+        // The reopening has its own answer deadline (a wish: a month from the reopening, to the end of
+        // that day), which the inbox sorts and badges by; the first answer's deadline is untouched.
+        let reopened = db.item_by_token(&a.token).await.unwrap().unwrap();
+        let redo_due = Date::from_timestamp(T0 + 60_000).add_months(1).end_ts();
+        assert_eq!((reopened.status, reopened.facts.redo_due_at), (Status::Reopened, Some(redo_due)), "{b}");
+        assert_eq!(reopened.feedback_due_at, item.feedback_due_at, "{b}");
+        let due_sql: Option<i64> =
+            sqlx::query_scalar(&format!("SELECT {} FROM items i WHERE i.id = $1", store::inbox::DUE_AT_SQL))
+                .bind(a.id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(due_sql, Some(redo_due), "{b}: the inbox's SQL sees the redo deadline");
         db.act(
             a.id,
             None,
@@ -145,6 +158,7 @@ async fn a_wish_is_rated_reopened_and_closed_again_with_every_step_on_the_timeli
             "{b}"
         );
         assert_eq!(done.facts.feedback_at, Some(T0 + 4 * 3600), "{b}: the first feedback time is kept");
+        assert_eq!((done.facts.redo_due_at, done.facts.redo_feedback_at), (Some(redo_due), Some(T0 + 70_000)), "{b}");
         let actions: Vec<String> = db.events(a.id, true).await.unwrap().into_iter().map(|e| e.action).collect();
         assert_eq!(
             actions,

@@ -320,7 +320,7 @@ pub fn next_step(item: &store::ItemRecord, town: Option<&str>, can_rate: bool, l
     match item.status {
         Status::Closed | Status::Withdrawn | Status::Duplicate | Status::Declined => None,
         Status::FeedbackGiven => Some(t(lang, "next.done")),
-        Status::Reopened => say("next.reopened", 0),
+        Status::Reopened => say("next.reopened", f.redo_due_at.unwrap_or(item.feedback_due_at)),
         _ if reply_or_feedback_late => {
             let due = if waiting_reply { f.acceptance_due_at } else { item.feedback_due_at };
             say("next.late", due)
@@ -343,8 +343,8 @@ pub fn next_step(item: &store::ItemRecord, town: Option<&str>, can_rate: bool, l
     }
 }
 
-/// The deadlines that apply to an item, met or not: the acceptance reply, feedback, and for an approved
-/// project its completion. Shown on the tracking page and the staff item page.
+/// The deadlines that apply to an item, met or not: the acceptance reply, feedback, for an approved
+/// project its completion, and for a reopened item the new answer (重办). Shown on the tracking page and the staff item page.
 pub fn deadline_views(item: &store::ItemRecord, events: &[store::ItemEvent]) -> Vec<DeadlineView> {
     let f = &item.facts;
     let mut deadlines = vec![DeadlineView {
@@ -357,6 +357,9 @@ pub fn deadline_views(item: &store::ItemRecord, events: &[store::ItemEvent]) -> 
     if let Some(due) = f.completion_due_at {
         let done = events.iter().find(|e| e.action == "complete").map(|e| e.at);
         deadlines.push(DeadlineView { label_key: "dl.completion".into(), due_at: due, done_at: done });
+    }
+    if let Some(due) = f.redo_due_at {
+        deadlines.push(DeadlineView { label_key: "dl.redo".into(), due_at: due, done_at: f.redo_feedback_at });
     }
     deadlines
 }
