@@ -153,6 +153,14 @@ pub struct DeadlineRules {
     pub project_decision_days: i64,
     /// A micro-project is built within this many months of approval.
     pub project_build_months: u32,
+    /// An open item is "due soon" (即将到期) once its deadline falls within this many working days,
+    /// today counted as the first (1: the deadline is today).
+    #[serde(default = "one")]
+    pub due_soon_working_days: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl Default for DeadlineRules {
@@ -163,6 +171,7 @@ impl Default for DeadlineRules {
             wish_months: 1,
             project_decision_days: 30,
             project_build_months: 6,
+            due_soon_working_days: 1,
         }
     }
 }
@@ -182,6 +191,16 @@ impl DeadlineRules {
             (crate::Kind::Project, _) => day.add_days(self.project_decision_days),
         };
         due.end_ts()
+    }
+
+    /// Until when a deadline counts as due soon, looking at `now`: the end of the
+    /// `due_soon_working_days`-th working day counted from the first working day on or after today.
+    /// With the default 1: on a working day, deadlines of today; on a weekend or holiday, deadlines up
+    /// to the end of the next working day (less than one working day is left for them).
+    pub fn due_soon_until(&self, cal: &WorkCalendar, now: i64) -> i64 {
+        let today = Date::from_timestamp(now);
+        let first = if cal.is_working_day(today) { today } else { cal.add_working_days(today, 1) };
+        cal.add_working_days(first, self.due_soon_working_days.max(1) - 1).end_ts()
     }
 
     /// When the answer to a reopened item (重办) is due: the same window as a new item of its kind
@@ -206,6 +225,36 @@ impl DeadlineRules {
 mod tests {
     use super::*;
     use crate::Kind;
+
+    #[test]
+    fn due_soon_means_less_than_the_last_working_days_left() {
+        // 2026 National Day: 1–8 October off, Sunday 27 September and Saturday 10 October worked (调休).
+        let mut cal = WorkCalendar::default();
+        for day in 1..=8 {
+            cal.holidays.insert(Date::new(2026, 10, day).unwrap());
+        }
+        cal.adjusted_workdays.insert(Date::new(2026, 9, 27).unwrap());
+        cal.adjusted_workdays.insert(Date::new(2026, 10, 10).unwrap());
+        let d = |s: &str| Date::parse(s).unwrap();
+        let at = |s: &str| d(s).start_ts() + 10 * 3600;
+        let one = DeadlineRules::default();
+        assert_eq!(one.due_soon_working_days, 1);
+        // A working day: deadlines of today only, so an item routed now (reply due tomorrow) is not yet.
+        assert_eq!(one.due_soon_until(&cal, at("2026-09-29")), d("2026-09-29").end_ts());
+        // The holiday week: the next working day is Friday 9 October.
+        assert_eq!(one.due_soon_until(&cal, at("2026-10-03")), d("2026-10-09").end_ts());
+        // Sunday 27 September is a 调休 working day: itself.
+        assert_eq!(one.due_soon_until(&cal, at("2026-09-27")), d("2026-09-27").end_ts());
+        let two = DeadlineRules { due_soon_working_days: 2, ..DeadlineRules::default() };
+        // Friday 9 October + the next working day, Saturday 10 October (调休).
+        assert_eq!(two.due_soon_until(&cal, at("2026-10-09")), d("2026-10-10").end_ts());
+        // Stored settings from before the setting existed read as 1.
+        let old: DeadlineRules = serde_json::from_str(
+            r#"{"acceptance_hours":24,"urgent_wish_working_days":5,"wish_months":1,"project_decision_days":30,"project_build_months":6}"#,
+        )
+        .unwrap();
+        assert_eq!(old, one);
+    }
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

@@ -100,7 +100,7 @@ code_enum!(
         Mine = "mine",
         /// Accepted and not yet answered or completed.
         InProgress = "in_progress",
-        /// Open, with the next deadline within [`DUE_SOON_SECS`].
+        /// Open, with the next deadline not passed and before `DeadlineRules::due_soon_until`.
         DueSoon = "due_soon",
         /// Open, with the next deadline passed.
         Overdue = "overdue",
@@ -108,9 +108,6 @@ code_enum!(
         Done = "done",
     }
 );
-
-/// "Due soon" means the next deadline is less than two days away.
-pub const DUE_SOON_SECS: i64 = 2 * 24 * 3600;
 
 /// Statuses in which staff still have work to do on an item.
 pub fn open_for_staff(status: Status) -> bool {
@@ -146,25 +143,33 @@ pub enum DueBadge {
 }
 
 /// The badge for a deadline at `due_at` seen at `now`.
-pub fn due_badge(due_at: i64, now: i64) -> DueBadge {
+/// `soon_until` is `DeadlineRules::due_soon_until` at `now`.
+pub fn due_badge(due_at: i64, now: i64, soon_until: i64) -> DueBadge {
     if due_at < now {
         DueBadge::Overdue
-    } else if due_at < now + DUE_SOON_SECS {
+    } else if due_at <= soon_until {
         DueBadge::DueSoon
     } else {
         DueBadge::OnTrack
     }
 }
 
-/// Whether an item belongs to a tab, for a staff member `me`, at `now`. The SQL of the inbox applies
-/// the same predicates.
-pub fn in_tab(tab: Tab, status: Status, due_at: Option<i64>, assignee: Option<i64>, me: i64, now: i64) -> bool {
+/// Whether an item belongs to a tab, for a staff member `me`, at `now` (`soon_until`: see
+/// [`due_badge`]). The SQL of the inbox applies the same predicates.
+pub fn in_tab(
+    tab: Tab,
+    status: Status,
+    due_at: Option<i64>,
+    assignee: Option<i64>,
+    me: i64,
+    (now, soon_until): (i64, i64),
+) -> bool {
     let open = open_for_staff(status);
     match tab {
         Tab::New => matches!(status, Status::Submitted | Status::Routed),
         Tab::Mine => open && assignee == Some(me),
         Tab::InProgress => open && !matches!(status, Status::Submitted | Status::Routed),
-        Tab::DueSoon => open && due_at.is_some_and(|d| d >= now && d < now + DUE_SOON_SECS),
+        Tab::DueSoon => open && due_at.is_some_and(|d| d >= now && d <= soon_until),
         Tab::Overdue => open && due_at.is_some_and(|d| d < now),
         Tab::Done => !open,
     }
@@ -395,24 +400,28 @@ mod tests {
     #[test]
     fn tabs_and_badges() {
         let now = 1_000_000;
-        assert!(in_tab(Tab::New, Status::Routed, Some(now + 10), None, 1, now));
-        assert!(!in_tab(Tab::InProgress, Status::Routed, Some(now + 10), None, 1, now));
-        assert!(in_tab(Tab::DueSoon, Status::Routed, Some(now + 10), None, 1, now));
-        assert!(!in_tab(Tab::DueSoon, Status::Routed, Some(now + DUE_SOON_SECS), None, 1, now));
-        assert!(in_tab(Tab::Overdue, Status::Accepted, Some(now - 1), None, 1, now));
-        assert!(!in_tab(Tab::Overdue, Status::Closed, Some(now - 1), None, 1, now), "done items are never overdue");
-        assert!(in_tab(Tab::Mine, Status::Accepted, None, Some(1), 1, now));
-        assert!(!in_tab(Tab::Mine, Status::Accepted, None, Some(2), 1, now));
-        assert!(in_tab(Tab::Done, Status::Withdrawn, None, None, 1, now));
+        let soon = now + 3_600; // the end of the due-soon window (DeadlineRules::due_soon_until)
+        assert!(in_tab(Tab::New, Status::Routed, Some(now + 10), None, 1, (now, soon)));
+        assert!(!in_tab(Tab::InProgress, Status::Routed, Some(now + 10), None, 1, (now, soon)));
+        assert!(in_tab(Tab::DueSoon, Status::Routed, Some(now + 10), None, 1, (now, soon)));
+        assert!(!in_tab(Tab::DueSoon, Status::Routed, Some(soon + 1), None, 1, (now, soon)));
+        assert!(in_tab(Tab::Overdue, Status::Accepted, Some(now - 1), None, 1, (now, soon)));
+        assert!(
+            !in_tab(Tab::Overdue, Status::Closed, Some(now - 1), None, 1, (now, soon)),
+            "done items are never overdue"
+        );
+        assert!(in_tab(Tab::Mine, Status::Accepted, None, Some(1), 1, (now, soon)));
+        assert!(!in_tab(Tab::Mine, Status::Accepted, None, Some(2), 1, (now, soon)));
+        assert!(in_tab(Tab::Done, Status::Withdrawn, None, None, 1, (now, soon)));
         // A reopened item's next deadline is its redo's, not the first answer's (long met); one
         // reopened before the redo deadline existed keeps the old rule.
         let redo = Facts { feedback_at: Some(now - 9_000), redo_due_at: Some(now + 5), ..Facts::default() };
         assert_eq!(next_due_at(Status::Reopened, &redo, now - 90_000), Some(now + 5));
         let before = Facts { feedback_at: Some(now - 9_000), ..Facts::default() };
         assert_eq!(next_due_at(Status::Reopened, &before, now - 90_000), Some(now - 90_000));
-        assert_eq!(due_badge(now - 1, now), DueBadge::Overdue);
-        assert_eq!(due_badge(now, now), DueBadge::DueSoon);
-        assert_eq!(due_badge(now + DUE_SOON_SECS, now), DueBadge::OnTrack);
+        assert_eq!(due_badge(now - 1, now, soon), DueBadge::Overdue);
+        assert_eq!(due_badge(now, now, soon), DueBadge::DueSoon);
+        assert_eq!(due_badge(soon + 1, now, soon), DueBadge::OnTrack);
     }
 
     #[test]
@@ -444,6 +453,9 @@ pub struct SettingsInput {
     pub project_decision_days: String,
     #[serde(default)]
     pub project_build_months: String,
+    /// Empty: the default, 1.
+    #[serde(default)]
+    pub due_soon_working_days: String,
     /// Days a donor's claim holds a wish (1-30). Empty keeps the current value.
     #[serde(default)]
     pub claim_hold_days: String,
@@ -461,6 +473,7 @@ impl SettingsInput {
             wish_months: d.wish_months.to_string(),
             project_decision_days: d.project_decision_days.to_string(),
             project_build_months: d.project_build_months.to_string(),
+            due_soon_working_days: d.due_soon_working_days.to_string(),
             claim_hold_days: String::new(),
         }
     }
@@ -492,6 +505,11 @@ pub fn validate_settings(
         wish_months: num("wish_months", &s.wish_months, 1, 24) as u32,
         project_decision_days: num("project_decision_days", &s.project_decision_days, 1, 365),
         project_build_months: num("project_build_months", &s.project_build_months, 1, 60) as u32,
+        due_soon_working_days: if s.due_soon_working_days.trim().is_empty() {
+            1
+        } else {
+            num("due_soon_working_days", &s.due_soon_working_days, 1, 10) as u32
+        },
     };
     if errors.is_empty() && limits.urgent_wish_cap_yuan < limits.wish_cap_yuan {
         errors.push(crate::FieldError::new("urgent_wish_cap_yuan", "urgent_cap_below_cap"));

@@ -1,7 +1,7 @@
 //! The staff inbox: the query by tab, town and filters, its rows and the counts per tab.
 
 use crate::{opt_i64, Db, Result, StoreError};
-use domain::staff::{DUE_SOON_SECS, STAFF_DONE_STATUSES};
+use domain::staff::STAFF_DONE_STATUSES;
 use domain::{Kind, Status, Tab};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -60,11 +60,13 @@ struct Where {
     args: Vec<Arg>,
     me: i64,
     now: i64,
+    /// The end of the due-soon window.
+    soon_until: i64,
 }
 
 impl Where {
-    fn new(q: &InboxQuery, now: i64) -> Where {
-        let mut w = Where { sql: vec!["1 = 1".into()], args: Vec::new(), me: q.me, now };
+    fn new(q: &InboxQuery, (now, soon_until): (i64, i64)) -> Where {
+        let mut w = Where { sql: vec!["1 = 1".into()], args: Vec::new(), me: q.me, now, soon_until };
         if let Some(t) = &q.scope_town {
             let p = w.arg(Arg::S(t.clone()));
             w.sql.push(format!("i.town_slug = {p}"));
@@ -138,8 +140,8 @@ fn tab_predicate(tab: Tab, w: &mut Where) -> String {
         Tab::InProgress => format!("({open} AND i.status NOT IN ('submitted', 'routed'))"),
         Tab::DueSoon => {
             let now = w.arg(Arg::I(w.now));
-            let soon = w.arg(Arg::I(w.now + DUE_SOON_SECS));
-            format!("({open} AND {DUE_AT_SQL} >= {now} AND {DUE_AT_SQL} < {soon})")
+            let soon = w.arg(Arg::I(w.soon_until));
+            format!("({open} AND {DUE_AT_SQL} >= {now} AND {DUE_AT_SQL} <= {soon})")
         }
         Tab::Overdue => {
             let now = w.arg(Arg::I(w.now));
@@ -152,7 +154,7 @@ fn tab_predicate(tab: Tab, w: &mut Where) -> String {
 impl Db {
     /// One page of the staff inbox and the number of rows in the whole view.
     pub async fn inbox(&self, q: &InboxQuery, now: i64) -> Result<(Vec<InboxRow>, i64)> {
-        let mut b = Where::new(q, now);
+        let mut b = Where::new(q, (now, self.due_soon_until(now).await?));
         let tab_sql = tab_predicate(q.tab, &mut b);
         let where_sql = format!("{} AND {tab_sql}", b.sql.join(" AND "));
         let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items i WHERE {where_sql}");
@@ -200,9 +202,14 @@ impl Db {
         Ok((rows, total))
     }
 
+    /// The end of the due-soon window at `now` (`DeadlineRules::due_soon_until` on the calendar).
+    pub async fn due_soon_until(&self, now: i64) -> Result<i64> {
+        Ok(self.settings().await?.deadlines.due_soon_until(&self.calendar().await?, now))
+    }
+
     /// How many items each tab holds under the same filters (the tab itself aside).
     pub async fn inbox_counts(&self, q: &InboxQuery, now: i64) -> Result<Vec<(Tab, i64)>> {
-        let mut b = Where::new(q, now);
+        let mut b = Where::new(q, (now, self.due_soon_until(now).await?));
         let mut sums = Vec::new();
         for tab in Tab::ALL {
             let p = tab_predicate(*tab, &mut b);

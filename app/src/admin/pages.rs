@@ -131,6 +131,7 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
         ("wish_months", sv.wish_months.clone()),
         ("project_decision_days", sv.project_decision_days.clone()),
         ("project_build_months", sv.project_build_months.clone()),
+        ("due_soon_working_days", sv.due_soon_working_days.clone()),
         ("claim_hold_days", sv.claim_hold_days.clone()),
     ];
     // Abuse limits

@@ -41,6 +41,7 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> AppResul
     let now = store::now();
     let (rows, total) = st.db.inbox(&q, now).await?;
     let counts = st.db.inbox_counts(&q, now).await?;
+    let soon = st.db.due_soon_until(now).await?;
     let towns = st.db.towns().await?;
     let community_town = q.scope_town.clone().or_else(|| q.town.clone().filter(|t| !t.is_empty()));
     let communities = match community_town {
@@ -53,7 +54,7 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> AppResul
         .into_iter()
         .map(|r| InboxLine {
             town_name: store::names::town_name(&towns, r.town_slug.as_deref(), lang),
-            badge: r.due_at.map(|d| due_badge(d, now)),
+            badge: r.due_at.map(|d| due_badge(d, now, soon)),
             title: if r.title.is_empty() { r.excerpt } else { r.title },
             number: r.number,
             kind: r.kind,
@@ -126,6 +127,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
     let audit = st.db.audit_for_item(item.id).await?;
     let claims = if item.kind == Kind::Wish { st.db.claims_of_item(item.id).await? } else { Vec::new() };
     let now = store::now();
+    let soon = st.db.due_soon_until(now).await?;
     let notice_ends_at = if item.kind == Kind::Project { st.db.notice_ends_at(item.id).await? } else { None };
     let voices = match notice_ends_at {
         Some(end) => {
@@ -231,7 +233,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
         submitted_at: item.submitted_at,
         deadlines,
         next_due_at: next_due,
-        badge: next_due.map(|d| due_badge(d, now)),
+        badge: next_due.map(|d| due_badge(d, now, soon)),
         events: events
             .into_iter()
             .map(|e| {
