@@ -596,6 +596,25 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
         assert_eq!(app.db.settings().await.unwrap().claim_hold_days, 14, "{b}");
         let (_, page) = get_with(&x, &app.base, "/staff/admin").await;
         assert!(page.contains("id=\"settings-claim_hold_days\" name=\"claim_hold_days\" value=\"14\""), "{b}");
+        // The due-soon window: 1 (empty) by default; out of range explained; 2 saved, shown and used.
+        assert_eq!(app.db.settings().await.unwrap().deadlines.due_soon_working_days, 1, "{b}");
+        let mut soon = settings("1500");
+        soon.push(("due_soon_working_days", "11".to_string()));
+        let soon_bad: Vec<(&str, &str)> = soon.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = post_with(&x, &app.base, "/staff/admin/settings", &soon_bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&page, "settings-due_soon_working_days-error"), "请填写范围内的整数。", "{b}");
+        soon.last_mut().unwrap().1 = "2".to_string();
+        let soon_good: Vec<(&str, &str)> = soon.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, _) = post_with(&x, &app.base, "/staff/admin/settings", &soon_good).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(app.db.settings().await.unwrap().deadlines.due_soon_working_days, 2, "{b}");
+        let (_, page) = get_with(&x, &app.base, "/staff/admin").await;
+        assert!(page.contains("name=\"due_soon_working_days\" value=\"2\""), "{b}");
+        let now = store::now();
+        let cal = app.db.calendar().await.unwrap();
+        let two = domain::calendar::DeadlineRules { due_soon_working_days: 2, ..Default::default() };
+        assert_eq!(app.db.due_soon_until(now).await.unwrap(), two.due_soon_until(&cal, now), "{b}");
 
         // The calendar: a new holiday, then removed.
         let (status, _, _) = post_with(
@@ -651,6 +670,6 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-        assert_eq!(n, 10, "{b}: 9 changes above and the claim hold");
+        assert_eq!(n, 11, "{b}: 9 changes above, the claim hold and the due-soon window");
     }
 }

@@ -142,6 +142,7 @@ impl Db {
                 "wish_months" => s.deadlines.wish_months = n as u32,
                 "project_decision_days" => s.deadlines.project_decision_days = n,
                 "project_build_months" => s.deadlines.project_build_months = n as u32,
+                "due_soon_working_days" if n > 0 => s.deadlines.due_soon_working_days = n as u32,
                 "claim_hold_days" if n > 0 => s.claim_hold_days = n,
                 other => {
                     if let Some(l) = other.strip_prefix("limit.").and_then(domain::abuse::Limit::from_code) {
@@ -194,7 +195,7 @@ impl Db {
     /// Stores caps and deadlines (already validated by `domain::staff::validate_settings`).
     pub async fn save_settings(&self, s: &Settings) -> Result<()> {
         let (l, d) = (&s.limits, &s.deadlines);
-        let pairs: [(&str, i64); 9] = [
+        let pairs: [(&str, i64); 10] = [
             ("wish_cap_yuan", l.wish_cap_yuan),
             ("urgent_wish_cap_yuan", l.urgent_wish_cap_yuan),
             ("project_cap_yuan", l.project_cap_yuan),
@@ -203,6 +204,7 @@ impl Db {
             ("wish_months", i64::from(d.wish_months)),
             ("project_decision_days", d.project_decision_days),
             ("project_build_months", i64::from(d.project_build_months)),
+            ("due_soon_working_days", i64::from(d.due_soon_working_days)),
             ("claim_hold_days", s.claim_hold_days),
         ];
         let _w = self.write_guard().await;
