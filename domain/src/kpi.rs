@@ -39,6 +39,15 @@ impl Period {
         Period { from: Date { year: today.year, month: 1, day: 1 }, to: today }
     }
 
+    /// The twelve months up to `today`: from the day after the same date a year before (29 February
+    /// falls back to the 28th). Unlike the year to date, it is a full year on every day, so the two
+    /// presets differ even in December.
+    pub fn last_12_months(today: Date) -> Period {
+        let day = today.day.min(if today.month == 2 { 28 } else { 31 });
+        let year_before = Date::new(today.year - 1, today.month, day).unwrap_or(today);
+        Period { from: year_before.add_days(1), to: today }
+    }
+
     /// Reads `from` and `to` as typed (`YYYY-MM-DD`; empty means the default of the year to date).
     /// A bad value gets a field error and its default, so the page still shows something sensible.
     pub fn parse(from: &str, to: &str, today: Date) -> (Period, Vec<crate::FieldError>) {
@@ -501,6 +510,18 @@ mod tests {
     const NOW: i64 = 1_000_000;
     const H: i64 = 3600;
     const D: i64 = 86_400;
+
+    #[test]
+    fn the_last_twelve_months_are_a_full_year_and_not_the_year_to_date() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let p = |from: &str, to: &str| Period { from: d(from), to: d(to) };
+        // In December the old preset (from the first of the month 11 months back) was 1 January.
+        assert_eq!(Period::last_12_months(d("2026-12-02")), p("2025-12-03", "2026-12-02"));
+        assert_ne!(Period::last_12_months(d("2026-12-02")), Period::year_to_date(d("2026-12-02")));
+        assert_eq!(Period::last_12_months(d("2026-01-01")), p("2025-01-02", "2026-01-01"));
+        assert_eq!(Period::last_12_months(d("2028-02-29")), p("2027-03-01", "2028-02-29"));
+        assert_eq!(Period::last_12_months(d("2027-03-31")), p("2026-04-01", "2027-03-31"));
+    }
 
     fn item(status: Status, due: i64, fb: Option<i64>) -> KpiItem {
         KpiItem {

@@ -243,6 +243,16 @@ async fn who_sees_which_town_on_the_dashboard_and_its_exports() {
         let (status, _) = get_with(&leader, base, "/dashboard/items?set=nonsense").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{b}");
 
+        // The presets: 近 12 个月 is a full year back from today, never the same link as 今年 (it was
+        // in December), and only the applied one is marked current.
+        let today = domain::Date::from_timestamp(store::now());
+        let last_12 = domain::kpi::Period::last_12_months(today);
+        let (_, page) = get_with(&leader, base, "/dashboard").await;
+        assert!(page.contains(&format!("from={}&amp;to={}", last_12.from, last_12.to)), "{b}: the 12-month link");
+        assert_ne!(last_12.from, domain::Date { year: today.year, month: 1, day: 1 }, "{b}");
+        let presets = page.split("class=\"presets\"").nth(1).and_then(|r| r.split("</nav>").next()).unwrap_or_default();
+        assert_eq!(presets.matches("aria-current=\"true\"").count(), 1, "{b}: one preset is current: {presets}");
+
         // A bad date: 422, the message next to the field, the typed value kept.
         let (status, page) = get_with(&leader, base, "/dashboard?from=2026-13-01").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");

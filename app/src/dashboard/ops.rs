@@ -133,9 +133,10 @@ fn month_start_back(d: Date, back: i32) -> Date {
 fn presets(today: Date) -> Vec<(String, String, String)> {
     let y = today.year;
     let month_start = month_start_back(today, 0);
+    let last_12 = domain::kpi::Period::last_12_months(today);
     vec![
         ("this_year".into(), format!("{y}-01-01"), today.to_string()),
-        ("last_12".into(), month_start_back(today, 11).to_string(), today.to_string()),
+        ("last_12".into(), last_12.from.to_string(), last_12.to.to_string()),
         ("this_month".into(), month_start.to_string(), today.to_string()),
         ("last_month".into(), month_start_back(today, 1).to_string(), month_start.add_days(-1).to_string()),
         ("last_year".into(), format!("{}-01-01", y - 1), format!("{}-12-31", y - 1)),
