@@ -157,6 +157,22 @@ async fn the_public_api_gives_the_hand_computed_numbers() {
             page.contains("value=\"2025-13-01\"") && page.contains("请填写日期"),
             "{b}: typed value and message kept"
         );
+        // An end before the start: the message at the end date, and the page shows the default period
+        // with its real figures (the same as the page without dates), not a label over zeros.
+        let line = |page: &str| page.split("共 ").nth(1).and_then(|r| r.split(" 件诉求").next()).map(str::to_string);
+        let (_, default_page) = app.get("/figures").await;
+        let (status, page) = app.get("/figures?from=2025-03-31&to=2025-03-01").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("结束日期不能早于开始日期"), "{b}");
+        assert!(line(&default_page).is_some(), "{b}: the count line");
+        assert_eq!(line(&page), line(&default_page), "{b}: the default period's figures");
+        let year = domain::Date::from_timestamp(store::now()).year;
+        assert!(page.contains(&format!("{year}-01-01 至")), "{b}: labelled with the period it shows");
+        // An unknown town with a good period: the message at the town, and the city's figures of that
+        // period (March 2025 above), not zeros.
+        let (status, page) = app.get("/figures?from=2025-03-01&to=2025-03-31&town=atlantis").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("2025-03-01 至 2025-03-31") && page.contains("75.0%"), "{b}: the month's figures");
     }
 }
 

@@ -23,17 +23,16 @@ pub async fn get_dashboard_items(filters: DashboardFilters, lang: String) -> Res
     Guarded::of(crate::dashboard::ops::drill_view(&st, &filters, lang).await)
 }
 
-/// The public figures (no personal data).
+/// The public figures (no personal data), and the problems of the typed period (the figures are then
+/// those of the default period).
 #[server(endpoint = "public_figures")]
 pub async fn get_public_figures(
     filters: DashboardFilters,
     lang: String,
-) -> Result<Result<PublicFigures, Vec<FieldError>>, ServerFnError> {
+) -> Result<(PublicFigures, Vec<FieldError>), ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    match crate::dashboard::ops::public_figures(&st, &filters.from, &filters.to, &filters.town, lang).await {
-        Ok(figures) => Ok(Ok(figures)),
-        Err(crate::error::AppError::Invalid(errors)) => Ok(Err(errors)),
-        Err(e) => Err(e.into_server_fn_error()),
-    }
+    crate::dashboard::ops::public_figures_or_default(&st, &filters.from, &filters.to, &filters.town, lang)
+        .await
+        .map_err(|e| e.into_server_fn_error())
 }

@@ -24,11 +24,10 @@ pub fn FiguresPage() -> impl IntoView {
                 let filters = filters.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(Ok(p)) => view! { <FiguresBody lang p filters errors=Vec::new() /> }.into_any(),
-                        Ok(Err(errors)) => {
-                            crate::ui::set_status(422);
-                            let today = domain::Date::from_timestamp(crate::ui::now_ts());
-                            let p = PublicFigures::empty(domain::kpi::Period::year_to_date(today));
+                        Ok((p, errors)) => {
+                            if !errors.is_empty() {
+                                crate::ui::set_status(422);
+                            }
                             view! { <FiguresBody lang p filters errors /> }.into_any()
                         }
                         Err(_) => server_trouble(lang),
@@ -36,26 +35,6 @@ pub fn FiguresPage() -> impl IntoView {
                 })
             }}
         </Suspense>
-    }
-}
-
-impl PublicFigures {
-    /// Nothing counted, for a page whose period was refused.
-    pub fn empty(p: domain::kpi::Period) -> PublicFigures {
-        let zero = KpiFigures::from(&Measures::default());
-        PublicFigures {
-            from: p.from.to_string(),
-            to: p.to.to_string(),
-            town: None,
-            generated_at: 0,
-            targets: Targets {
-                feedback_rate: FEEDBACK_TARGET,
-                satisfaction_rate: SATISFACTION_TARGET,
-                awareness_rate: AWARENESS_TARGET,
-            },
-            overall: zero,
-            towns: Vec::new(),
-        }
     }
 }
 

@@ -382,19 +382,35 @@ pub fn league_csv(header: &[String], rows: &[Vec<Cell>]) -> String {
     out
 }
 
-/// The public figures for a period (default: this year so far) and optionally one town.
+/// The public figures for a period (default: this year so far) and optionally one town, for the open
+/// API: bad parameters are refused (`Invalid`).
 pub async fn public_figures(st: &AppState, from: &str, to: &str, town: &str, lang: Lang) -> AppResult<PublicFigures> {
+    match public_figures_or_default(st, from, to, town, lang).await? {
+        (figures, errors) if errors.is_empty() => Ok(figures),
+        (_, errors) => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// The public figures for the page: with bad parameters, the figures of the default (this year so
+/// far, all towns) and the errors to show next to the fields — never a period's label over zeros.
+pub async fn public_figures_or_default(
+    st: &AppState,
+    from: &str,
+    to: &str,
+    town: &str,
+    lang: Lang,
+) -> AppResult<(PublicFigures, Vec<FieldError>)> {
     let now = store::now();
     let (period, mut errors) = Period::parse(from, to, Date::from_timestamp(now));
     let towns = st.db.towns().await?;
-    let town = Some(town.trim().to_string()).filter(|t| !t.is_empty());
+    let mut town = Some(town.trim().to_string()).filter(|t| !t.is_empty());
     if let Some(t) = &town {
         if !towns.iter().any(|x| &x.slug == t) {
             errors.push(FieldError::new("town", "town_unknown"));
         }
     }
     if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
+        town = None;
     }
     let q = MeasureQuery { from: Some(period.from), to: Some(period.to), ..Default::default() };
     let rows = st.db.measure_rows(&q, now).await?;
@@ -411,7 +427,7 @@ pub async fn public_figures(st: &AppState, from: &str, to: &str, town: &str, lan
             TownFigures { slug: l.key, name: l.label, name_en: en, figures: KpiFigures::from(&l.m) }
         })
         .collect();
-    Ok(PublicFigures {
+    let figures = PublicFigures {
         from: period.from.to_string(),
         to: period.to.to_string(),
         town,
@@ -423,5 +439,6 @@ pub async fn public_figures(st: &AppState, from: &str, to: &str, town: &str, lan
         },
         overall: KpiFigures::from(&overall),
         towns: towns_out,
-    })
+    };
+    Ok((figures, errors))
 }
