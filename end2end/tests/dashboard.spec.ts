@@ -30,9 +30,13 @@ test('a leader reads the measures, sorts the league table and opens the items be
 
   // The last 12 months (the demo data covers the last year), then sorting by satisfaction, lowest
   // first: the column says so and the values ascend.
+  // A full year back to today (it used to start on the 1st of a month, in December the same link as 今年).
   await page.getByRole('link', { name: '近 12 个月' }).click();
-  await expect(page).toHaveURL(/from=\d{4}-\d{2}-01&to=/);
+  await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}&to=/);
+  const from = new URL(page.url()).searchParams.get('from');
+  expect(from).not.toBe(`${new Date().getFullYear()}-01-01`);
   await expect(page.getByRole('link', { name: '近 12 个月' })).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByRole('link', { name: '今年' })).not.toHaveAttribute('aria-current', 'true');
   await league.getByRole('link', { name: '满意度' }).click();
   await expect(page).toHaveURL(/sort=satisfaction&dir=asc/);
   await expect(page.locator('th[aria-sort="ascending"]')).toContainText('满意度');
