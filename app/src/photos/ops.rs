@@ -46,15 +46,7 @@ pub async fn add_photo(
     upload: Upload,
     remote_addr: &str,
 ) -> AppResult<()> {
-    let Some(user) = user else { return Err(AppError::SignIn) };
-    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
-    let access = user.access(item.facts.town_slug.as_deref());
-    if !access.read {
-        return Err(AppError::NotFound);
-    }
-    if !access.act {
-        return Err(AppError::Forbidden);
-    }
+    let (user, item) = crate::staff::session::item_to_act_on(st, user, number).await?;
     let caption = upload.caption.trim().to_string();
     let mut errors = Vec::new();
     if domain::abuse::has_forbidden_control(&caption) {

@@ -420,14 +420,9 @@ pub async fn staff_act(
     f: &StaffActForm,
     remote_addr: &str,
 ) -> AppResult<()> {
-    let Some(u) = user else { return Err(AppError::SignIn) };
-    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
-    let access = u.access(item.facts.town_slug.as_deref());
-    if !access.read {
-        return Err(AppError::NotFound);
-    }
+    let (u, item) = crate::staff::session::item_to_act_on(st, user, number).await?;
     let kind = StaffAction::from_code(f.action.trim());
-    if !access.act || (kind == Some(StaffAction::Reroute) && !u.can_reroute()) {
+    if kind == Some(StaffAction::Reroute) && !u.can_reroute() {
         return Err(AppError::Forbidden);
     }
     let by =

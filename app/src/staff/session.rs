@@ -210,3 +210,23 @@ pub fn me_view(u: &StaffUser, towns: &[store::Town], lang: Lang) -> Me {
         town_name: store::names::town_name(towns, u.town_slug.as_deref(), lang),
     }
 }
+
+/// The item behind `number` for a staff member who may act on it — the one check of every staff write
+/// (actions, photos): `SignIn`; `NotFound` for no such item or one this person may not see (the same
+/// answer, so existence does not leak); `Forbidden` for one they may see but not act on (a leader).
+pub async fn item_to_act_on(
+    st: &AppState,
+    user: Option<StaffUser>,
+    number: &str,
+) -> AppResult<(StaffUser, store::ItemRecord)> {
+    let Some(u) = user else { return Err(AppError::SignIn) };
+    let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
+    let access = u.access(item.facts.town_slug.as_deref());
+    if !access.read {
+        return Err(AppError::NotFound);
+    }
+    if !access.act {
+        return Err(AppError::Forbidden);
+    }
+    Ok((u, item))
+}
