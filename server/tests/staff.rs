@@ -53,6 +53,28 @@ async fn submit_wish(app: &TestApp, town: &str, key: &str) -> String {
     app.db.item_by_token(&token).await.unwrap().unwrap().number
 }
 
+/// One more setting on the admin settings form (`form`: the other fields, valid): `bad` is refused
+/// (422) with the range message at its field, `good` is saved (303). Answers the admin page after.
+async fn one_setting(
+    c: &Client,
+    app: &TestApp,
+    mut form: Vec<(&'static str, String)>,
+    name: &'static str,
+    (bad, good): (&str, &str),
+    b: &str,
+) -> String {
+    form.push((name, bad.to_string()));
+    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = post_with(c, &app.base, "/staff/admin/settings", &refs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {name}={bad}");
+    assert_eq!(text_of(&page, &format!("settings-{name}-error")), "请填写范围内的整数。", "{b}: {name}");
+    form.last_mut().unwrap().1 = good.to_string();
+    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, _) = post_with(c, &app.base, "/staff/admin/settings", &refs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{b}: {name}={good}");
+    get_with(c, &app.base, "/staff/admin").await.1
+}
+
 async fn version_of(app: &TestApp, number: &str) -> String {
     app.db.item_by_number(number).await.unwrap().unwrap().version.to_string()
 }
@@ -583,33 +605,13 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
         assert!(form.contains("1500") || form.contains("1,500"), "{b}: the wish form shows the new cap");
         assert_eq!(app.db.settings().await.unwrap().claim_hold_days, 7, "{b}: an empty claim hold keeps it");
         // The claim hold: out of range is explained by its field; 14 is saved and shown.
-        let mut hold = settings("1500");
-        hold.push(("claim_hold_days", "45".to_string()));
-        let hold_bad: Vec<(&str, &str)> = hold.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (status, _, page) = post_with(&x, &app.base, "/staff/admin/settings", &hold_bad).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert_eq!(text_of(&page, "settings-claim_hold_days-error"), "请填写范围内的整数。", "{b}");
-        hold.last_mut().unwrap().1 = "14".to_string();
-        let hold_good: Vec<(&str, &str)> = hold.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (status, _, _) = post_with(&x, &app.base, "/staff/admin/settings", &hold_good).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let page = one_setting(&x, &app, settings("1500"), "claim_hold_days", ("45", "14"), b).await;
         assert_eq!(app.db.settings().await.unwrap().claim_hold_days, 14, "{b}");
-        let (_, page) = get_with(&x, &app.base, "/staff/admin").await;
         assert!(page.contains("id=\"settings-claim_hold_days\" name=\"claim_hold_days\" value=\"14\""), "{b}");
         // The due-soon window: 1 (empty) by default; out of range explained; 2 saved, shown and used.
         assert_eq!(app.db.settings().await.unwrap().deadlines.due_soon_working_days, 1, "{b}");
-        let mut soon = settings("1500");
-        soon.push(("due_soon_working_days", "11".to_string()));
-        let soon_bad: Vec<(&str, &str)> = soon.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (status, _, page) = post_with(&x, &app.base, "/staff/admin/settings", &soon_bad).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert_eq!(text_of(&page, "settings-due_soon_working_days-error"), "请填写范围内的整数。", "{b}");
-        soon.last_mut().unwrap().1 = "2".to_string();
-        let soon_good: Vec<(&str, &str)> = soon.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (status, _, _) = post_with(&x, &app.base, "/staff/admin/settings", &soon_good).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let page = one_setting(&x, &app, settings("1500"), "due_soon_working_days", ("11", "2"), b).await;
         assert_eq!(app.db.settings().await.unwrap().deadlines.due_soon_working_days, 2, "{b}");
-        let (_, page) = get_with(&x, &app.base, "/staff/admin").await;
         assert!(page.contains("name=\"due_soon_working_days\" value=\"2\""), "{b}");
         let now = store::now();
         let cal = app.db.calendar().await.unwrap();

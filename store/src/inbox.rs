@@ -152,9 +152,10 @@ fn tab_predicate(tab: Tab, w: &mut Where) -> String {
 }
 
 impl Db {
-    /// One page of the staff inbox and the number of rows in the whole view.
-    pub async fn inbox(&self, q: &InboxQuery, now: i64) -> Result<(Vec<InboxRow>, i64)> {
-        let mut b = Where::new(q, (now, self.due_soon_until(now).await?));
+    /// One page of the staff inbox and the number of rows in the whole view, at `now`; `soon_until`
+    /// ends the due-soon window ([`Db::due_soon_until`], read once per page by the caller).
+    pub async fn inbox(&self, q: &InboxQuery, now: i64, soon_until: i64) -> Result<(Vec<InboxRow>, i64)> {
+        let mut b = Where::new(q, (now, soon_until));
         let tab_sql = tab_predicate(q.tab, &mut b);
         let where_sql = format!("{} AND {tab_sql}", b.sql.join(" AND "));
         let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items i WHERE {where_sql}");
@@ -208,8 +209,8 @@ impl Db {
     }
 
     /// How many items each tab holds under the same filters (the tab itself aside).
-    pub async fn inbox_counts(&self, q: &InboxQuery, now: i64) -> Result<Vec<(Tab, i64)>> {
-        let mut b = Where::new(q, (now, self.due_soon_until(now).await?));
+    pub async fn inbox_counts(&self, q: &InboxQuery, now: i64, soon_until: i64) -> Result<Vec<(Tab, i64)>> {
+        let mut b = Where::new(q, (now, soon_until));
         let mut sums = Vec::new();
         for tab in Tab::ALL {
             let p = tab_predicate(*tab, &mut b);

@@ -312,10 +312,10 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
                 page: 1,
                 per_page: 100_000,
             };
-            let counts = db.inbox_counts(&q(Tab::New), now).await.unwrap();
             let soon = db.due_soon_until(now).await.unwrap();
+            let counts = db.inbox_counts(&q(Tab::New), now, soon).await.unwrap();
             for tab in Tab::ALL {
-                let (rows, total) = db.inbox(&q(*tab), now).await.unwrap();
+                let (rows, total) = db.inbox(&q(*tab), now, soon).await.unwrap();
                 let expected: Vec<&String> = facts
                     .iter()
                     .filter(|(_, (s, due, who))| in_tab(*tab, *s, *due, *who, me.id, (now, soon)))

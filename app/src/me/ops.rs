@@ -58,10 +58,10 @@ pub async fn request_code(
 ) -> AppResult<()> {
     let email = store::mail::normalise_address(email);
     if email.is_empty() {
-        return Err(AppError::Invalid(vec![FieldError::new("email", "required")]));
+        return Err(AppError::field("email", "required"));
     }
     if !domain::validate::is_plausible_email(&email) {
-        return Err(AppError::Invalid(vec![FieldError::new("email", "email_invalid")]));
+        return Err(AppError::field("email", "email_invalid"));
     }
     // The day's limits, counted atomically before the hour's (in the store, with the code).
     let limits = st.db.settings().await?.abuse;
@@ -71,7 +71,7 @@ pub async fn request_code(
         tries.push((domain::abuse::Limit::CodesPerClientDay, client));
     }
     if crate::limits::over_limit(st, &limits, &tries).await?.is_some() {
-        return Err(AppError::Invalid(vec![FieldError::new("email", "code_too_many")]));
+        return Err(AppError::field("email", "code_too_many"));
     }
     let made = if for_voice {
         st.db.request_voice_code(&email, client, lang.code(), store::now()).await?
@@ -79,7 +79,7 @@ pub async fn request_code(
         st.db.request_sign_in_code(&email, client, lang.code(), store::now()).await?
     };
     match made {
-        CodeRequest::TooMany => Err(AppError::Invalid(vec![FieldError::new("email", "code_too_many")])),
+        CodeRequest::TooMany => Err(AppError::field("email", "code_too_many")),
         CodeRequest::Made => {
             let _ = session.insert(SESSION_PENDING, email).await;
             Ok(())
@@ -90,12 +90,12 @@ pub async fn request_code(
 /// Step 2: the code typed. On success the session changes id and holds the address.
 pub async fn verify_code(st: &AppState, session: &Session, typed: &str) -> AppResult<()> {
     let pending: Option<String> = session.get(SESSION_PENDING).await.ok().flatten();
-    let Some(address) = pending else { return Err(AppError::Invalid(vec![FieldError::new("email", "code_expired")])) };
+    let Some(address) = pending else { return Err(AppError::field("email", "code_expired")) };
     if typed.trim().is_empty() {
-        return Err(AppError::Invalid(vec![FieldError::new("code", "required")]));
+        return Err(AppError::field("code", "required"));
     }
     if code::normalise(typed).is_none() {
-        return Err(AppError::Invalid(vec![FieldError::new("code", "code_format")]));
+        return Err(AppError::field("code", "code_format"));
     }
     let problem = match st.db.verify_sign_in_code(&address, typed, store::now()).await? {
         CodeCheck::Ok => {
@@ -109,5 +109,5 @@ pub async fn verify_code(st: &AppState, session: &Session, typed: &str) -> AppRe
         CodeCheck::Used => "code_used",
         CodeCheck::TooManyTries => "code_tries",
     };
-    Err(AppError::Invalid(vec![FieldError::new("code", problem)]))
+    Err(AppError::field("code", problem))
 }

@@ -68,8 +68,9 @@ pub async fn add_photo(
     };
     let token = store::new_token();
     if let Err(e) = write_files(&st.photo_dir, &token, &processed).await {
-        tracing::error!(error = %e, dir = %st.photo_dir, "writing a photo failed");
-        return Err(AppError::Internal(store::StoreError::Corrupt(format!("photo files: {e}"))));
+        // Logged once, where the error is answered.
+        let why = format!("writing a photo under {} failed: {e}", st.photo_dir);
+        return Err(AppError::Internal(store::StoreError::Corrupt(why)));
     }
     let photo = store::NewPhoto {
         item_id: item.id,

@@ -9,7 +9,7 @@ use domain::lifecycle::{resident_can, Action};
 use domain::validate::{validate_project, validate_wish};
 use domain::validate::{PROJECT_FIELDS, WISH_FIELDS};
 use domain::{FieldError, Kind, Lang, ProjectInput, Rating, Status, WishInput};
-use store::{NewItem, StoreError};
+use store::NewItem;
 
 /// The villages/communities of a town, named in `lang` (Traditional script, or pinyin with the Chinese).
 pub async fn communities(st: &AppState, town: &str, lang: Lang) -> AppResult<Vec<CommunityOption>> {
@@ -428,8 +428,7 @@ pub async fn resident_act(st: &AppState, token: &str, what: &str, form: &Residen
             *st.home_cache.lock().await = None;
             Ok(())
         }
-        Err(StoreError::Conflict) => Err(AppError::Conflict("conflict")),
-        Err(StoreError::Refused(_)) => Err(AppError::Conflict("not_allowed_now")),
+        // A stale page (conflict) or a status that no longer allows it (not_allowed_now).
         Err(e) => Err(e.into()),
     }
 }
@@ -480,7 +479,7 @@ pub async fn lookup(st: &AppState, number: &str, phone4: &str, client: &str) -> 
             st.db.unhit(&number_key, per_number.window_secs(), now).await?;
             Ok(token)
         }
-        None if refuse => Err(AppError::Invalid(vec![FieldError::new("number", "lookup_too_many")])),
-        None => Err(AppError::Invalid(vec![FieldError::new("number", "lookup_not_found")])),
+        None if refuse => Err(AppError::field("number", "lookup_too_many")),
+        None => Err(AppError::field("number", "lookup_not_found")),
     }
 }

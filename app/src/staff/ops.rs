@@ -39,9 +39,9 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> AppResul
     let Some(u) = current_staff(st).await? else { return Err(AppError::SignIn) };
     let Ok(q) = inbox_query(&u, f, INBOX_PAGE_SIZE) else { return Err(AppError::Forbidden) };
     let now = store::now();
-    let (rows, total) = st.db.inbox(&q, now).await?;
-    let counts = st.db.inbox_counts(&q, now).await?;
     let soon = st.db.due_soon_until(now).await?;
+    let (rows, total) = st.db.inbox(&q, now, soon).await?;
+    let counts = st.db.inbox_counts(&q, now, soon).await?;
     let towns = st.db.towns().await?;
     let community_town = q.scope_town.clone().or_else(|| q.town.clone().filter(|t| !t.is_empty()));
     let communities = match community_town {
@@ -402,7 +402,7 @@ pub async fn build_action(
             }
             Action::Reroute { town, reason }
         }
-        StaffAction::ConfirmClaim => return Err(AppError::Invalid(vec![FieldError::new("form", "not_allowed_now")])),
+        StaffAction::ConfirmClaim => return Err(AppError::field("form", "not_allowed_now")),
     };
     if errors.is_empty() {
         Ok(action)
@@ -454,11 +454,8 @@ pub async fn staff_act(
             *st.home_cache.lock().await = None;
             Ok(())
         }
-        Err(StoreError::Conflict) => Err(AppError::Conflict("conflict")),
-        Err(StoreError::Refused(domain::TransitionError::TextRequired)) => {
-            Err(AppError::Invalid(vec![FieldError::new("form", "required")]))
-        }
-        Err(StoreError::Refused(_)) => Err(AppError::Conflict("not_allowed_now")),
+        Err(StoreError::Refused(domain::TransitionError::TextRequired)) => Err(AppError::field("form", "required")),
+        // Someone acted first (conflict), or the status no longer allows it (not_allowed_now).
         Err(e) => Err(e.into()),
     }
 }

@@ -163,7 +163,7 @@ pub async fn sign_in(
         }
         _ => {
             st.db.record_failed_attempt(&[account_key, pair_key, address_key], now).await?;
-            Err(AppError::Invalid(vec![FieldError::new("password", "sign_in_failed")]))
+            Err(AppError::field("password", "sign_in_failed"))
         }
     }
 }
@@ -179,22 +179,22 @@ pub async fn change_password(
     repeat: &str,
 ) -> AppResult<()> {
     let Some(hash) = st.db.staff_password_hash(user_id).await? else {
-        return Err(AppError::Invalid(vec![FieldError::new("current", "sign_in_failed")]));
+        return Err(AppError::field("current", "sign_in_failed"));
     };
     if current.is_empty() || current.len() > 1024 || !store::verify_password(&hash, current).await {
-        return Err(AppError::Invalid(vec![FieldError::new("current", "password_wrong")]));
+        return Err(AppError::field("current", "password_wrong"));
     }
     if let Some(p) = domain::staff::password_problem(new) {
-        return Err(AppError::Invalid(vec![FieldError::new("new_password", p)]));
+        return Err(AppError::field("new_password", p));
     }
     if new.len() > 1024 || domain::abuse::has_control(new) {
-        return Err(AppError::Invalid(vec![FieldError::new("new_password", "control_chars")]));
+        return Err(AppError::field("new_password", "control_chars"));
     }
     if new == current {
-        return Err(AppError::Invalid(vec![FieldError::new("new_password", "password_same")]));
+        return Err(AppError::field("new_password", "password_same"));
     }
     if new != repeat {
-        return Err(AppError::Invalid(vec![FieldError::new("repeat", "password_mismatch")]));
+        return Err(AppError::field("repeat", "password_mismatch"));
     }
     let generation = st.db.change_own_password(user_id, new).await?;
     let _ = session.cycle_id().await;
