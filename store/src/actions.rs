@@ -38,7 +38,7 @@ impl Db {
     ) -> Result<Outcome> {
         let settings = self.settings().await?;
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (out, _) = self.act_in(&mut tx, item_id, expected_version, by, action, at, &settings).await?;
         tx.commit().await?;
         Ok(out)

@@ -184,7 +184,7 @@ impl Db {
             return Ok(ClaimOutcome::NotFound);
         }
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let by = By {
             actor: Actor::Donor,
             label: donor.donor_kind.code().to_string(),
@@ -271,7 +271,7 @@ impl Db {
     pub async fn confirm_claim(&self, claim_id: i64, by: &By, at: i64) -> Result<()> {
         let settings = self.settings().await?;
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT item_id, donor_name FROM wish_claims WHERE id = $1 AND status = 'held'")
             .bind(claim_id)
             .fetch_optional(&mut *tx)

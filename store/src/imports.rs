@@ -160,7 +160,7 @@ impl Db {
     pub async fn import_communities(&self, source: &str, text: &str, dry_run: bool) -> Result<ImportReport> {
         let (rows, malformed) = domain::places::parse_official_csv(text);
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if !malformed.is_empty() || dry_run {
             let plan = plan_in(&mut tx, &rows, &[]).await?;
             tx.rollback().await?;
@@ -210,7 +210,7 @@ impl Db {
 /// Inserts reference rows that are missing. Existing rows are left as admins made them.
 pub(crate) async fn load_missing(db: &Db) -> Result<()> {
     let _w = db.write_guard().await;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for (i, r) in csv_rows(TOWNS_CSV).enumerate() {
         sqlx::query(
             "INSERT INTO towns (slug, name_zh_hans, name_zh_hant, name_en, kind, sort) VALUES ($1, $2, $3, $4, $5, $6) \

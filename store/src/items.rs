@@ -325,7 +325,7 @@ impl Db {
 
     async fn insert_item(&self, n: &NewItem) -> Result<Created> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let year = domain::Date::from_timestamp(n.submitted_at).year;
         let seq: i64 = sqlx::query(
             "INSERT INTO item_counters (kind, year, last) VALUES ($1, $2, 1) \
@@ -483,7 +483,7 @@ impl Db {
     /// Records a one-tap answer to "Had you heard of 民生大莞家 before today?" given outside the rating form.
     pub async fn record_awareness(&self, yes: bool, source: &str, at: i64) -> Result<()> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO awareness_answers (answered_at, source, yes) VALUES ($1, $2, $3)")
             .bind(at)
             .bind(source)

@@ -178,6 +178,18 @@ impl Db {
         Ok(())
     }
 
+    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken at
+    /// the start, where SQLite waits for it (`busy_timeout`). A deferred transaction that reads first
+    /// and then writes gets `database is locked` at once, without waiting, when another connection
+    /// still holds the lock — as one does for a moment after a failed transaction is dropped, since
+    /// sqlx rolls it back on the connection's worker thread after the write guard is released.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Serialises writers on SQLite; a no-op guard on PostgreSQL.
     pub async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.backend {

@@ -454,7 +454,7 @@ impl Db {
         // to the rebuilt rows. On SQLite another process writing in between makes the commit fail
         // instead of losing its change.
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("LOCK TABLE measure_rollups IN EXCLUSIVE MODE").execute(&mut *tx).await?;
         }

@@ -42,7 +42,7 @@ impl Db {
     /// Records a photo whose files are already written, and its audit entry, in one transaction.
     pub async fn add_photo(&self, p: &NewPhoto, audit: &crate::AuditEntry) -> Result<()> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO photos (item_id, token, caption, width, height, bytes, created_at, staff_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -220,7 +220,7 @@ impl Db {
             return Ok(VoiceOutcome::Closed);
         }
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let recent: i64 =
             sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM project_voices WHERE client = $1 AND at > $2")
                 .bind(client)

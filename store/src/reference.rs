@@ -208,7 +208,7 @@ impl Db {
             ("claim_hold_days", s.claim_hold_days),
         ];
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (k, v) in pairs {
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(k)
@@ -223,7 +223,7 @@ impl Db {
     /// Stores the maxima of the abuse limits (already checked by `AbuseLimits::from_form`).
     pub async fn save_abuse_limits(&self, limits: &domain::abuse::AbuseLimits) -> Result<()> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for l in domain::abuse::Limit::ALL {
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(format!("limit.{}", l.code()))
@@ -295,7 +295,7 @@ impl Db {
     /// `name_taken` if the town already has one of that name (the unique constraint decides).
     pub async fn add_community(&self, town: &str, name: &str, kind: &str) -> Result<i64> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS id FROM communities")
             .fetch_one(&mut *tx)
             .await?

@@ -87,7 +87,7 @@ pub(crate) async fn write_batch(
 ) -> Result<()> {
     let numbered = db.backend == Backend::Postgres;
     let _w = db.write_guard().await;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     const ITEM_ROWS: usize = 400; // 43 columns × 400 stays under SQLite's 32,766 variables
     for chunk in items.chunks(ITEM_ROWS) {
         let sql = format!(

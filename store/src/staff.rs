@@ -311,7 +311,7 @@ impl Db {
     /// Records one failed attempt under each key, and forgets failures older than a day.
     pub async fn record_failed_attempt(&self, keys: &[String], at: i64) -> Result<()> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for k in keys {
             sqlx::query("INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)")
                 .bind(k)
@@ -404,7 +404,7 @@ impl Db {
     /// Writes an audit entry outside an item action (sign-in, sign-out, account changes).
     pub async fn audit(&self, e: &AuditEntry, item_id: Option<i64>) -> Result<()> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_audit(&mut tx, e, item_id).await?;
         tx.commit().await?;
         Ok(())

@@ -340,6 +340,36 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
     }
 }
 
+/// CI once failed `unique_constraints_answer_as_field_errors_and_write_nothing` with `database is
+/// locked`: a refused insert's transaction is rolled back by sqlx on the connection's worker thread
+/// after the store's write guard is released, and the next write — on another connection, reading
+/// before writing in a deferred transaction — got SQLITE_BUSY at once instead of waiting. Here another
+/// connection holds the write lock for a moment, as the dropped transaction did: the store's writes
+/// must wait for it, not fail.
+#[tokio::test]
+async fn a_write_waits_for_a_write_still_open_on_another_connection() {
+    for b in common::backends() {
+        let db = common::fresh(b).await;
+        let mut other = match db.backend {
+            store::Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await.unwrap(),
+            store::Backend::Postgres => db.pool.begin().await.unwrap(),
+        };
+        sqlx::query("UPDATE settings SET value = value WHERE key = $1")
+            .bind("none")
+            .execute(&mut *other)
+            .await
+            .unwrap();
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            other.rollback().await.unwrap();
+        });
+        // Reads (MAX(id)) before it writes, in one transaction.
+        let id = db.add_community("humen", "新村丁", "village").await;
+        assert!(id.is_ok(), "{b:?}: {id:?}");
+        release.await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn unique_constraints_answer_as_field_errors_and_write_nothing() {
     use domain::{FieldError, Role};

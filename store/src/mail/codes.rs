@@ -33,7 +33,7 @@ impl Db {
         let address = normalise_address(address);
         let since = now - code::WINDOW_SECS;
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let count = |sql: &'static str, key: String| sqlx::query(sql).bind(key).bind(since);
         let by_address: i64 = count(
             "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM resident_codes WHERE address = $1 AND created_at > $2",
@@ -88,7 +88,7 @@ impl Db {
     pub async fn verify_sign_in_code(&self, address: &str, typed: &str, now: i64) -> Result<CodeCheck> {
         let address = normalise_address(address);
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT id, code_hash, expires_at, tries, used_at FROM resident_codes WHERE address = $1 \
              ORDER BY created_at DESC, id DESC LIMIT 1",

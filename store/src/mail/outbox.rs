@@ -173,7 +173,7 @@ impl Db {
     /// Queues a mail outside an item's event (an operator's test mail); returns its id.
     pub async fn queue_mail(&self, m: &MailRequest, at: i64) -> Result<Option<i64>> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = enqueue(&mut tx, m, at).await?;
         tx.commit().await?;
         Ok(id)
@@ -206,7 +206,7 @@ impl Db {
     /// sign-in code is erased from the row.
     pub async fn mail_sent(&self, id: i64, at: i64, transport: &str, instance: &str) -> Result<()> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE mail_outbox SET status = 'sent', sent_at = $2, transport = $3, attempts = attempts + 1, \
              sending_since = NULL, last_error = '', params = CASE WHEN kind = 'sign_in_code' THEN '{}' ELSE params END \
@@ -234,7 +234,7 @@ impl Db {
         instance: &str,
     ) -> Result<MailFate> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let attempts: i64 = sqlx::query("SELECT attempts FROM mail_outbox WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
@@ -359,7 +359,7 @@ impl Db {
             (MailKind::StaffOverdue, "feedback", "feedback_due_at", "feedback_at", 0),
         ];
         let _w = self.write_guard().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut queued = 0;
         let mut staff: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         for (kind, which, due_col, done_col, window) in scans {
