@@ -157,10 +157,45 @@ pub struct DeadlineRules {
     /// today counted as the first (1: the deadline is today).
     #[serde(default = "one")]
     pub due_soon_working_days: u32,
+    /// A routed item is signed for (签收) within this many working hours (office hours of working days).
+    #[serde(default = "two")]
+    pub sign_for_working_hours: u32,
+    /// Office hours, minutes after midnight Dongguan time: when working hours start and end.
+    #[serde(default = "office_open")]
+    pub office_open_minute: u32,
+    #[serde(default = "office_close")]
+    pub office_close_minute: u32,
+    /// A town may return (退单) an item outside its remit within this many working days of routing.
+    #[serde(default = "two")]
+    pub return_working_days: u32,
+    /// An extension (延期) of a wish's deadline reaches at most this many working days past it.
+    #[serde(default = "ten")]
+    pub extension_wish_working_days: u32,
+    /// … of a micro-project's deadline, at most this many months past it.
+    #[serde(default = "three")]
+    pub extension_project_months: u32,
+    /// An item gets at most this many extension requests.
+    #[serde(default = "two")]
+    pub max_extensions: u32,
 }
 
 fn one() -> u32 {
     1
+}
+fn two() -> u32 {
+    2
+}
+fn three() -> u32 {
+    3
+}
+fn ten() -> u32 {
+    10
+}
+fn office_open() -> u32 {
+    8 * 60 + 30
+}
+fn office_close() -> u32 {
+    17 * 60 + 30
 }
 
 impl Default for DeadlineRules {
@@ -172,6 +207,13 @@ impl Default for DeadlineRules {
             project_decision_days: 30,
             project_build_months: 6,
             due_soon_working_days: 1,
+            sign_for_working_hours: two(),
+            office_open_minute: office_open(),
+            office_close_minute: office_close(),
+            return_working_days: two(),
+            extension_wish_working_days: ten(),
+            extension_project_months: three(),
+            max_extensions: two(),
         }
     }
 }
@@ -211,6 +253,53 @@ impl DeadlineRules {
         match kind {
             crate::Kind::Wish => day.add_months(self.wish_months),
             crate::Kind::Project => day.add_days(self.project_decision_days),
+        }
+        .end_ts()
+    }
+
+    /// `hours` working hours after `at`: only office hours of working days count (an item routed at
+    /// 17:00 on a Friday with 2 hours is due at 10:00 on Monday, with the default 08:30–17:30).
+    pub fn add_working_hours(&self, cal: &WorkCalendar, at: i64, hours: u32) -> i64 {
+        let (open, close) = (i64::from(self.office_open_minute) * 60, i64::from(self.office_close_minute) * 60);
+        let mut left = i64::from(hours) * 3600;
+        let mut t = at;
+        if close <= open {
+            return at + left; // no office hours configured: plain hours
+        }
+        loop {
+            let day = Date::from_timestamp(t);
+            if cal.is_working_day(day) {
+                let start = t.max(day.start_ts() + open);
+                let end = day.start_ts() + close;
+                if start < end {
+                    if left <= end - start {
+                        return start + left;
+                    }
+                    left -= end - start;
+                }
+            }
+            t = day.add_days(1).start_ts();
+        }
+    }
+
+    /// When a town must sign for (签收) an item routed at `routed_at`.
+    pub fn sign_for_due(&self, cal: &WorkCalendar, routed_at: i64) -> i64 {
+        self.add_working_hours(cal, routed_at, self.sign_for_working_hours)
+    }
+
+    /// Until when a town may return (退单) an item routed at `routed_at`: the end of the
+    /// `return_working_days`-th working day after the day of routing.
+    pub fn return_due(&self, cal: &WorkCalendar, routed_at: i64) -> i64 {
+        cal.add_working_days(Date::from_timestamp(routed_at), self.return_working_days).end_ts()
+    }
+
+    /// The latest date an extension (延期) may move a deadline `due` of an item of `kind` to: a wish
+    /// `extension_wish_working_days` working days past it, a project `extension_project_months` months.
+    pub fn extension_latest(&self, cal: &WorkCalendar, kind: crate::Kind, due: i64) -> i64 {
+        let day = Date::from_timestamp(due);
+        match kind {
+            crate::Kind::Wish => cal.add_working_days(day, self.extension_wish_working_days),
+            crate::Kind::Project => day.add_months(self.extension_project_months),
         }
         .end_ts()
     }
@@ -269,6 +358,45 @@ mod tests {
         c.adjusted_workdays.insert(d("2026-09-20"));
         c.adjusted_workdays.insert(d("2026-10-10"));
         c
+    }
+
+    /// Unix time of `day` at `hh:mm` Dongguan time.
+    fn at(day: &str, hh: i64, mm: i64) -> i64 {
+        d(day).start_ts() + hh * 3600 + mm * 60
+    }
+
+    #[test]
+    fn sign_for_counts_office_hours_of_working_days_across_national_day_and_adjusted_weekends() {
+        let (r, c) = (DeadlineRules::default(), cal_2026());
+        // Inside office hours: two hours later the same day.
+        assert_eq!(r.sign_for_due(&c, at("2026-09-29", 9, 0)), at("2026-09-29", 11, 0));
+        // Wed 30 Sep 16:30: one hour left that day, then the holiday week, then Thu 8 Oct 08:30 + 1 h.
+        assert_eq!(r.sign_for_due(&c, at("2026-09-30", 16, 30)), at("2026-10-08", 9, 30));
+        // Fri 18 Sep 17:00: half an hour, then Sun 20 Sep, a 调休 working day, 08:30 + 1.5 h.
+        assert_eq!(r.sign_for_due(&c, at("2026-09-18", 17, 0)), at("2026-09-20", 10, 0));
+        // Before opening on Sat 10 Oct (调休): counted from 08:30.
+        assert_eq!(r.sign_for_due(&c, at("2026-10-10", 7, 0)), at("2026-10-10", 10, 30));
+        // Routed in the evening of Sun 11 Oct: Monday 08:30 + 2 h.
+        assert_eq!(r.sign_for_due(&c, at("2026-10-11", 20, 0)), at("2026-10-12", 10, 30));
+        let four = DeadlineRules { sign_for_working_hours: 4, ..DeadlineRules::default() };
+        assert_eq!(four.sign_for_due(&c, at("2026-09-30", 15, 0)), at("2026-10-08", 10, 0));
+    }
+
+    #[test]
+    fn returns_are_allowed_until_the_end_of_the_second_working_day() {
+        let (r, c) = (DeadlineRules::default(), cal_2026());
+        // Tue 29 Sep → Wed 30 Sep (1), Thu 8 Oct (2) after the holiday.
+        assert_eq!(r.return_due(&c, at("2026-09-29", 15, 0)), d("2026-10-08").end_ts());
+        // Fri 9 Oct → Sat 10 Oct (调休, 1), Mon 12 Oct (2).
+        assert_eq!(r.return_due(&c, at("2026-10-09", 10, 0)), d("2026-10-12").end_ts());
+    }
+
+    #[test]
+    fn extensions_reach_ten_working_days_for_a_wish_and_three_months_for_a_project() {
+        let (r, c) = (DeadlineRules::default(), cal_2026());
+        // Fri 25 Sep: 28, 29, 30 Sep, 8, 9, 10 (调休), 12, 13, 14, 15 Oct.
+        assert_eq!(r.extension_latest(&c, Kind::Wish, d("2026-09-25").end_ts()), d("2026-10-15").end_ts());
+        assert_eq!(r.extension_latest(&c, Kind::Project, d("2026-11-30").end_ts()), d("2027-02-28").end_ts());
     }
 
     #[test]

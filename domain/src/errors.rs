@@ -88,7 +88,10 @@ code_enum!(
         PasswordMismatch = "password_mismatch",
         PasswordShort = "password_short",
         PasswordDigits = "password_digits",
-        BenConsentRequired = "ben_consent_required"
+        BenConsentRequired = "ben_consent_required",
+        ClockInvalid = "clock_invalid",
+        ExtensionRange = "extension_range",
+        ReturnPending = "return_pending"
     }
 );
 

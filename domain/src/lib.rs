@@ -9,6 +9,7 @@ pub mod budget;
 pub mod calendar;
 pub mod claims;
 pub mod errors;
+pub mod facts;
 pub mod kpi;
 pub mod lifecycle;
 pub mod mail;
@@ -17,6 +18,7 @@ pub mod places;
 pub mod staff;
 pub mod validate;
 pub mod voices;
+pub mod workorder;
 
 pub use calendar::{Date, WorkCalendar};
 pub use errors::{ErrorCode, ErrorKind, FieldError};

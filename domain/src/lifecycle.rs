@@ -91,6 +91,29 @@ pub enum Action {
         text: String,
         public: bool,
     },
+    /// The town takes a routed item (签收).
+    SignFor,
+    /// The town returns a routed item outside its remit to the city dispatcher (退单), with the reason.
+    ReturnToCity {
+        reason: String,
+    },
+    /// The dispatcher refuses a return: the town keeps the item.
+    RefuseReturn {
+        reason: String,
+    },
+    /// The town asks for a later deadline (延期申请): the new deadline (end of a day) and why.
+    RequestExtension {
+        until: i64,
+        reason: String,
+    },
+    /// The city approves the pending request: the deadline becomes `until`.
+    ApproveExtension {
+        until: i64,
+    },
+    /// The city refuses the pending request, with the reason.
+    RefuseExtension {
+        reason: String,
+    },
 }
 
 impl Action {
@@ -118,6 +141,12 @@ impl Action {
             Action::Withdraw { .. } => "withdraw",
             Action::MarkDuplicate { .. } => "duplicate",
             Action::Note { .. } => "note",
+            Action::SignFor => "sign_for",
+            Action::ReturnToCity { .. } => "return",
+            Action::RefuseReturn { .. } => "refuse_return",
+            Action::RequestExtension { .. } => "request_extension",
+            Action::ApproveExtension { .. } => "approve_extension",
+            Action::RefuseExtension { .. } => "refuse_extension",
         }
     }
 
@@ -137,7 +166,14 @@ impl Action {
             Action::MarkDuplicate { of_number } => of_number.clone(),
             Action::Note { text, .. } | Action::Publish { text } => text.clone(),
             Action::StartNotice { days } => days.to_string(),
-            Action::Claim
+            Action::ReturnToCity { reason } | Action::RefuseReturn { reason } | Action::RefuseExtension { reason } => {
+                reason.clone()
+            }
+            // The new date first (the timeline shows it), then the town's reason.
+            Action::RequestExtension { until, reason } => format!("{} {}", crate::Date::from_timestamp(*until), reason),
+            Action::ApproveExtension { until } => crate::Date::from_timestamp(*until).to_string(),
+            Action::SignFor
+            | Action::Claim
             | Action::ReleaseClaim
             | Action::ConfirmReceipt
             | Action::StartWork
@@ -153,6 +189,8 @@ pub struct ItemState {
     pub status: Status,
     pub rating: Option<Rating>,
     pub reopened: bool,
+    /// The work order at the moment of acting ([`crate::workorder::order_state`]).
+    pub order: crate::workorder::OrderState,
 }
 
 /// The result of an allowed action.
@@ -181,6 +219,8 @@ pub enum TransitionError {
     OutOfRange,
     /// Reopening is allowed once, after an unsatisfied rating.
     ReopenNotAllowed,
+    /// A return waits for the city's decision: the town cannot answer the item meanwhile.
+    ReturnPending,
 }
 
 impl TransitionError {
@@ -192,6 +232,7 @@ impl TransitionError {
             TransitionError::TextRequired => "text_required",
             TransitionError::OutOfRange => "out_of_range",
             TransitionError::ReopenNotAllowed => "reopen_not_allowed",
+            TransitionError::ReturnPending => "return_pending",
         }
     }
 }
@@ -238,6 +279,9 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
         A::Accept { plan } => {
             who(staff)?;
             need_text(plan)?;
+            if state.order.return_pending {
+                return Err(TransitionError::ReturnPending);
+            }
             match from {
                 S::Routed => Ok(Outcome { is_acceptance_reply: true, ..ok(S::Accepted) }),
                 _ => not_now,
@@ -246,6 +290,9 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
         A::Decline { reason } => {
             who(staff)?;
             need_text(reason)?;
+            if state.order.return_pending {
+                return Err(TransitionError::ReturnPending);
+            }
             match from {
                 S::Submitted | S::Routed | S::Accepted | S::PublicNotice => {
                     Ok(Outcome { is_feedback: true, is_acceptance_reply: true, ..ok(S::Declined) })
@@ -394,37 +441,60 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
             }
             Ok(Outcome { public: *public, ..ok(from) })
         }
+        A::SignFor => {
+            who(staff)?;
+            match from {
+                S::Routed if state.order.return_pending => Err(TransitionError::ReturnPending),
+                S::Routed if !state.order.signed => Ok(ok(S::Routed)),
+                _ => not_now,
+            }
+        }
+        A::ReturnToCity { reason } => {
+            who(staff)?;
+            need_text(reason)?;
+            match from {
+                S::Routed if state.order.return_open && !state.order.return_pending => {
+                    Ok(Outcome { public: false, ..ok(S::Routed) })
+                }
+                _ => not_now,
+            }
+        }
+        A::RefuseReturn { reason } => {
+            who(staff)?;
+            need_text(reason)?;
+            match from {
+                S::Routed if state.order.return_pending => Ok(Outcome { public: false, ..ok(S::Routed) }),
+                _ => not_now,
+            }
+        }
+        A::RequestExtension { until, reason } => {
+            who(staff)?;
+            need_text(reason)?;
+            let Some(w) = state.order.extension else { return not_now };
+            if *until <= w.due_at || *until > w.latest {
+                return Err(TransitionError::OutOfRange);
+            }
+            Ok(Outcome { public: false, ..ok(from) })
+        }
+        A::ApproveExtension { until } => {
+            who(staff)?;
+            match state.order.extension_pending {
+                Some(asked) if asked == *until && !from.is_final() => Ok(ok(from)),
+                _ => not_now,
+            }
+        }
+        A::RefuseExtension { reason } => {
+            who(staff)?;
+            need_text(reason)?;
+            match state.order.extension_pending {
+                Some(_) if !from.is_final() => Ok(Outcome { public: false, ..ok(from) }),
+                _ => not_now,
+            }
+        }
     }
 }
 
-/// The facts kept on an item besides its status, derived from its actions. [`apply`] is the one
-/// place that updates them; the store and the demo seeder both use it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Facts {
-    pub town_slug: Option<String>,
-    pub community_id: Option<i64>,
-    pub routed_at: Option<i64>,
-    pub acceptance_due_at: i64,
-    pub first_response_at: Option<i64>,
-    pub feedback_at: Option<i64>,
-    pub completion_due_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub rating: Option<Rating>,
-    pub rating_comment: Option<String>,
-    pub rated_at: Option<i64>,
-    pub aware: Option<bool>,
-    pub reopen_count: i64,
-    pub budget_yuan: Option<i64>,
-    pub progress_percent: i64,
-    /// First time a donor claimed the wish.
-    pub claimed_at: Option<i64>,
-    /// When staff recorded the wish as fulfilled.
-    pub fulfilled_at: Option<i64>,
-    /// When the answer to the reopening (重办) is due; set by the reopening.
-    pub redo_due_at: Option<i64>,
-    /// When staff answered the reopening.
-    pub redo_feedback_at: Option<i64>,
-}
+pub use crate::facts::Facts;
 
 /// Updates the facts after an allowed action at time `at`.
 /// `kind` is the item's (the deadline of a reopening depends on it).
@@ -434,7 +504,7 @@ pub fn apply(
     out: &Outcome,
     action: &Action,
     at: i64,
-    rules: &crate::calendar::DeadlineRules,
+    (rules, cal): (&crate::calendar::DeadlineRules, &crate::calendar::WorkCalendar),
 ) {
     if out.is_acceptance_reply && f.first_response_at.is_none() {
         f.first_response_at = Some(at);
@@ -447,6 +517,7 @@ pub fn apply(
             f.town_slug = Some(town.clone());
             f.routed_at = Some(at);
             f.acceptance_due_at = rules.acceptance_due(at);
+            routed(f, at, (rules, cal));
         }
         Action::Reroute { town, .. } => {
             // The new town gets its own 24 hours; the village/community belonged to the old town.
@@ -454,6 +525,31 @@ pub fn apply(
             f.community_id = None;
             f.routed_at = Some(at);
             f.acceptance_due_at = rules.acceptance_due(at);
+            routed(f, at, (rules, cal));
+        }
+        Action::SignFor => f.signed_at = Some(at),
+        // Answering an item takes it, as signing for it does.
+        Action::Accept { .. } | Action::Decline { .. } if f.routed_at.is_some() => {
+            f.signed_at.get_or_insert(at);
+        }
+        Action::ReturnToCity { .. } => {
+            f.return_pending_at = Some(at);
+            f.return_count += 1;
+        }
+        Action::RefuseReturn { .. } => f.return_pending_at = None,
+        Action::RequestExtension { until, .. } => {
+            f.extension_until = Some(*until);
+            f.extension_count += 1;
+        }
+        Action::RefuseExtension { .. } => f.extension_until = None,
+        Action::ApproveExtension { until } => {
+            f.extension_until = None;
+            // The first answer's deadline is the item's own column (`feedback_due_at`): the store moves it.
+            match crate::workorder::extension_target(kind, out.to, f) {
+                Some(crate::workorder::Deadline::Redo) => f.redo_due_at = Some(*until),
+                Some(crate::workorder::Deadline::Completion) => f.completion_due_at = Some(*until),
+                _ => {}
+            }
         }
         Action::AssignCommunity { community_id, .. } => f.community_id = Some(*community_id),
         Action::Claim => {
@@ -491,6 +587,14 @@ pub fn apply(
     }
 }
 
+/// A new routing: the town signs for it and may return it within its own windows.
+fn routed(f: &mut Facts, at: i64, (rules, cal): (&crate::calendar::DeadlineRules, &crate::calendar::WorkCalendar)) {
+    f.signed_at = None;
+    f.sign_due_at = Some(rules.sign_for_due(cal, at));
+    f.return_due_at = Some(rules.return_due(cal, at));
+    f.return_pending_at = None;
+}
+
 /// What a resident holding the tracking link may do now.
 pub fn resident_can(state: &ItemState, action: &Action) -> bool {
     transition(state, Actor::Resident, action).is_ok()
@@ -501,7 +605,7 @@ mod tests {
     use super::*;
 
     fn st(kind: Kind, status: Status) -> ItemState {
-        ItemState { kind, status, rating: None, reopened: false }
+        ItemState { kind, status, rating: None, reopened: false, order: Default::default() }
     }
 
     fn run(kind: Kind, steps: &[(Actor, Action)]) -> (Status, usize) {
@@ -566,8 +670,13 @@ mod tests {
 
     #[test]
     fn reopen_only_once_and_only_after_unsatisfied() {
-        let mut s =
-            ItemState { kind: Kind::Wish, status: Status::Closed, rating: Some(Rating::Satisfied), reopened: false };
+        let mut s = ItemState {
+            kind: Kind::Wish,
+            status: Status::Closed,
+            rating: Some(Rating::Satisfied),
+            reopened: false,
+            order: Default::default(),
+        };
         assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen), Err(TransitionError::ReopenNotAllowed));
         s.rating = Some(Rating::Unsatisfied);
         assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen).unwrap().to, Status::Reopened);
@@ -598,6 +707,91 @@ mod tests {
         );
         let out = transition(&st(Kind::Wish, Status::Fulfilled), Actor::Resident, &c).unwrap();
         assert!(!out.is_feedback && !out.is_acceptance_reply, "confirming is not the town's answer");
+    }
+
+    #[test]
+    fn signing_for_returning_and_extending_follow_the_work_order() {
+        use crate::workorder::{Deadline, ExtensionWindow, OrderState};
+        let with = |status, order| ItemState { order, ..st(Kind::Wish, status) };
+        let open = OrderState { return_open: true, ..OrderState::default() };
+        let routed = with(Status::Routed, open);
+        assert_eq!(
+            transition(&routed, Actor::Staff, &Action::SignFor).map(|o| (o.to, o.public)),
+            Ok((Status::Routed, true))
+        );
+        let signed = with(Status::Routed, OrderState { signed: true, ..open });
+        assert_eq!(transition(&signed, Actor::Staff, &Action::SignFor), Err(TransitionError::NotAllowedNow));
+        let back = Action::ReturnToCity { reason: "不属本镇".into() };
+        assert_eq!(
+            transition(&signed, Actor::Staff, &back).map(|o| o.public),
+            Ok(false),
+            "signed, still in the window"
+        );
+        let late = with(Status::Routed, OrderState::default());
+        assert_eq!(transition(&late, Actor::Staff, &back), Err(TransitionError::NotAllowedNow), "window closed");
+        assert_eq!(
+            transition(&with(Status::Accepted, open), Actor::Staff, &back),
+            Err(TransitionError::NotAllowedNow),
+            "accepted items are the town's"
+        );
+        let pending = with(Status::Routed, OrderState { return_pending: true, ..open });
+        assert_eq!(transition(&pending, Actor::Staff, &back), Err(TransitionError::NotAllowedNow));
+        assert_eq!(
+            transition(&pending, Actor::Staff, &Action::Accept { plan: "x".into() }),
+            Err(TransitionError::ReturnPending)
+        );
+        assert!(transition(&pending, Actor::Staff, &Action::RefuseReturn { reason: "属本镇".into() }).is_ok());
+        assert!(transition(&routed, Actor::Staff, &Action::RefuseReturn { reason: "x".into() }).is_err());
+        // Extensions: within the window, one request at a time, approved as asked.
+        let w = ExtensionWindow { deadline: Deadline::Feedback, due_at: 1_000, latest: 5_000 };
+        let accepted = with(Status::Accepted, OrderState { extension: Some(w), ..OrderState::default() });
+        let ask = |until| Action::RequestExtension { until, reason: "等待配件".into() };
+        assert_eq!(transition(&accepted, Actor::Staff, &ask(1_000)), Err(TransitionError::OutOfRange));
+        assert_eq!(transition(&accepted, Actor::Staff, &ask(5_001)), Err(TransitionError::OutOfRange));
+        assert_eq!(transition(&accepted, Actor::Staff, &ask(5_000)).map(|o| o.public), Ok(false));
+        assert_eq!(
+            transition(&with(Status::Accepted, OrderState::default()), Actor::Staff, &ask(2_000)),
+            Err(TransitionError::NotAllowedNow)
+        );
+        let asked = with(Status::Accepted, OrderState { extension_pending: Some(3_000), ..OrderState::default() });
+        assert_eq!(
+            transition(&asked, Actor::Staff, &Action::ApproveExtension { until: 3_000 }).map(|o| o.public),
+            Ok(true)
+        );
+        assert!(transition(&asked, Actor::Staff, &Action::ApproveExtension { until: 4_000 }).is_err());
+        assert!(transition(&asked, Actor::Staff, &Action::RefuseExtension { reason: "x".into() }).is_ok());
+        assert!(transition(&accepted, Actor::Staff, &Action::RefuseExtension { reason: "x".into() }).is_err());
+        assert_eq!(
+            transition(&asked, Actor::Resident, &Action::ApproveExtension { until: 3_000 }),
+            Err(TransitionError::NotYourAction)
+        );
+    }
+
+    #[test]
+    fn routing_opens_the_sign_for_and_return_windows_and_an_approval_moves_the_deadline() {
+        let (rules, cal) = (crate::calendar::DeadlineRules::default(), crate::WorkCalendar::default());
+        let monday_9 = crate::Date::new(2026, 11, 30).unwrap().start_ts() + 9 * 3600;
+        let mut f = Facts::default();
+        let route = Action::Route { town: "humen".into() };
+        let out = transition(&st(Kind::Wish, Status::Submitted), Actor::System, &route).unwrap();
+        apply(&mut f, Kind::Wish, &out, &route, monday_9, (&rules, &cal));
+        assert_eq!(f.sign_due_at, Some(monday_9 + 2 * 3600));
+        assert_eq!(f.return_due_at, Some(crate::Date::new(2026, 12, 2).unwrap().end_ts()));
+        let accept = Action::Accept { plan: "x".into() };
+        let out = transition(&st(Kind::Wish, Status::Routed), Actor::Staff, &accept).unwrap();
+        apply(&mut f, Kind::Wish, &out, &accept, monday_9 + 60, (&rules, &cal));
+        assert_eq!(f.signed_at, Some(monday_9 + 60), "answering takes the item");
+        let redo = Facts {
+            feedback_at: Some(1),
+            redo_due_at: Some(10_000),
+            extension_until: Some(20_000),
+            ..Facts::default()
+        };
+        let mut g = redo.clone();
+        let approve = Action::ApproveExtension { until: 20_000 };
+        let out = Outcome { to: Status::Reopened, is_feedback: false, is_acceptance_reply: false, public: true };
+        apply(&mut g, Kind::Wish, &out, &approve, 5, (&rules, &cal));
+        assert_eq!((g.redo_due_at, g.extension_until), (Some(20_000), None));
     }
 
     #[test]
@@ -648,7 +842,7 @@ mod tests {
         let out = transition(&s, Actor::Staff, &a).unwrap();
         assert_eq!((out.to, out.public), (Status::Routed, false));
         let mut f = Facts { town_slug: Some("changan".into()), community_id: Some(9), ..Facts::default() };
-        apply(&mut f, Kind::Wish, &out, &a, 1_000, &rules);
+        apply(&mut f, Kind::Wish, &out, &a, 1_000, (&rules, &Default::default()));
         assert_eq!(
             (f.town_slug.as_deref(), f.community_id, f.acceptance_due_at),
             (Some("humen"), None, 1_000 + 24 * 3600)
@@ -671,16 +865,22 @@ mod tests {
         let first_answer = day("2026-11-02").start_ts();
         for (kind, due) in [(Kind::Wish, "2026-12-20"), (Kind::Project, "2026-12-20")] {
             let mut f = Facts { feedback_at: Some(first_answer), closed_at: Some(at - 60), ..Facts::default() };
-            let s = ItemState { kind, status: Status::Closed, rating: Some(Rating::Unsatisfied), reopened: false };
+            let s = ItemState {
+                kind,
+                status: Status::Closed,
+                rating: Some(Rating::Unsatisfied),
+                reopened: false,
+                order: Default::default(),
+            };
             let out = transition(&s, Actor::Resident, &Action::RequestReopen).unwrap();
-            apply(&mut f, kind, &out, &Action::RequestReopen, at, &rules);
+            apply(&mut f, kind, &out, &Action::RequestReopen, at, (&rules, &Default::default()));
             assert_eq!(out.to, Status::Reopened);
             assert_eq!(f.redo_due_at, Some(day(due).end_ts()), "{kind:?}");
             assert_eq!((f.feedback_at, f.closed_at, f.reopen_count), (Some(first_answer), None, 1), "{kind:?}");
             let answer = Action::GiveFeedback { message: "已重新处理".into() };
             let s = ItemState { status: Status::Reopened, reopened: true, ..s };
             let out = transition(&s, Actor::Staff, &answer).unwrap();
-            apply(&mut f, kind, &out, &answer, at + 86_400, &rules);
+            apply(&mut f, kind, &out, &answer, at + 86_400, (&rules, &Default::default()));
             assert_eq!(
                 (out.to, f.redo_feedback_at, f.feedback_at),
                 (Status::FeedbackGiven, Some(at + 86_400), Some(first_answer))
@@ -696,7 +896,7 @@ mod tests {
         let out = transition(&st(Kind::Project, Status::Accepted), Actor::Staff, &a).unwrap();
         assert_eq!(out.to, Status::Accepted);
         let mut f = Facts::default();
-        apply(&mut f, Kind::Wish, &out, &a, 5, &crate::calendar::DeadlineRules::default());
+        apply(&mut f, Kind::Wish, &out, &a, 5, (&crate::calendar::DeadlineRules::default(), &Default::default()));
         assert_eq!(f.community_id, Some(3));
         assert_eq!(
             transition(&st(Kind::Project, Status::Closed), Actor::Staff, &a),

@@ -37,6 +37,8 @@ code_enum!(
         DonorClaim = "donor_claim",
         /// To residents who supported or objected to a project: it was adopted, declined or inspected.
         ProjectUpdate = "project_update",
+        /// The city approved the town's extension: the resident's answer comes later, by this date.
+        Extended = "extended",
     }
 );
 
@@ -58,6 +60,7 @@ pub fn resident_mail(action: &Action, out: &Outcome, actor: Actor) -> Option<Mai
         Action::Accept { .. } => Some(MailKind::Accepted),
         Action::Decline { .. } => Some(MailKind::Declined),
         Action::MarkDuplicate { .. } => Some(MailKind::Duplicate),
+        Action::ApproveExtension { .. } => Some(MailKind::Extended),
         _ if out.is_feedback => Some(MailKind::Feedback),
         Action::GiveFeedback { .. } => Some(MailKind::Feedback),
         Action::Publish { .. }
@@ -152,7 +155,8 @@ mod tests {
     use crate::{Kind, Rating};
 
     fn out(kind: Kind, status: Status, actor: Actor, action: &Action) -> Outcome {
-        let state = ItemState { kind, status, rating: Some(Rating::Unsatisfied), reopened: false };
+        let state =
+            ItemState { kind, status, rating: Some(Rating::Unsatisfied), reopened: false, order: Default::default() };
         transition(&state, actor, action).expect("allowed")
     }
 

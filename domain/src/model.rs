@@ -63,6 +63,14 @@ code_enum!(
 );
 
 impl Status {
+    /// Staff still have work to do on an item in this status ([`crate::staff::open_for_staff`]).
+    pub fn open_for_staff(self) -> bool {
+        !matches!(
+            self,
+            Status::Declined | Status::FeedbackGiven | Status::Closed | Status::Withdrawn | Status::Duplicate
+        )
+    }
+
     /// Withdrawn and duplicate items are left out of every measure.
     pub fn excluded_from_measures(self) -> bool {
         matches!(self, Status::Withdrawn | Status::Duplicate)

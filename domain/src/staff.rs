@@ -96,6 +96,10 @@ code_enum!(
     Tab {
         /// Waiting for the acceptance reply (submitted or routed).
         New = "new",
+        /// Routed to a town that has not signed for it (待签收), and not returned.
+        ToSign = "to_sign",
+        /// Waiting for the city's decision: a return (退单) or an extension request (延期申请).
+        Decide = "decide",
         /// Open items this person has taken (the first staff member to act on an item takes it).
         Mine = "mine",
         /// Accepted and not yet answered or completed.
@@ -111,7 +115,7 @@ code_enum!(
 
 /// Statuses in which staff still have work to do on an item.
 pub fn open_for_staff(status: Status) -> bool {
-    !matches!(status, Status::Declined | Status::FeedbackGiven | Status::Closed | Status::Withdrawn | Status::Duplicate)
+    status.open_for_staff()
 }
 
 /// The statuses that are not open for staff, for SQL `IN (…)` lists.
@@ -127,6 +131,10 @@ pub fn next_due_at(status: Status, facts: &Facts, feedback_due_at: i64) -> Optio
         return None;
     }
     Some(match status {
+        // Not signed for yet: whichever comes first, the sign-for or the acceptance reply.
+        Status::Routed if facts.signed_at.is_none() => {
+            facts.sign_due_at.map_or(facts.acceptance_due_at, |s| s.min(facts.acceptance_due_at))
+        }
         Status::Submitted | Status::Routed => facts.acceptance_due_at,
         Status::Reopened if facts.redo_due_at.is_some() => facts.redo_due_at.unwrap_or(feedback_due_at),
         _ if facts.feedback_at.is_none() => feedback_due_at,
@@ -159,6 +167,7 @@ pub fn due_badge(due_at: i64, now: i64, soon_until: i64) -> DueBadge {
 pub fn in_tab(
     tab: Tab,
     status: Status,
+    f: &Facts,
     due_at: Option<i64>,
     assignee: Option<i64>,
     me: i64,
@@ -167,6 +176,10 @@ pub fn in_tab(
     let open = open_for_staff(status);
     match tab {
         Tab::New => matches!(status, Status::Submitted | Status::Routed),
+        Tab::ToSign => {
+            status == Status::Routed && f.town_slug.is_some() && f.signed_at.is_none() && f.return_pending_at.is_none()
+        }
+        Tab::Decide => open && (f.return_pending_at.is_some() || f.extension_until.is_some()),
         Tab::Mine => open && assignee == Some(me),
         Tab::InProgress => open && !matches!(status, Status::Submitted | Status::Routed),
         Tab::DueSoon => open && due_at.is_some_and(|d| d >= now && d <= soon_until),
@@ -246,6 +259,7 @@ pub fn password_problem(password: &str) -> Option<&'static str> {
 /// lifecycle's own ([`Action::code`]), so they are spelled once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaffAction {
+    SignFor,
     Accept,
     Decline,
     Assign,
@@ -261,13 +275,19 @@ pub enum StaffAction {
     Complete,
     Feedback,
     Duplicate,
+    RequestExtension,
+    ApproveExtension,
+    RefuseExtension,
+    ReturnToCity,
     Reroute,
+    RefuseReturn,
     Note,
 }
 
 impl StaffAction {
     /// Every staff action, in the page's order.
-    pub const ALL: [StaffAction; 17] = [
+    pub const ALL: [StaffAction; 23] = [
+        StaffAction::SignFor,
         StaffAction::Accept,
         StaffAction::Decline,
         StaffAction::Assign,
@@ -283,7 +303,12 @@ impl StaffAction {
         StaffAction::Complete,
         StaffAction::Feedback,
         StaffAction::Duplicate,
+        StaffAction::RequestExtension,
+        StaffAction::ApproveExtension,
+        StaffAction::RefuseExtension,
+        StaffAction::ReturnToCity,
         StaffAction::Reroute,
+        StaffAction::RefuseReturn,
         StaffAction::Note,
     ];
 
@@ -309,7 +334,37 @@ impl StaffAction {
             StaffAction::Duplicate => Action::MarkDuplicate { of_number: t() },
             StaffAction::Reroute => Action::Reroute { town: t(), reason: t() },
             StaffAction::Note => Action::Note { text: t(), public: false },
+            StaffAction::SignFor => Action::SignFor,
+            StaffAction::ReturnToCity => Action::ReturnToCity { reason: t() },
+            StaffAction::RefuseReturn => Action::RefuseReturn { reason: t() },
+            StaffAction::RequestExtension => Action::RequestExtension { until: 0, reason: t() },
+            StaffAction::ApproveExtension => Action::ApproveExtension { until: 0 },
+            StaffAction::RefuseExtension => Action::RefuseExtension { reason: t() },
         })
+    }
+
+    /// [`StaffAction::probe`] with the dates an extension would carry on an item in `state` (the
+    /// latest date allowed; the date asked for), so the lifecycle can say whether it applies now.
+    pub fn probe_in(self, state: &crate::lifecycle::ItemState) -> Option<Action> {
+        Some(match self.probe()? {
+            Action::RequestExtension { reason, .. } => {
+                Action::RequestExtension { until: state.order.extension.map_or(0, |w| w.latest), reason }
+            }
+            Action::ApproveExtension { .. } => Action::ApproveExtension { until: state.order.extension_pending? },
+            other => other,
+        })
+    }
+
+    /// The authorization matrix of work-order steps: the town signs for, returns and asks for more
+    /// time; only the city (dispatchers) re-routes and decides returns and extensions, so a town
+    /// never decides its own request. Leaders and admins act on nothing.
+    pub fn allowed_for(self, role: Role) -> bool {
+        use StaffAction as A;
+        match role {
+            Role::TownStaff => !matches!(self, A::Reroute | A::RefuseReturn | A::ApproveExtension | A::RefuseExtension),
+            Role::Dispatcher => !matches!(self, A::SignFor | A::ReturnToCity | A::RequestExtension),
+            Role::Leader | Role::Admin => false,
+        }
     }
 
     /// The stable code posted by the item page's forms (`action=accept`).
@@ -331,14 +386,30 @@ mod tests {
     #[test]
     fn staff_action_codes_are_the_lifecycles_and_round_trip() {
         let codes: Vec<&str> = StaffAction::ALL.iter().map(|a| a.code()).collect();
-        assert_eq!(codes.len(), 17);
-        assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 17, "codes are unique");
-        assert_eq!(codes[..4], ["accept", "decline", "assign", "publish"]);
+        assert_eq!(codes.len(), 23);
+        assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 23, "codes are unique");
+        assert_eq!(codes[..5], ["sign_for", "accept", "decline", "assign", "publish"]);
         assert_eq!(StaffAction::ConfirmClaim.code(), "confirm_claim");
         for a in StaffAction::ALL {
             assert_eq!(StaffAction::from_code(a.code()), Some(a));
         }
         assert_eq!(StaffAction::from_code("rate"), None, "a resident's action is not a staff action");
+    }
+
+    #[test]
+    fn a_town_never_decides_its_own_return_or_extension() {
+        use StaffAction as A;
+        for a in [A::SignFor, A::ReturnToCity, A::RequestExtension, A::Accept] {
+            assert!(a.allowed_for(Role::TownStaff), "{a:?}");
+        }
+        for a in [A::RefuseReturn, A::ApproveExtension, A::RefuseExtension, A::Reroute] {
+            assert!(!a.allowed_for(Role::TownStaff), "{a:?}");
+            assert!(a.allowed_for(Role::Dispatcher), "{a:?}");
+        }
+        for a in [A::SignFor, A::ReturnToCity, A::RequestExtension] {
+            assert!(!a.allowed_for(Role::Dispatcher), "the town's own step: {a:?}");
+        }
+        assert!(StaffAction::ALL.iter().all(|a| !a.allowed_for(Role::Leader) && !a.allowed_for(Role::Admin)));
     }
 
     use super::*;
@@ -395,24 +466,51 @@ mod tests {
         assert_eq!(next_due_at(Status::InProgress, &answered, 500), Some(900));
         assert_eq!(next_due_at(Status::FeedbackGiven, &answered, 500), None);
         assert_eq!(next_due_at(Status::Declined, &f, 500), None);
+        // Not signed for: the sign-for deadline when it comes first (2 working hours), else the reply's
+        // (a Friday evening routing is signed for on Monday, after the 24 hours).
+        let unsigned = Facts { sign_due_at: Some(40), ..f.clone() };
+        assert_eq!(next_due_at(Status::Routed, &unsigned, 500), Some(40));
+        assert_eq!(next_due_at(Status::Routed, &Facts { sign_due_at: Some(160), ..f.clone() }, 500), Some(100));
+        assert_eq!(next_due_at(Status::Routed, &Facts { signed_at: Some(30), ..unsigned }, 500), Some(100));
+    }
+
+    fn in_tab_(tab: Tab, s: Status, due: Option<i64>, who: Option<i64>, me: i64, at: (i64, i64)) -> bool {
+        in_tab(tab, s, &Facts { town_slug: Some("humen".into()), ..Facts::default() }, due, who, me, at)
+    }
+
+    #[test]
+    fn signing_for_and_the_citys_decisions_have_their_tabs() {
+        let at = (1_000, 2_000);
+        let routed = Facts { town_slug: Some("humen".into()), sign_due_at: Some(1_500), ..Facts::default() };
+        assert!(in_tab(Tab::ToSign, Status::Routed, &routed, None, None, 1, at));
+        let signed = Facts { signed_at: Some(1_200), ..routed.clone() };
+        assert!(!in_tab(Tab::ToSign, Status::Routed, &signed, None, None, 1, at));
+        assert!(!in_tab(Tab::ToSign, Status::Submitted, &Facts::default(), None, None, 1, at), "the city queue");
+        let returned = Facts { return_pending_at: Some(1_100), ..routed.clone() };
+        assert!(!in_tab(Tab::ToSign, Status::Routed, &returned, None, None, 1, at));
+        assert!(in_tab(Tab::Decide, Status::Routed, &returned, None, None, 1, at));
+        let asked = Facts { extension_until: Some(9_000), ..signed.clone() };
+        assert!(in_tab(Tab::Decide, Status::Accepted, &asked, None, None, 1, at));
+        assert!(!in_tab(Tab::Decide, Status::Accepted, &signed, None, None, 1, at));
+        assert!(!in_tab(Tab::Decide, Status::Closed, &asked, None, None, 1, at), "done items wait for nothing");
     }
 
     #[test]
     fn tabs_and_badges() {
         let now = 1_000_000;
         let soon = now + 3_600; // the end of the due-soon window (DeadlineRules::due_soon_until)
-        assert!(in_tab(Tab::New, Status::Routed, Some(now + 10), None, 1, (now, soon)));
-        assert!(!in_tab(Tab::InProgress, Status::Routed, Some(now + 10), None, 1, (now, soon)));
-        assert!(in_tab(Tab::DueSoon, Status::Routed, Some(now + 10), None, 1, (now, soon)));
-        assert!(!in_tab(Tab::DueSoon, Status::Routed, Some(soon + 1), None, 1, (now, soon)));
-        assert!(in_tab(Tab::Overdue, Status::Accepted, Some(now - 1), None, 1, (now, soon)));
+        assert!(in_tab_(Tab::New, Status::Routed, Some(now + 10), None, 1, (now, soon)));
+        assert!(!in_tab_(Tab::InProgress, Status::Routed, Some(now + 10), None, 1, (now, soon)));
+        assert!(in_tab_(Tab::DueSoon, Status::Routed, Some(now + 10), None, 1, (now, soon)));
+        assert!(!in_tab_(Tab::DueSoon, Status::Routed, Some(soon + 1), None, 1, (now, soon)));
+        assert!(in_tab_(Tab::Overdue, Status::Accepted, Some(now - 1), None, 1, (now, soon)));
         assert!(
-            !in_tab(Tab::Overdue, Status::Closed, Some(now - 1), None, 1, (now, soon)),
+            !in_tab_(Tab::Overdue, Status::Closed, Some(now - 1), None, 1, (now, soon)),
             "done items are never overdue"
         );
-        assert!(in_tab(Tab::Mine, Status::Accepted, None, Some(1), 1, (now, soon)));
-        assert!(!in_tab(Tab::Mine, Status::Accepted, None, Some(2), 1, (now, soon)));
-        assert!(in_tab(Tab::Done, Status::Withdrawn, None, None, 1, (now, soon)));
+        assert!(in_tab_(Tab::Mine, Status::Accepted, None, Some(1), 1, (now, soon)));
+        assert!(!in_tab_(Tab::Mine, Status::Accepted, None, Some(2), 1, (now, soon)));
+        assert!(in_tab_(Tab::Done, Status::Withdrawn, None, None, 1, (now, soon)));
         // A reopened item's next deadline is its redo's, not the first answer's (long met); one
         // reopened before the redo deadline existed keeps the old rule.
         let redo = Facts { feedback_at: Some(now - 9_000), redo_due_at: Some(now + 5), ..Facts::default() };
@@ -459,6 +557,21 @@ pub struct SettingsInput {
     /// Days a donor's claim holds a wish (1-30). Empty keeps the current value.
     #[serde(default)]
     pub claim_hold_days: String,
+    /// The work-order settings (签收, 退单, 延期, office hours); empty: the default.
+    #[serde(default)]
+    pub sign_for_working_hours: String,
+    #[serde(default)]
+    pub office_open: String,
+    #[serde(default)]
+    pub office_close: String,
+    #[serde(default)]
+    pub return_working_days: String,
+    #[serde(default)]
+    pub extension_wish_working_days: String,
+    #[serde(default)]
+    pub extension_project_months: String,
+    #[serde(default)]
+    pub max_extensions: String,
 }
 
 impl SettingsInput {
@@ -475,8 +588,27 @@ impl SettingsInput {
             project_build_months: d.project_build_months.to_string(),
             due_soon_working_days: d.due_soon_working_days.to_string(),
             claim_hold_days: String::new(),
+            sign_for_working_hours: d.sign_for_working_hours.to_string(),
+            office_open: clock(d.office_open_minute),
+            office_close: clock(d.office_close_minute),
+            return_working_days: d.return_working_days.to_string(),
+            extension_wish_working_days: d.extension_wish_working_days.to_string(),
+            extension_project_months: d.extension_project_months.to_string(),
+            max_extensions: d.max_extensions.to_string(),
         }
     }
+}
+
+/// `08:30` for 510 minutes after midnight.
+pub fn clock(minute: u32) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// Minutes after midnight of `HH:MM` (`8:30`, `08:30`, `08：30`).
+pub fn parse_clock(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().replace('：', ":").split_once(':').map(|(h, m)| (h.to_string(), m.to_string()))?;
+    let (h, m) = (h.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok()?);
+    (h < 24 && m < 60 && m.to_string().len() <= 2).then_some(h * 60 + m)
 }
 
 /// Checks caps and deadlines: whole numbers in sensible ranges, and an urgent wish's cap at least the
@@ -499,7 +631,58 @@ pub fn validate_settings(
         urgent_wish_cap_yuan: num("urgent_wish_cap_yuan", &s.urgent_wish_cap_yuan, 1, 1_000_000),
         project_cap_yuan: num("project_cap_yuan", &s.project_cap_yuan, 1, 100_000_000),
     };
+    let d0 = crate::calendar::DeadlineRules::default();
+    let mut or_default = |field: &str, v: &str, lo: i64, hi: i64, default: u32| -> u32 {
+        if v.trim().is_empty() {
+            default
+        } else {
+            num(field, v, lo, hi) as u32
+        }
+    };
+    let sign_for_working_hours =
+        or_default("sign_for_working_hours", &s.sign_for_working_hours, 1, 24, d0.sign_for_working_hours);
+    let return_working_days = or_default("return_working_days", &s.return_working_days, 1, 10, d0.return_working_days);
+    let extension_wish_working_days = or_default(
+        "extension_wish_working_days",
+        &s.extension_wish_working_days,
+        1,
+        60,
+        d0.extension_wish_working_days,
+    );
+    let extension_project_months =
+        or_default("extension_project_months", &s.extension_project_months, 1, 12, d0.extension_project_months);
+    let max_extensions = or_default("max_extensions", &s.max_extensions, 0, 5, d0.max_extensions);
+    let mut hour = |field: &str, v: &str, default: u32| -> u32 {
+        if v.trim().is_empty() {
+            return default;
+        }
+        parse_clock(v).unwrap_or_else(|| {
+            errors.push(crate::FieldError::new(field, "clock_invalid"));
+            default
+        })
+    };
+    let office_open_minute = hour("office_open", &s.office_open, d0.office_open_minute);
+    let office_close_minute = hour("office_close", &s.office_close, d0.office_close_minute);
+    if office_close_minute <= office_open_minute && !errors.iter().any(|e| e.field.starts_with("office_")) {
+        errors.push(crate::FieldError::new("office_close", "clock_invalid"));
+    }
+    let mut num = |field: &str, v: &str, lo: i64, hi: i64| -> i64 {
+        match v.trim().replace([',', '，'], "").parse::<i64>() {
+            Ok(n) if (lo..=hi).contains(&n) => n,
+            _ => {
+                errors.push(crate::FieldError::new(field, "setting_range"));
+                lo
+            }
+        }
+    };
     let deadlines = crate::calendar::DeadlineRules {
+        sign_for_working_hours,
+        office_open_minute,
+        office_close_minute,
+        return_working_days,
+        extension_wish_working_days,
+        extension_project_months,
+        max_extensions,
         acceptance_hours: num("acceptance_hours", &s.acceptance_hours, 1, 720),
         urgent_wish_working_days: num("urgent_wish_working_days", &s.urgent_wish_working_days, 1, 60) as u32,
         wish_months: num("wish_months", &s.wish_months, 1, 24) as u32,

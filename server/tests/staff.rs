@@ -675,3 +675,190 @@ async fn admins_manage_accounts_settings_the_calendar_and_villages() {
         assert_eq!(n, 11, "{b}: 9 changes above, the claim hold and the due-soon window");
     }
 }
+
+/// Posts one staff action with the item's current version; answers (status, redirect, page).
+async fn act_on(c: &Client, app: &TestApp, number: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let v = version_of(app, number).await;
+    let mut f: Vec<(&str, &str)> = form.to_vec();
+    f.push(("version", &v));
+    post_with(c, &app.base, &format!("/staff/items/{number}/act"), &f).await
+}
+
+/// Issue 17, 签收 and 退单: the town signs for a routed item (the resident's timeline says so); a town
+/// returns one outside its remit, the dispatcher refuses or re-routes it; a town never decides its own
+/// return; repeated returns are flagged; the 待签收 and 待审核 tabs hold what they say.
+#[tokio::test]
+async fn a_town_signs_for_or_returns_an_item_and_the_dispatcher_decides() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "gc@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "hm@dg.gov.cn", Role::TownStaff, Some("humen")).await;
+        add_user(&app, "d@dg.gov.cn", Role::Dispatcher, None).await;
+        add_user(&app, "l@dg.gov.cn", Role::Leader, None).await;
+        let (gc, hm) = (signed_in(&app, "gc@dg.gov.cn").await, signed_in(&app, "hm@dg.gov.cn").await);
+        let (d, l) = (signed_in(&app, "d@dg.gov.cn").await, signed_in(&app, "l@dg.gov.cn").await);
+        let signed = submit_wish(&app, "guancheng", "w1").await;
+        let returned = submit_wish(&app, "guancheng", "w2").await;
+
+        // Routed on submission: a sign-for deadline on the calendar, the 待签收 tab, the offer to sign.
+        let item = app.db.item_by_number(&signed).await.unwrap().unwrap();
+        let rules = domain::calendar::DeadlineRules::default();
+        let cal = app.db.calendar().await.unwrap();
+        assert_eq!(item.facts.sign_due_at, Some(rules.sign_for_due(&cal, item.submitted_at)), "{b}");
+        assert_eq!(item.facts.return_due_at, Some(rules.return_due(&cal, item.submitted_at)), "{b}");
+        let (_, inbox) = get_with(&gc, &app.base, "/staff?tab=to_sign").await;
+        assert!(inbox.contains(&signed) && inbox.contains(&returned), "{b}: both wait to be signed for");
+        let (_, page) = get_with(&gc, &app.base, &format!("/staff/items/{signed}")).await;
+        assert!(page.contains("data-action=\"sign_for\"") && page.contains("data-action=\"return\""), "{b}");
+        assert!(page.contains("待签收，签收期限"), "{b}: the deadline shown");
+        // Only the town signs for: the dispatcher, a leader and another town are refused.
+        for (who, c) in [("dispatcher", &d), ("leader", &l), ("other town", &hm)] {
+            let (status, _, _) = act_on(c, &app, &signed, &[("action", "sign_for")]).await;
+            assert!(
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                "{b}: {who} may not sign for: {status}"
+            );
+        }
+        let (status, to, _) = act_on(&gc, &app, &signed, &[("action", "sign_for")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert!(to.contains("?done="), "{b}: {to}");
+        let item = app.db.item_by_number(&signed).await.unwrap().unwrap();
+        assert!(item.facts.signed_at.is_some(), "{b}");
+        let (_, tracking) = app.get(&format!("/t/{}", item.token)).await;
+        assert!(tracking.contains("镇街已签收，正在办理"), "{b}: the resident sees the town took it");
+        let (status, to, _) = act_on(&gc, &app, &signed, &[("action", "sign_for")]).await;
+        assert_eq!((status, to.ends_with("?problem=not_allowed_now")), (StatusCode::SEE_OTHER, true), "{b}: once");
+
+        // A return needs its reason, kept with the message when missing.
+        let (status, _, body) = act_on(&gc, &app, &returned, &[("action", "return"), ("reason", " ")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&body, "return-reason-error"), "请填写此项。", "{b}");
+        let (status, _, _) = act_on(&gc, &app, &returned, &[("action", "return"), ("reason", "属虎门镇")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&returned).await.unwrap().unwrap();
+        assert_eq!((item.facts.return_count, item.facts.return_pending_at.is_some()), (1, true), "{b}");
+        // While the city decides, the town cannot answer it, and it has left 待签收 for the city's 待审核.
+        let (status, to, _) = act_on(&gc, &app, &returned, &[("action", "accept"), ("plan", "x")]).await;
+        assert_eq!((status, to.ends_with("?problem=not_allowed_now")), (StatusCode::SEE_OTHER, true), "{b}");
+        let (_, inbox) = get_with(&gc, &app.base, "/staff?tab=to_sign").await;
+        assert!(!inbox.contains(&returned), "{b}");
+        let (_, queue) = get_with(&d, &app.base, "/staff?tab=decide").await;
+        assert!(queue.contains(&returned) && !queue.contains(&signed), "{b}: the dispatcher's queue");
+        // The town cannot decide its own return.
+        let (status, _, _) = act_on(&gc, &app, &returned, &[("action", "refuse_return"), ("reason", "x")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}");
+        // The dispatcher refuses it with a reason: the town has it again, and may return it once more.
+        let (status, _, _) =
+            act_on(&d, &app, &returned, &[("action", "refuse_return"), ("reason", "地址在莞城辖区")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (status, _, _) = act_on(&gc, &app, &returned, &[("action", "return"), ("reason", "再核实仍属虎门")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (_, page) = get_with(&d, &app.base, &format!("/staff/items/{returned}")).await;
+        assert!(page.contains("该事项已被多次退单"), "{b}: repeated returns are flagged");
+        // This time the dispatcher re-routes it: the new town's own sign-for window starts.
+        let (status, _, _) =
+            act_on(&d, &app, &returned, &[("action", "reroute"), ("town", "humen"), ("reason", "属虎门镇")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&returned).await.unwrap().unwrap();
+        assert_eq!(item.facts.town_slug.as_deref(), Some("humen"), "{b}");
+        assert_eq!(
+            (item.facts.return_pending_at, item.facts.signed_at, item.facts.return_count),
+            (None, None, 2),
+            "{b}"
+        );
+        let (_, inbox) = get_with(&hm, &app.base, "/staff?tab=to_sign").await;
+        assert!(inbox.contains(&returned), "{b}: humen signs for it now");
+        // Every step left its audit row.
+        let audit: Vec<String> = app.db.audit_for_item(item.id).await.unwrap().into_iter().map(|a| a.action).collect();
+        for step in ["return", "refuse_return", "reroute"] {
+            assert!(audit.iter().any(|a| a == step), "{b}: {step} audited: {audit:?}");
+        }
+    }
+}
+
+/// Issue 17, 延期申请: before the deadline the town asks for a date within the cap; only the city
+/// approves; the approval moves the deadline the measures judge and tells the resident on the tracking
+/// page and by mail; a refusal leaves the deadline; at most two requests.
+#[tokio::test]
+async fn an_approved_extension_moves_the_deadline_the_measures_judge_and_tells_the_resident() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "gc@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "d@dg.gov.cn", Role::Dispatcher, None).await;
+        let (gc, d) = (signed_in(&app, "gc@dg.gov.cn").await, signed_in(&app, "d@dg.gov.cn").await);
+        let number = submit_wish(&app, "guancheng", "e1").await;
+        sqlx::query("UPDATE items SET contact_email = 'resident@example.cn' WHERE number = $1")
+            .bind(&number)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        // Not before the item is accepted (the 24-hour reply is not extended).
+        let (_, page) = get_with(&gc, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(!page.contains("data-action=\"request_extension\""), "{b}");
+        let (status, _, _) = act_on(&gc, &app, &number, &[("action", "accept"), ("plan", "上门核实")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert!(item.facts.signed_at.is_some(), "{b}: answering signs for it");
+        let due = item.feedback_due_at;
+        let rules = domain::calendar::DeadlineRules::default();
+        let cal = app.db.calendar().await.unwrap();
+        let latest = domain::Date::from_timestamp(rules.extension_latest(&cal, domain::Kind::Wish, due));
+        let day = |ts: i64| domain::Date::from_timestamp(ts).to_string();
+
+        // Out of range: the same day, after the cap, not a date — the message at the field, typed kept.
+        for bad in [day(due), latest.add_days(1).to_string(), "明天".to_string()] {
+            let (status, _, body) =
+                act_on(&gc, &app, &number, &[("action", "request_extension"), ("until", &bad), ("reason", "等配件")])
+                    .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {bad}");
+            assert!(text_of(&body, "request_extension-until-error").starts_with("请"), "{b}: {bad}");
+            assert!(body.contains("等配件"), "{b}: the reason typed is kept");
+        }
+        let asked = domain::Date::from_timestamp(due).add_days(5);
+        let form = [("action", "request_extension"), ("until", &asked.to_string()), ("reason", "轮椅需定制，等配件")];
+        let (status, _, _) = act_on(&gc, &app, &number, &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        // The town cannot approve its own request; the dispatcher sees it waiting.
+        let (status, _, _) = act_on(&gc, &app, &number, &[("action", "approve_extension")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}");
+        let (_, queue) = get_with(&d, &app.base, "/staff?tab=decide").await;
+        assert!(queue.contains(&number), "{b}");
+        // Looking one day after the old deadline: before the approval the item counts as overdue.
+        let q = store::MeasureQuery { from: None, to: None, town: None, kind: None, category: None };
+        let looking = due + 86_400;
+        assert_eq!(app.db.measures(&q, looking).await.unwrap().overdue, 1, "{b}");
+        let (status, _, _) = act_on(&d, &app, &number, &[("action", "approve_extension")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!(item.feedback_due_at, asked.end_ts(), "{b}: the deadline moved");
+        assert_eq!((item.facts.extension_until, item.facts.extension_count), (None, 1), "{b}");
+        // The measures judge the new deadline: not overdue, not yet due (the feedback rate waits for it).
+        let m = app.db.measures(&q, looking).await.unwrap();
+        assert_eq!((m.overdue, m.feedback.den), (0, 0), "{b}: {m:?}");
+        let (kpi, _) = app.db.kpi_items(&q).await.unwrap();
+        assert_eq!(kpi.iter().map(|k| k.feedback_due_at).collect::<Vec<_>>(), [asked.end_ts()], "{b}");
+        // The resident is told: the timeline in words, the deadline, and a mail.
+        let (_, tracking) = app.get(&format!("/t/{}", item.token)).await;
+        assert!(tracking.contains(&format!("办理期限经市级批准延长至 {asked}")), "{b}");
+        let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM mail_outbox WHERE item_id = $1")
+            .bind(item.id)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        assert!(kinds.iter().any(|k| k == "extended"), "{b}: {kinds:?}");
+        // A second request, refused by the city with a reason: the deadline stays.
+        let again = asked.add_days(3);
+        let form = [("action", "request_extension"), ("until", &again.to_string()), ("reason", "仍在等")];
+        let (status, _, _) = act_on(&gc, &app, &number, &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (status, _, _) =
+            act_on(&d, &app, &number, &[("action", "refuse_extension"), ("reason", "请先送临时轮椅")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!((item.feedback_due_at, item.facts.extension_count), (asked.end_ts(), 2), "{b}");
+        // Two requests used: no third.
+        let (_, page) = get_with(&gc, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(!page.contains("data-action=\"request_extension\""), "{b}: at most twice");
+        assert!(page.contains("已申请延期 2 次"), "{b}");
+    }
+}

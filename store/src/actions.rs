@@ -6,6 +6,7 @@ use crate::mail::{queue_item_mails, ItemMailEvent, MailItem};
 use crate::{Db, Result, StoreError};
 use domain::kpi::KpiItem;
 use domain::lifecycle::{apply, transition, Action, Actor, Outcome};
+use domain::workorder::{extension_target, Deadline};
 use domain::Rating;
 
 impl Db {
@@ -37,9 +38,10 @@ impl Db {
         at: i64,
     ) -> Result<Outcome> {
         let settings = self.settings().await?;
+        let cal = self.calendar().await?;
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;
-        let (out, _) = self.act_in(&mut tx, item_id, expected_version, by, action, at, &settings).await?;
+        let (out, _) = self.act_in(&mut tx, item_id, expected_version, by, action, at, (&settings, &cal)).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -55,7 +57,7 @@ impl Db {
         by: &By,
         action: &Action,
         at: i64,
-        settings: &crate::Settings,
+        (settings, cal): (&crate::Settings, &domain::WorkCalendar),
     ) -> Result<(Outcome, ItemRecord)> {
         let (actor, actor_label) = (by.actor, by.label.as_str());
         let sql = format!("{ITEM_SELECT} WHERE i.id = $1");
@@ -66,15 +68,28 @@ impl Db {
         if expected_version.is_some_and(|v| v != item.version) {
             return Err(StoreError::Conflict);
         }
-        let out = transition(&item.state(), actor, action).map_err(StoreError::Refused)?;
+        let rules = (&settings.deadlines, cal);
+        let out = transition(&item.state_at(at, rules), actor, action).map_err(StoreError::Refused)?;
         let mut f = item.facts.clone();
-        apply(&mut f, item.kind, &out, action, at, &settings.deadlines);
+        apply(&mut f, item.kind, &out, action, at, rules);
+        // An approved extension of the first answer moves the item's own deadline, which the measures
+        // judge from then on (the timeline keeps the request and the approval).
+        let feedback_due_at = match action {
+            Action::ApproveExtension { until }
+                if extension_target(item.kind, item.status, &item.facts) == Some(Deadline::Feedback) =>
+            {
+                *until
+            }
+            _ => item.feedback_due_at,
+        };
         let updated = sqlx::query(
             "UPDATE items SET status = $1, updated_at = $2, version = version + 1, town_slug = $3, routed_at = $4, \
              acceptance_due_at = $5, first_response_at = $6, feedback_at = $7, completion_due_at = $8, closed_at = $9, \
              rating = $10, rating_comment = $11, rated_at = $12, aware = $13, reopen_count = $14, budget_yuan = $15, \
              progress_percent = $16, community_id = $19, assignee_id = COALESCE(assignee_id, $20), claimed_at = $21, \
-             fulfilled_at = $22, redo_due_at = $23, redo_feedback_at = $24 WHERE id = $17 AND version = $18",
+             fulfilled_at = $22, redo_due_at = $23, redo_feedback_at = $24, sign_due_at = $25, signed_at = $26, \
+             return_due_at = $27, return_pending_at = $28, return_count = $29, extension_until = $30, \
+             extension_count = $31, feedback_due_at = $32 WHERE id = $17 AND version = $18",
         )
         .bind(out.to.code())
         .bind(at)
@@ -100,6 +115,14 @@ impl Db {
         .bind(f.fulfilled_at)
         .bind(f.redo_due_at)
         .bind(f.redo_feedback_at)
+        .bind(f.sign_due_at)
+        .bind(f.signed_at)
+        .bind(f.return_due_at)
+        .bind(f.return_pending_at)
+        .bind(f.return_count)
+        .bind(f.extension_until)
+        .bind(f.extension_count)
+        .bind(feedback_due_at)
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {
@@ -114,7 +137,7 @@ impl Db {
                 .await?;
         }
         let before = item.kpi_item();
-        let after = KpiItem { status: out.to, ..ItemRecord::kpi_of(&item, &f) };
+        let after = KpiItem { status: out.to, feedback_due_at, ..ItemRecord::kpi_of(&item, &f) };
         crate::rollups::rollup_change(tx, self.backend, Some(&before), Some(&after)).await?;
         insert_event(
             tx,

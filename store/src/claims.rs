@@ -179,6 +179,7 @@ impl Db {
 
     pub async fn claim_wish(&self, number: &str, donor: &ValidClaim, lang: &str, at: i64) -> Result<ClaimOutcome> {
         let settings = self.settings().await?;
+        let cal = self.calendar().await?;
         let Some(item) = self.item_by_number(number).await? else { return Ok(ClaimOutcome::NotFound) };
         if item.kind != Kind::Wish || !matches!(item.status, Status::Published | Status::Claimed) {
             return Ok(ClaimOutcome::NotFound);
@@ -191,7 +192,7 @@ impl Db {
             staff_id: None,
             remote_addr: String::new(),
         };
-        match self.act_in(&mut tx, item.id, None, &by, &Action::Claim, at, &settings).await {
+        match self.act_in(&mut tx, item.id, None, &by, &Action::Claim, at, (&settings, &cal)).await {
             Ok(_) => {}
             Err(StoreError::Refused(_) | StoreError::Conflict) => return Ok(ClaimOutcome::Taken),
             Err(StoreError::Db(e)) if is_serialization_failure(&e) => return Ok(ClaimOutcome::Taken),
@@ -270,6 +271,7 @@ impl Db {
     /// timeline entry and an audit line with it.
     pub async fn confirm_claim(&self, claim_id: i64, by: &By, at: i64) -> Result<()> {
         let settings = self.settings().await?;
+        let cal = self.calendar().await?;
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT item_id, donor_name FROM wish_claims WHERE id = $1 AND status = 'held'")
@@ -279,7 +281,7 @@ impl Db {
             .ok_or(StoreError::Refused(TransitionError::NotAllowedNow))?;
         let (item_id, donor): (i64, String) = (row.try_get("item_id")?, row.try_get("donor_name")?);
         let note = Action::Note { text: format!("认领已确认：{donor}"), public: false };
-        self.act_in(&mut tx, item_id, None, by, &note, at, &settings).await?;
+        self.act_in(&mut tx, item_id, None, by, &note, at, (&settings, &cal)).await?;
         sqlx::query("UPDATE wish_claims SET status = 'confirmed', confirmed_at = $1 WHERE id = $2 AND status = 'held'")
             .bind(at)
             .bind(claim_id)

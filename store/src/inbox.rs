@@ -49,6 +49,7 @@ pub struct InboxRow {
 /// The SQL twin of [`domain::staff::next_due_at`] over `items i`.
 pub const DUE_AT_SQL: &str =
     "(CASE WHEN i.status IN ('declined', 'feedback_given', 'closed', 'withdrawn', 'duplicate') THEN NULL \
+    WHEN i.status = 'routed' AND i.signed_at IS NULL AND i.sign_due_at < i.acceptance_due_at THEN i.sign_due_at \
     WHEN i.status IN ('submitted', 'routed') THEN i.acceptance_due_at \
     WHEN i.status = 'reopened' AND i.redo_due_at IS NOT NULL THEN i.redo_due_at \
     WHEN i.feedback_at IS NULL THEN i.feedback_due_at \
@@ -133,6 +134,10 @@ fn tab_predicate(tab: Tab, w: &mut Where) -> String {
     let open = format!("i.status NOT IN ({})", done_list());
     match tab {
         Tab::New => "i.status IN ('submitted', 'routed')".into(),
+        Tab::ToSign => "(i.status = 'routed' AND i.town_slug IS NOT NULL AND i.signed_at IS NULL \
+                        AND i.return_pending_at IS NULL)"
+            .into(),
+        Tab::Decide => format!("({open} AND (i.return_pending_at IS NOT NULL OR i.extension_until IS NOT NULL))"),
         Tab::Mine => {
             let me = w.arg(Arg::I(w.me));
             format!("({open} AND i.assignee_id = {me})")

@@ -122,14 +122,23 @@ impl ItemRecord {
         KpiItem::new(self.kind, &self.category, self.status, self.submitted_at, self.feedback_due_at, f)
     }
 
-    /// What the lifecycle function needs.
+    /// What the lifecycle function needs, without the work order (see [`ItemRecord::state_at`]).
     pub fn state(&self) -> ItemState {
         ItemState {
             kind: self.kind,
             status: self.status,
             rating: self.facts.rating,
             reopened: self.facts.reopen_count > 0,
+            order: Default::default(),
         }
+    }
+
+    /// What the lifecycle function needs at `now`, with the work order (签收, 退单, 延期) as it stands
+    /// then. Staff actions are decided on this; residents' actions do not depend on the work order.
+    pub fn state_at(&self, now: i64, rules: (&domain::calendar::DeadlineRules, &domain::WorkCalendar)) -> ItemState {
+        let order =
+            domain::workorder::order_state(self.kind, self.status, &self.facts, self.feedback_due_at, now, rules);
+        ItemState { order, ..self.state() }
     }
 }
 
@@ -170,7 +179,8 @@ pub(crate) const ITEM_SELECT: &str = "SELECT i.id, i.number, i.kind, i.token, i.
     i.helper_org, i.contact_name, i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, \
     i.acceptance_due_at, i.first_response_at, i.feedback_due_at, i.feedback_at, i.completion_due_at, i.closed_at, \
     i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, i.progress_percent, i.claimed_at, \
-    i.fulfilled_at, i.redo_due_at, i.redo_feedback_at, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
+    i.fulfilled_at, i.redo_due_at, i.redo_feedback_at, i.sign_due_at, i.signed_at, i.return_due_at, \
+    i.return_pending_at, i.return_count, i.extension_until, i.extension_count, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
     i.beneficiary_relation, i.public_text FROM items i LEFT JOIN communities c ON c.id = i.community_id";
 
 pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
@@ -222,6 +232,13 @@ pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
             fulfilled_at: opt_i64(r, "fulfilled_at")?,
             redo_due_at: opt_i64(r, "redo_due_at")?,
             redo_feedback_at: opt_i64(r, "redo_feedback_at")?,
+            sign_due_at: opt_i64(r, "sign_due_at")?,
+            signed_at: opt_i64(r, "signed_at")?,
+            return_due_at: opt_i64(r, "return_due_at")?,
+            return_pending_at: opt_i64(r, "return_pending_at")?,
+            return_count: r.try_get("return_count")?,
+            extension_until: opt_i64(r, "extension_until")?,
+            extension_count: r.try_get("extension_count")?,
         },
         version: r.try_get("version")?,
     })
@@ -324,6 +341,14 @@ impl Db {
     }
 
     async fn insert_item(&self, n: &NewItem) -> Result<Created> {
+        // Routed on submission: the town's sign-for (签收) and return (退单) windows start now.
+        let (sign_due_at, return_due_at) = match &n.town_slug {
+            Some(_) => {
+                let (rules, cal) = (self.settings().await?.deadlines, self.calendar().await?);
+                (Some(rules.sign_for_due(&cal, n.submitted_at)), Some(rules.return_due(&cal, n.submitted_at)))
+            }
+            None => (None, None),
+        };
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;
         let year = domain::Date::from_timestamp(n.submitted_at).year;
@@ -343,9 +368,10 @@ impl Db {
             "INSERT INTO items (number, kind, year, seq, token, submission_key, status, town_slug, community_id, category, \
              title, description, location, amount_yuan, urgent, submitted_by, helper_org, contact_name, contact_phone, \
              contact_email, lang, submitted_at, routed_at, acceptance_due_at, feedback_due_at, updated_at, place_text, \
-             beneficiary_name, beneficiary_phone, beneficiary_address, beneficiary_relation, beneficiary_consent) \
+             beneficiary_name, beneficiary_phone, beneficiary_address, beneficiary_relation, beneficiary_consent, \
+             sign_due_at, return_due_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-             $24, $25, $22, $26, $27, $28, $29, $30, $31) RETURNING id",
+             $24, $25, $22, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id",
         )
         .bind(&number)
         .bind(n.kind.code())
@@ -379,6 +405,8 @@ impl Db {
         .bind(n.beneficiary.as_ref().map(|b| b.relation.code()))
         // Validation refuses a beneficiary without their consent.
         .bind(i64::from(n.beneficiary.is_some()))
+        .bind(sign_due_at)
+        .bind(return_due_at)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;

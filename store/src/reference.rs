@@ -144,6 +144,13 @@ impl Db {
                 "project_build_months" => s.deadlines.project_build_months = n as u32,
                 "due_soon_working_days" if n > 0 => s.deadlines.due_soon_working_days = n as u32,
                 "claim_hold_days" if n > 0 => s.claim_hold_days = n,
+                "sign_for_working_hours" if n > 0 => s.deadlines.sign_for_working_hours = n as u32,
+                "office_open_minute" => s.deadlines.office_open_minute = n as u32,
+                "office_close_minute" if n > 0 => s.deadlines.office_close_minute = n as u32,
+                "return_working_days" if n > 0 => s.deadlines.return_working_days = n as u32,
+                "extension_wish_working_days" if n > 0 => s.deadlines.extension_wish_working_days = n as u32,
+                "extension_project_months" if n > 0 => s.deadlines.extension_project_months = n as u32,
+                "max_extensions" => s.deadlines.max_extensions = n as u32,
                 other => {
                     if let Some(l) = other.strip_prefix("limit.").and_then(domain::abuse::Limit::from_code) {
                         if n > 0 {
@@ -195,7 +202,7 @@ impl Db {
     /// Stores caps and deadlines (already validated by `domain::staff::validate_settings`).
     pub async fn save_settings(&self, s: &Settings) -> Result<()> {
         let (l, d) = (&s.limits, &s.deadlines);
-        let pairs: [(&str, i64); 10] = [
+        let pairs: [(&str, i64); 17] = [
             ("wish_cap_yuan", l.wish_cap_yuan),
             ("urgent_wish_cap_yuan", l.urgent_wish_cap_yuan),
             ("project_cap_yuan", l.project_cap_yuan),
@@ -206,6 +213,13 @@ impl Db {
             ("project_build_months", i64::from(d.project_build_months)),
             ("due_soon_working_days", i64::from(d.due_soon_working_days)),
             ("claim_hold_days", s.claim_hold_days),
+            ("sign_for_working_hours", i64::from(d.sign_for_working_hours)),
+            ("office_open_minute", i64::from(d.office_open_minute)),
+            ("office_close_minute", i64::from(d.office_close_minute)),
+            ("return_working_days", i64::from(d.return_working_days)),
+            ("extension_wish_working_days", i64::from(d.extension_wish_working_days)),
+            ("extension_project_months", i64::from(d.extension_project_months)),
+            ("max_extensions", i64::from(d.max_extensions)),
         ];
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;

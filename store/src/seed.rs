@@ -366,7 +366,8 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
             let phone = format!("1{}{:09}", rng.range(3, 9), rng.below(1_000_000_000));
             let feedback_due_at = rules.feedback_due(&cal, kind, urgent, submitted);
             let mut facts = Facts::default();
-            let mut state = ItemState { kind, status: Status::Submitted, rating: None, reopened: false };
+            let mut state =
+                ItemState { kind, status: Status::Submitted, rating: None, reopened: false, order: Default::default() };
             events.push(SeedEvent {
                 item_id: next_id,
                 at: submitted,
@@ -391,9 +392,11 @@ pub async fn seed_demo(db: &Db, opts: &SeedOptions) -> Result<SeedReport> {
                     *text = domain::mask::public_draft(&description);
                     public_text = Some(text.clone());
                 }
+                state.order =
+                    domain::workorder::order_state(kind, state.status, &facts, feedback_due_at, at, (&rules, &cal));
                 let out = transition(&state, actor, &action)
                     .map_err(|e| StoreError::Corrupt(format!("seed plan refused: {e:?}")))?;
-                apply(&mut facts, kind, &out, &action, at, &rules);
+                apply(&mut facts, kind, &out, &action, at, (&rules, &cal));
                 events.push(SeedEvent {
                     item_id: next_id,
                     at,

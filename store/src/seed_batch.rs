@@ -51,6 +51,11 @@ const ITEM_COLS: &[&str] = &[
     "beneficiary_address",
     "beneficiary_relation",
     "beneficiary_consent",
+    "sign_due_at",
+    "signed_at",
+    "return_due_at",
+    "return_count",
+    "extension_count",
 ];
 
 /// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
@@ -88,7 +93,7 @@ pub(crate) async fn write_batch(
     let numbered = db.backend == Backend::Postgres;
     let _w = db.write_guard().await;
     let mut tx = db.begin_write().await?;
-    const ITEM_ROWS: usize = 400; // 43 columns × 400 stays under SQLite's 32,766 variables
+    const ITEM_ROWS: usize = 400; // 50 columns × 400 stays under SQLite's 32,766 variables
     for chunk in items.chunks(ITEM_ROWS) {
         let sql = format!(
             "INSERT INTO items ({}) VALUES {}",
@@ -143,7 +148,12 @@ pub(crate) async fn write_batch(
                 .bind(it.beneficiary.as_ref().map(|b| b.0.clone()))
                 .bind(it.beneficiary.as_ref().map(|b| b.1.clone()))
                 .bind(it.beneficiary.as_ref().map(|_| "neighbour"))
-                .bind(i64::from(it.beneficiary.is_some()));
+                .bind(i64::from(it.beneficiary.is_some()))
+                .bind(f.sign_due_at)
+                .bind(f.signed_at)
+                .bind(f.return_due_at)
+                .bind(f.return_count)
+                .bind(f.extension_count);
         }
         q.execute(&mut *tx).await?;
     }

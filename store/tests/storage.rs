@@ -295,7 +295,12 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
             let assignee = db.assignee(item.id).await.unwrap().map(|(id, _)| id);
             facts.insert(
                 n.clone(),
-                (item.status, next_due_at(item.status, &item.facts, item.feedback_due_at), assignee),
+                (
+                    item.status,
+                    next_due_at(item.status, &item.facts, item.feedback_due_at),
+                    assignee,
+                    item.facts.clone(),
+                ),
             );
         }
         for now in [until.start_ts() - 40 * 86_400, until.start_ts(), until.end_ts() + 20 * 86_400] {
@@ -318,7 +323,7 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
                 let (rows, total) = db.inbox(&q(*tab), now, soon).await.unwrap();
                 let expected: Vec<&String> = facts
                     .iter()
-                    .filter(|(_, (s, due, who))| in_tab(*tab, *s, *due, *who, me.id, (now, soon)))
+                    .filter(|(_, (s, due, who, f))| in_tab(*tab, *s, f, *due, *who, me.id, (now, soon)))
                     .map(|(n, _)| n)
                     .collect();
                 let mut got: Vec<&String> = rows.iter().map(|r| &r.number).collect();

@@ -133,6 +133,13 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
         ("project_build_months", sv.project_build_months.clone()),
         ("due_soon_working_days", sv.due_soon_working_days.clone()),
         ("claim_hold_days", sv.claim_hold_days.clone()),
+        ("sign_for_working_hours", sv.sign_for_working_hours.clone()),
+        ("office_open", sv.office_open.clone()),
+        ("office_close", sv.office_close.clone()),
+        ("return_working_days", sv.return_working_days.clone()),
+        ("extension_wish_working_days", sv.extension_wish_working_days.clone()),
+        ("extension_project_months", sv.extension_project_months.clone()),
+        ("max_extensions", sv.max_extensions.clone()),
     ];
     // Abuse limits
     let le = errs("limits");

@@ -72,6 +72,7 @@ fn StaffItemBody(
                     {v.next_due_at.map(|d| view! { <p>{tf(lang, "staff.next_due", &[("at", &local_time(d))])}</p> })}
                     <p>{t(lang, "staff.col.assignee")}": "{v.assignee_name.clone().unwrap_or_else(|| t(lang, "staff.nobody"))}</p>
                     {handling.map(|h| view! { <p class="hint">{h}</p> })}
+                    <WorkOrder lang o=v.order.clone() />
                     {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}" "{v.rating_comment.clone()}</p> })}
                 </section>
                 <section class="card" aria-labelledby="details-h">
@@ -193,6 +194,31 @@ fn StaffItemBody(
     }
 }
 
+/// The work order on the status card: 签收, a return waiting for the city, an extension request.
+#[component]
+fn WorkOrder(lang: Lang, o: OrderView) -> impl IntoView {
+    let sign = match (o.sign_due_at, o.signed_at) {
+        (_, Some(at)) => Some(tf(lang, "staff.order.signed", &[("at", &local_time(at))])),
+        (Some(due), None) => Some(tf(lang, "staff.order.sign_due", &[("at", &local_time(due))])),
+        (None, None) => None,
+    };
+    view! {
+        <div class="work-order">
+            {sign.map(|s| view! { <p class="order-sign">{s}</p> })}
+            {o.return_pending_at.map(|at| view! {
+                <p class="notice bad order-return">{tf(lang, "staff.order.return_pending", &[("at", &local_time(at))])}</p>
+            })}
+            {o.returned_repeatedly.then(|| view! { <p class="notice bad">{t(lang, "staff.order.returned_repeatedly")}</p> })}
+            {o.extension_until.map(|until| view! {
+                <p class="notice order-extension">{tf(lang, "staff.order.extension_pending", &[("at", &local_time(until))])}</p>
+            })}
+            {(o.extension_count > 0).then(|| view! {
+                <p class="hint">{tf(lang, "staff.order.extensions", &[("n", &o.extension_count.to_string())])}</p>
+            })}
+        </div>
+    }
+}
+
 /// The photo upload of the staff item page (multipart; no JavaScript needed).
 #[component]
 fn PhotoUpload(lang: Lang, number: String) -> impl IntoView {
@@ -260,6 +286,37 @@ fn StaffActions(lang: Lang, v: StaffItemView, posted: Option<PostedStaffAction>)
         let fields = match code {
             "accept" => text_field("plan", f.plan.clone(), "staff.f.plan", &errs).into_any(),
             "decline" => text_field("reason", f.reason.clone(), "staff.f.reason", &errs).into_any(),
+            "sign_for" => view! { <p class="hint">{t(lang, "staff.sign_for.hint")}</p> }.into_any(),
+            "return" => view! {
+                <p class="hint">{t(lang, "staff.return.hint")}</p>
+                {text_field("reason", f.reason.clone(), "staff.f.return_reason", &errs)}
+            }.into_any(),
+            "refuse_return" | "refuse_extension" => view! {
+                <p class="hint">{t(lang, "staff.decide.hint")}</p>
+                {text_field("reason", f.reason.clone(), "staff.f.refuse_reason", &errs)}
+            }.into_any(),
+            "approve_extension" => view! {
+                <p class="hint">{tf(lang, "staff.approve_extension.hint", &[("at", &v.order.extension_until.map(local_time).unwrap_or_default())])}</p>
+            }.into_any(),
+            "request_extension" => {
+                let e = field_error(&errs, lang, "until");
+                let latest = v.order.extension_latest.map(|l| domain::Date::from_timestamp(l).to_string()).unwrap_or_default();
+                let min = v.order.extension_due_at.map(|d| domain::Date::from_timestamp(d).add_days(1).to_string()).unwrap_or_default();
+                let hint = tf(lang, "staff.f.until.hint", &[
+                    ("due", &v.order.extension_due_at.map(local_time).unwrap_or_default()),
+                    ("latest", &latest),
+                ]);
+                view! {
+                    <div class="field">
+                        <label for=fid("until")>{t(lang, "staff.f.until")}</label>
+                        <p class="hint" id=fid("until-hint")>{hint}</p>
+                        <input type="date" id=fid("until") name="until" min=min max=latest.clone() value=f.until.clone()
+                            aria-invalid=e.is_some().then_some("true") aria-describedby=format!("{} {}", fid("until-hint"), fid("until-error")) />
+                        <p class="error" id=fid("until-error")>{e}</p>
+                    </div>
+                    {text_field("reason", f.reason.clone(), "staff.f.extension_reason", &errs)}
+                }.into_any()
+            }
             "fulfil" => text_field("note", f.note.clone(), "staff.f.fulfil_note", &errs).into_any(),
             "complete" => text_field("inspection", f.inspection.clone(), "staff.f.inspection", &errs).into_any(),
             "feedback" => text_field("message", f.message.clone(), "staff.f.message", &errs).into_any(),

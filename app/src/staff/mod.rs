@@ -205,6 +205,8 @@ pub struct AuditView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffItemView {
     pub me: Me,
+    /// The work order: 签收, 退单 and 延期 as they stand.
+    pub order: OrderView,
     pub number: String,
     pub kind: Kind,
     pub status: Status,
@@ -276,6 +278,26 @@ pub struct StaffClaimView {
     pub thank_publicly: bool,
 }
 
+/// The work order of an item on the staff item page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderView {
+    /// When the town must sign for it (签收), and when it did.
+    pub sign_due_at: Option<i64>,
+    pub signed_at: Option<i64>,
+    /// A return (退单) waiting for the city, since then.
+    pub return_pending_at: Option<i64>,
+    /// Until when the town may return it.
+    pub return_due_at: Option<i64>,
+    /// Returned more than once: the dispatcher should look why.
+    pub returned_repeatedly: bool,
+    /// The new deadline an extension request asks for, waiting for the city.
+    pub extension_until: Option<i64>,
+    /// An extension may be asked now: the deadline it moves and the latest date allowed.
+    pub extension_due_at: Option<i64>,
+    pub extension_latest: Option<i64>,
+    pub extension_count: i64,
+}
+
 /// A staff action as posted from the item page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StaffActForm {
@@ -309,6 +331,9 @@ pub struct StaffActForm {
     pub town: String,
     #[serde(default)]
     pub community_id: String,
+    /// The new deadline asked for by an extension request, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub until: String,
     /// The wall's text of a wish (publish).
     #[serde(default)]
     pub public_text: String,

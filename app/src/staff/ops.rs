@@ -82,24 +82,30 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> AppResul
     })
 }
 
-/// The actions the lifecycle allows now on `item` for this person (re-routing for dispatchers only).
-pub fn allowed_actions(u: &StaffUser, item: &store::ItemRecord) -> Vec<&'static str> {
-    let state = item.state();
+/// The actions the lifecycle allows now on an item in `state` for this person's role
+/// ([`StaffAction::allowed_for`]: the town signs for, returns and asks for time; the city decides).
+pub fn allowed_actions(u: &StaffUser, state: &domain::ItemState) -> Vec<&'static str> {
     StaffAction::ALL
         .into_iter()
-        .filter_map(StaffAction::probe)
-        .filter(|a| !matches!(a, Action::Reroute { .. }) || u.can_reroute())
-        .filter(|a| transition(&state, Actor::Staff, a).is_ok())
+        .filter(|a| a.allowed_for(u.role))
+        .filter_map(|a| a.probe_in(state))
+        .filter(|a| transition(state, Actor::Staff, a).is_ok())
         .map(|a| a.code())
         .collect()
 }
 
+/// The item's lifecycle state now, with its work order (签收, 退单, 延期) on the calendar.
+pub async fn state_now(st: &AppState, item: &store::ItemRecord, now: i64) -> AppResult<domain::ItemState> {
+    let (rules, cal) = (st.db.settings().await?.deadlines, st.db.calendar().await?);
+    Ok(item.state_at(now, (&rules, &cal)))
+}
+
 /// [`allowed_actions`] with what the wish's claims allow: confirming a held claim, and recording the
 /// beneficiary's receipt only when a donor's delivery waits for it.
-fn claim_aware_actions(u: &StaffUser, item: &store::ItemRecord, claims: &[store::Claim]) -> Vec<String> {
+fn claim_aware_actions(u: &StaffUser, state: &domain::ItemState, claims: &[store::Claim]) -> Vec<String> {
     use domain::claims::ClaimStatus;
     let live = claims.iter().find(|c| c.status.is_live()).map(|c| c.status);
-    let mut actions: Vec<String> = allowed_actions(u, item)
+    let mut actions: Vec<String> = allowed_actions(u, state)
         .into_iter()
         .filter(|a| *a != StaffAction::ConfirmReceipt.code() || live == Some(ClaimStatus::Delivered))
         .map(str::to_string)
@@ -146,7 +152,19 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
         }
         None => None,
     };
-    let mut actions = if access.act { claim_aware_actions(&u, &item, &claims) } else { Vec::new() };
+    let state = item.state_at(now, (&settings.deadlines, &st.db.calendar().await?));
+    let mut actions = if access.act { claim_aware_actions(&u, &state, &claims) } else { Vec::new() };
+    let order = OrderView {
+        sign_due_at: item.facts.sign_due_at,
+        signed_at: item.facts.signed_at,
+        return_pending_at: item.facts.return_pending_at,
+        return_due_at: item.facts.return_due_at,
+        returned_repeatedly: domain::workorder::returned_repeatedly(&item.facts),
+        extension_until: item.facts.extension_until,
+        extension_due_at: state.order.extension.map(|w| w.due_at),
+        extension_latest: state.order.extension.map(|w| w.latest),
+        extension_count: item.facts.extension_count,
+    };
     // The adoption decision waits for the end of the public notice.
     if notice_ends_at.is_some_and(|end| now < end) {
         actions.retain(|a| a != "approve");
@@ -207,6 +225,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
         });
     Ok(StaffItemView {
         me: me_view(&u, &towns, lang),
+        order,
         number: item.number.clone(),
         kind: item.kind,
         status: item.status,
@@ -302,6 +321,7 @@ const PUBLIC_TEXT_MAX: usize = 300;
 pub async fn build_action(
     st: &AppState,
     item: &store::ItemRecord,
+    state: &domain::ItemState,
     kind: StaffAction,
     f: &StaffActForm,
 ) -> AppResult<Action> {
@@ -403,6 +423,32 @@ pub async fn build_action(
             Action::Reroute { town, reason }
         }
         StaffAction::ConfirmClaim => return Err(AppError::field("form", "not_allowed_now")),
+        StaffAction::SignFor => Action::SignFor,
+        StaffAction::ReturnToCity => Action::ReturnToCity { reason: text("reason", &f.reason) },
+        StaffAction::RefuseReturn => Action::RefuseReturn { reason: text("reason", &f.reason) },
+        StaffAction::RefuseExtension => Action::RefuseExtension { reason: text("reason", &f.reason) },
+        StaffAction::ApproveExtension => match state.order.extension_pending {
+            Some(until) => Action::ApproveExtension { until },
+            None => return Err(AppError::Conflict("not_allowed_now")),
+        },
+        StaffAction::RequestExtension => {
+            let reason = text("reason", &f.reason);
+            let until = match domain::Date::parse(&f.until) {
+                None => {
+                    errors.push(FieldError::new("until", "date_invalid"));
+                    0
+                }
+                Some(d) => {
+                    let until = d.end_ts();
+                    let w = state.order.extension;
+                    if !w.is_some_and(|w| until > w.due_at && until <= w.latest) {
+                        errors.push(FieldError::new("until", "extension_range"));
+                    }
+                    until
+                }
+            };
+            Action::RequestExtension { until, reason }
+        }
     };
     if errors.is_empty() {
         Ok(action)
@@ -422,9 +468,12 @@ pub async fn staff_act(
 ) -> AppResult<()> {
     let (u, item) = crate::staff::session::item_to_act_on(st, user, number).await?;
     let kind = StaffAction::from_code(f.action.trim());
-    if kind == Some(StaffAction::Reroute) && !u.can_reroute() {
+    // The role matrix: a town does not re-route or decide its own return or extension.
+    if kind.is_some_and(|k| !k.allowed_for(u.role)) {
         return Err(AppError::Forbidden);
     }
+    let now = store::now();
+    let state = state_now(st, &item, now).await?;
     let by =
         By { actor: Actor::Staff, label: u.name.clone(), staff_id: Some(u.id), remote_addr: remote_addr.to_string() };
     if kind == Some(StaffAction::ConfirmClaim) {
@@ -437,19 +486,19 @@ pub async fn staff_act(
         };
     }
     // An action the item's status no longer allows (a stale page): say so before checking its fields.
-    let Some(kind) = kind.filter(|k| allowed_actions(&u, &item).contains(&k.code())) else {
+    let Some(kind) = kind.filter(|k| allowed_actions(&u, &state).contains(&k.code())) else {
         return Err(AppError::Conflict("not_allowed_now"));
     };
     if kind == StaffAction::Approve && st.db.notice_ends_at(item.id).await?.is_some_and(|end| store::now() < end) {
         return Err(AppError::Conflict("notice_running"));
     }
-    let action = build_action(st, &item, kind, f).await?;
+    let action = build_action(st, &item, &state, kind, f).await?;
     if kind == StaffAction::Publish && f.preview.is_some() {
         // The reviewer asked to see the card with the edited text: nothing is written.
         return Err(AppError::Invalid(Vec::new()));
     }
     let expected = f.version.trim().parse::<i64>().ok();
-    match st.db.act_by(item.id, expected, &by, &action, store::now()).await {
+    match st.db.act_by(item.id, expected, &by, &action, now).await {
         Ok(_) => {
             *st.home_cache.lock().await = None;
             Ok(())
