@@ -177,6 +177,15 @@ pub struct DeadlineRules {
     /// An item gets at most this many extension requests.
     #[serde(default = "two")]
     pub max_extensions: u32,
+    /// The town answers a 督办 (supervision notice) within this many working days.
+    #[serde(default = "three")]
+    pub supervision_working_days: u32,
+    /// Items overdue by this many working days escalate to the dispatchers' list (升级).
+    #[serde(default = "three")]
+    pub escalation_working_days: u32,
+    /// Items answered this many days ago and not rated online wait for a callback (待回访).
+    #[serde(default = "three")]
+    pub callback_days: u32,
 }
 
 fn one() -> u32 {
@@ -214,6 +223,9 @@ impl Default for DeadlineRules {
             extension_wish_working_days: ten(),
             extension_project_months: three(),
             max_extensions: two(),
+            supervision_working_days: three(),
+            escalation_working_days: three(),
+            callback_days: three(),
         }
     }
 }
@@ -302,6 +314,27 @@ impl DeadlineRules {
             crate::Kind::Project => day.add_months(self.extension_project_months),
         }
         .end_ts()
+    }
+
+    /// When the town must answer a 督办 issued at `at`: the end of the `supervision_working_days`-th
+    /// working day after it.
+    pub fn supervision_due(&self, cal: &WorkCalendar, at: i64) -> i64 {
+        cal.add_working_days(Date::from_timestamp(at), self.supervision_working_days).end_ts()
+    }
+
+    /// Looking at `now`, a deadline before the returned time is overdue by `escalation_working_days`
+    /// working days or more: its day and that many working days after it have all ended.
+    pub fn escalate_before(&self, cal: &WorkCalendar, now: i64) -> i64 {
+        let mut day = Date::from_timestamp(now);
+        while cal.add_working_days(day, self.escalation_working_days).end_ts() >= now {
+            day = day.add_days(-1);
+        }
+        day.end_ts() + 1
+    }
+
+    /// Looking at `now`, items answered before the returned time and not rated wait for a callback.
+    pub fn callback_before(&self, now: i64) -> i64 {
+        now - i64::from(self.callback_days) * 86_400
     }
 
     /// When a micro-project approved at `approved_at` must be completed.
@@ -397,6 +430,19 @@ mod tests {
         // Fri 25 Sep: 28, 29, 30 Sep, 8, 9, 10 (调休), 12, 13, 14, 15 Oct.
         assert_eq!(r.extension_latest(&c, Kind::Wish, d("2026-09-25").end_ts()), d("2026-10-15").end_ts());
         assert_eq!(r.extension_latest(&c, Kind::Project, d("2026-11-30").end_ts()), d("2027-02-28").end_ts());
+    }
+
+    #[test]
+    fn supervision_answers_in_three_working_days_and_escalation_waits_three_more() {
+        let (r, c) = (DeadlineRules::default(), cal_2026());
+        // Supervised Wed 30 Sep: 8, 9, 10 (调休) Oct.
+        assert_eq!(r.supervision_due(&c, at("2026-09-30", 10, 0)), d("2026-10-10").end_ts());
+        // Looking on Mon 12 Oct at noon: a deadline of Thu 8 Oct has had 9 and 10 (调休) Oct, and Monday
+        // has not ended; one on Wed 7 Oct (a holiday) or 30 Sep has had 8, 9 and 10 Oct: escalated.
+        let before = r.escalate_before(&c, at("2026-10-12", 12, 0));
+        assert_eq!(before, d("2026-10-08").start_ts(), "deadlines up to the end of 7 Oct");
+        assert!(d("2026-10-08").end_ts() >= before && d("2026-09-30").end_ts() < before);
+        assert_eq!(r.callback_before(1_000_000), 1_000_000 - 3 * 86_400);
     }
 
     #[test]

@@ -91,7 +91,9 @@ code_enum!(
         BenConsentRequired = "ben_consent_required",
         ClockInvalid = "clock_invalid",
         ExtensionRange = "extension_range",
-        ReturnPending = "return_pending"
+        ReturnPending = "return_pending",
+        CallbackRatingUnreached = "callback_rating_unreached",
+        CallbackAlreadyRated = "callback_already_rated"
     }
 );
 

@@ -45,4 +45,15 @@ pub struct Facts {
     pub extension_until: Option<i64>,
     /// How many extensions were requested.
     pub extension_count: i64,
+    /// The latest 督办 (supervision) by the city: when, the town's answer deadline, its answer.
+    pub supervised_at: Option<i64>,
+    pub supervision_due_at: Option<i64>,
+    pub supervision_answered_at: Option<i64>,
+    /// How often the item was supervised.
+    pub supervision_count: i64,
+    /// The town's 回访 (callback) after its answer: when, and whether the resident was reached.
+    pub callback_at: Option<i64>,
+    pub callback_reached: Option<bool>,
+    /// Where the rating came from: the resident online, or staff recording it on a callback.
+    pub rating_source: Option<crate::RatingSource>,
 }

@@ -114,6 +114,21 @@ pub enum Action {
     RefuseExtension {
         reason: String,
     },
+    /// A dispatcher or leader supervises the item (督办): a notice the town answers by a deadline.
+    Supervise {
+        note: String,
+    },
+    /// The town answers the supervision notice.
+    AnswerSupervision {
+        text: String,
+    },
+    /// The town's callback (回访) after its answer: reached or not, the rating the resident gave by
+    /// phone (only while the item is not rated), and a note.
+    RecordCallback {
+        reached: bool,
+        rating: Option<Rating>,
+        note: String,
+    },
 }
 
 impl Action {
@@ -147,6 +162,9 @@ impl Action {
             Action::RequestExtension { .. } => "request_extension",
             Action::ApproveExtension { .. } => "approve_extension",
             Action::RefuseExtension { .. } => "refuse_extension",
+            Action::Supervise { .. } => "supervise",
+            Action::AnswerSupervision { .. } => "answer_supervision",
+            Action::RecordCallback { .. } => "callback",
         }
     }
 
@@ -169,6 +187,9 @@ impl Action {
             Action::ReturnToCity { reason } | Action::RefuseReturn { reason } | Action::RefuseExtension { reason } => {
                 reason.clone()
             }
+            Action::Supervise { note } => note.clone(),
+            Action::AnswerSupervision { text } => text.clone(),
+            Action::RecordCallback { note, .. } => note.clone(),
             // The new date first (the timeline shows it), then the town's reason.
             Action::RequestExtension { until, reason } => format!("{} {}", crate::Date::from_timestamp(*until), reason),
             Action::ApproveExtension { until } => crate::Date::from_timestamp(*until).to_string(),
@@ -491,6 +512,37 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
                 _ => not_now,
             }
         }
+        A::Supervise { note } => {
+            who(staff)?;
+            need_text(note)?;
+            if !from.open_for_staff() || state.order.supervision_pending {
+                return not_now;
+            }
+            Ok(Outcome { public: false, ..ok(from) })
+        }
+        A::AnswerSupervision { text } => {
+            who(staff)?;
+            need_text(text)?;
+            if !state.order.supervision_pending {
+                return not_now;
+            }
+            Ok(Outcome { public: false, ..ok(from) })
+        }
+        A::RecordCallback { reached, rating, note } => {
+            who(staff)?;
+            if !reached && rating.is_some() {
+                return Err(TransitionError::OutOfRange);
+            }
+            if !reached {
+                need_text(note)?;
+            }
+            match (from, rating, state.rating) {
+                // The resident rated by phone: that closes the item as an online rating would.
+                (S::FeedbackGiven | S::Declined, Some(_), None) => Ok(Outcome { public: false, ..ok(S::Closed) }),
+                (S::FeedbackGiven | S::Declined | S::Closed, None, _) => Ok(Outcome { public: false, ..ok(from) }),
+                _ => not_now,
+            }
+        }
     }
 }
 
@@ -558,7 +610,26 @@ pub fn apply(
         Action::RecordFulfilment { .. } => {
             f.fulfilled_at.get_or_insert(at);
         }
+        Action::Supervise { .. } => {
+            f.supervised_at = Some(at);
+            f.supervision_due_at = Some(rules.supervision_due(cal, at));
+            f.supervision_answered_at = None;
+            f.supervision_count += 1;
+        }
+        Action::AnswerSupervision { .. } => f.supervision_answered_at = Some(at),
+        Action::RecordCallback { reached, rating, note } => {
+            f.callback_at = Some(at);
+            f.callback_reached = Some(*reached);
+            if let Some(r) = rating {
+                f.rating = Some(*r);
+                f.rating_comment = Some(note.trim().to_string());
+                f.rated_at = Some(at);
+                f.closed_at = Some(at);
+                f.rating_source = Some(crate::RatingSource::Callback);
+            }
+        }
         Action::Rate { rating, comment, aware } => {
+            f.rating_source = Some(crate::RatingSource::Online);
             f.rating = Some(*rating);
             f.rating_comment = Some(comment.trim().to_string());
             f.rated_at = Some(at);
@@ -792,6 +863,70 @@ mod tests {
         let out = Outcome { to: Status::Reopened, is_feedback: false, is_acceptance_reply: false, public: true };
         apply(&mut g, Kind::Wish, &out, &approve, 5, (&rules, &cal));
         assert_eq!((g.redo_due_at, g.extension_until), (Some(20_000), None));
+    }
+
+    #[test]
+    fn supervision_waits_for_the_towns_answer_and_a_callback_may_carry_the_rating() {
+        use crate::workorder::OrderState;
+        use crate::RatingSource;
+        let rules = (&crate::calendar::DeadlineRules::default(), &crate::WorkCalendar::default());
+        let sup = Action::Supervise { note: "请加快办理".into() };
+        let accepted = st(Kind::Wish, Status::Accepted);
+        assert_eq!(transition(&accepted, Actor::Staff, &sup).map(|o| (o.to, o.public)), Ok((Status::Accepted, false)));
+        assert_eq!(
+            transition(&st(Kind::Wish, Status::Closed), Actor::Staff, &sup),
+            Err(TransitionError::NotAllowedNow)
+        );
+        let pending =
+            ItemState { order: OrderState { supervision_pending: true, ..OrderState::default() }, ..accepted.clone() };
+        assert_eq!(transition(&pending, Actor::Staff, &sup), Err(TransitionError::NotAllowedNow), "one at a time");
+        let answer = Action::AnswerSupervision { text: "已安排".into() };
+        assert!(transition(&pending, Actor::Staff, &answer).is_ok());
+        assert_eq!(transition(&accepted, Actor::Staff, &answer), Err(TransitionError::NotAllowedNow));
+        let mut f = Facts::default();
+        let monday = crate::Date::new(2026, 11, 30).unwrap();
+        apply(
+            &mut f,
+            Kind::Wish,
+            &transition(&accepted, Actor::Staff, &sup).unwrap(),
+            &sup,
+            monday.start_ts() + 36_000,
+            rules,
+        );
+        assert_eq!(f.supervision_due_at, Some(monday.add_days(3).end_ts()), "three working days: Thursday");
+        assert_eq!(f.supervision_count, 1);
+
+        // 回访: a rating by phone closes an unrated item; a rated one keeps its rating.
+        let call = |reached, rating| Action::RecordCallback { reached, rating, note: "电话回访".into() };
+        let fed = st(Kind::Wish, Status::FeedbackGiven);
+        let out =
+            transition(&fed, Actor::Staff, &call(true, Some(Rating::Satisfied))).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(out.to, Status::Closed);
+        let mut g = Facts::default();
+        apply(&mut g, Kind::Wish, &out, &call(true, Some(Rating::Satisfied)), 77, rules);
+        assert_eq!(
+            (g.rating_source, g.callback_reached, g.closed_at),
+            (Some(RatingSource::Callback), Some(true), Some(77))
+        );
+        assert_eq!(
+            transition(&fed, Actor::Staff, &call(false, Some(Rating::Satisfied))),
+            Err(TransitionError::OutOfRange)
+        );
+        assert_eq!(
+            transition(&fed, Actor::Staff, &call(false, None)).map(|o| o.to),
+            Ok(Status::FeedbackGiven),
+            "not reached"
+        );
+        let rated = ItemState { rating: Some(Rating::Satisfied), ..st(Kind::Wish, Status::Closed) };
+        assert_eq!(transition(&rated, Actor::Staff, &call(true, None)).map(|o| o.to), Ok(Status::Closed));
+        assert_eq!(
+            transition(&rated, Actor::Staff, &call(true, Some(Rating::Unsatisfied))),
+            Err(TransitionError::NotAllowedNow)
+        );
+        let mut h = Facts::default();
+        let rate = Action::Rate { rating: Rating::Satisfied, comment: String::new(), aware: None };
+        apply(&mut h, Kind::Wish, &transition(&fed, Actor::Resident, &rate).unwrap(), &rate, 5, rules);
+        assert_eq!(h.rating_source, Some(RatingSource::Online));
     }
 
     #[test]

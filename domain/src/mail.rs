@@ -89,6 +89,8 @@ pub fn staff_mail_reason(action: &Action, out: &Outcome) -> Option<&'static str>
         Action::Route { .. } => Some("routed"),
         Action::Reroute { .. } => Some("rerouted"),
         Action::RequestReopen if out.to == Status::Reopened => Some("reopened"),
+        // A supervision notice (督办) reaches the town's staff as well as their 督办 tab.
+        Action::Supervise { .. } => Some("supervised"),
         _ => None,
     }
 }

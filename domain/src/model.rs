@@ -116,6 +116,16 @@ code_enum!(
     Rating { Satisfied = "satisfied", BasicallySatisfied = "basically_satisfied", Unsatisfied = "unsatisfied" }
 );
 
+code_enum!(
+    /// Where a rating came from.
+    RatingSource {
+        /// The resident, through the tracking link.
+        Online = "online",
+        /// Staff, from what the resident said on a callback (回访).
+        Callback = "callback",
+    }
+);
+
 impl Rating {
     /// 满意 and 基本满意 count as satisfied.
     pub fn counts_as_satisfied(self) -> bool {

@@ -100,6 +100,12 @@ code_enum!(
         ToSign = "to_sign",
         /// Waiting for the city's decision: a return (退单) or an extension request (延期申请).
         Decide = "decide",
+        /// A 督办 (supervision notice) waits for the town's answer.
+        Supervised = "supervised",
+        /// Overdue by `escalation_working_days` working days or more (升级: the dispatchers' list).
+        Escalated = "escalated",
+        /// Answered (feedback or a decline) `callback_days` ago, not rated and not called back (待回访).
+        Callback = "callback",
         /// Open items this person has taken (the first staff member to act on an item takes it).
         Mine = "mine",
         /// Accepted and not yet answered or completed.
@@ -162,6 +168,30 @@ pub fn due_badge(due_at: i64, now: i64, soon_until: i64) -> DueBadge {
     }
 }
 
+/// The moments the tabs are measured against, read once per page ([`TabClock::at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TabClock {
+    pub now: i64,
+    /// The end of the due-soon window ([`crate::calendar::DeadlineRules::due_soon_until`]).
+    pub soon_until: i64,
+    /// Deadlines before this are overdue long enough to escalate.
+    pub escalate_before: i64,
+    /// Answers before this without a rating wait for a callback.
+    pub callback_before: i64,
+}
+
+impl TabClock {
+    /// The clock of the inbox at `now`, by the programme's rules and calendar.
+    pub fn at(now: i64, rules: &crate::calendar::DeadlineRules, cal: &crate::WorkCalendar) -> TabClock {
+        TabClock {
+            now,
+            soon_until: rules.due_soon_until(cal, now),
+            escalate_before: rules.escalate_before(cal, now),
+            callback_before: rules.callback_before(now),
+        }
+    }
+}
+
 /// Whether an item belongs to a tab, for a staff member `me`, at `now` (`soon_until`: see
 /// [`due_badge`]). The SQL of the inbox applies the same predicates.
 pub fn in_tab(
@@ -171,8 +201,9 @@ pub fn in_tab(
     due_at: Option<i64>,
     assignee: Option<i64>,
     me: i64,
-    (now, soon_until): (i64, i64),
+    c: &TabClock,
 ) -> bool {
+    let (now, soon_until) = (c.now, c.soon_until);
     let open = open_for_staff(status);
     match tab {
         Tab::New => matches!(status, Status::Submitted | Status::Routed),
@@ -180,6 +211,14 @@ pub fn in_tab(
             status == Status::Routed && f.town_slug.is_some() && f.signed_at.is_none() && f.return_pending_at.is_none()
         }
         Tab::Decide => open && (f.return_pending_at.is_some() || f.extension_until.is_some()),
+        Tab::Supervised => open && crate::workorder::supervision_pending(f),
+        Tab::Escalated => open && due_at.is_some_and(|d| d < c.escalate_before),
+        Tab::Callback => {
+            matches!(status, Status::FeedbackGiven | Status::Declined)
+                && f.rating.is_none()
+                && f.callback_at.is_none()
+                && f.feedback_at.is_some_and(|t| t < c.callback_before)
+        }
         Tab::Mine => open && assignee == Some(me),
         Tab::InProgress => open && !matches!(status, Status::Submitted | Status::Routed),
         Tab::DueSoon => open && due_at.is_some_and(|d| d >= now && d <= soon_until),
@@ -281,12 +320,15 @@ pub enum StaffAction {
     ReturnToCity,
     Reroute,
     RefuseReturn,
+    AnswerSupervision,
+    Callback,
+    Supervise,
     Note,
 }
 
 impl StaffAction {
     /// Every staff action, in the page's order.
-    pub const ALL: [StaffAction; 23] = [
+    pub const ALL: [StaffAction; 26] = [
         StaffAction::SignFor,
         StaffAction::Accept,
         StaffAction::Decline,
@@ -309,6 +351,9 @@ impl StaffAction {
         StaffAction::ReturnToCity,
         StaffAction::Reroute,
         StaffAction::RefuseReturn,
+        StaffAction::AnswerSupervision,
+        StaffAction::Callback,
+        StaffAction::Supervise,
         StaffAction::Note,
     ];
 
@@ -340,6 +385,9 @@ impl StaffAction {
             StaffAction::RequestExtension => Action::RequestExtension { until: 0, reason: t() },
             StaffAction::ApproveExtension => Action::ApproveExtension { until: 0 },
             StaffAction::RefuseExtension => Action::RefuseExtension { reason: t() },
+            StaffAction::Supervise => Action::Supervise { note: t() },
+            StaffAction::AnswerSupervision => Action::AnswerSupervision { text: t() },
+            StaffAction::Callback => Action::RecordCallback { reached: true, rating: None, note: t() },
         })
     }
 
@@ -357,13 +405,19 @@ impl StaffAction {
 
     /// The authorization matrix of work-order steps: the town signs for, returns and asks for more
     /// time; only the city (dispatchers) re-routes and decides returns and extensions, so a town
-    /// never decides its own request. Leaders and admins act on nothing.
+    /// never decides its own request; dispatchers and leaders supervise (督办), the town answers.
+    /// Leaders act on nothing else, admins on nothing.
     pub fn allowed_for(self, role: Role) -> bool {
         use StaffAction as A;
         match role {
-            Role::TownStaff => !matches!(self, A::Reroute | A::RefuseReturn | A::ApproveExtension | A::RefuseExtension),
-            Role::Dispatcher => !matches!(self, A::SignFor | A::ReturnToCity | A::RequestExtension),
-            Role::Leader | Role::Admin => false,
+            Role::TownStaff => {
+                !matches!(self, A::Reroute | A::RefuseReturn | A::ApproveExtension | A::RefuseExtension | A::Supervise)
+            }
+            Role::Dispatcher => {
+                !matches!(self, A::SignFor | A::ReturnToCity | A::RequestExtension | A::AnswerSupervision)
+            }
+            Role::Leader => self == A::Supervise,
+            Role::Admin => false,
         }
     }
 
@@ -386,8 +440,8 @@ mod tests {
     #[test]
     fn staff_action_codes_are_the_lifecycles_and_round_trip() {
         let codes: Vec<&str> = StaffAction::ALL.iter().map(|a| a.code()).collect();
-        assert_eq!(codes.len(), 23);
-        assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 23, "codes are unique");
+        assert_eq!(codes.len(), 26);
+        assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 26, "codes are unique");
         assert_eq!(codes[..5], ["sign_for", "accept", "decline", "assign", "publish"]);
         assert_eq!(StaffAction::ConfirmClaim.code(), "confirm_claim");
         for a in StaffAction::ALL {
@@ -409,7 +463,13 @@ mod tests {
         for a in [A::SignFor, A::ReturnToCity, A::RequestExtension] {
             assert!(!a.allowed_for(Role::Dispatcher), "the town's own step: {a:?}");
         }
-        assert!(StaffAction::ALL.iter().all(|a| !a.allowed_for(Role::Leader) && !a.allowed_for(Role::Admin)));
+        assert!(StaffAction::ALL.iter().all(|a| !a.allowed_for(Role::Admin)));
+        let leader: Vec<_> = StaffAction::ALL.into_iter().filter(|a| a.allowed_for(Role::Leader)).collect();
+        assert_eq!(leader, [A::Supervise], "leaders supervise and act on nothing else");
+        assert!(A::Supervise.allowed_for(Role::Dispatcher) && !A::Supervise.allowed_for(Role::TownStaff));
+        assert!(
+            A::AnswerSupervision.allowed_for(Role::TownStaff) && !A::AnswerSupervision.allowed_for(Role::Dispatcher)
+        );
     }
 
     use super::*;
@@ -474,13 +534,17 @@ mod tests {
         assert_eq!(next_due_at(Status::Routed, &Facts { signed_at: Some(30), ..unsigned }, 500), Some(100));
     }
 
+    fn clock((now, soon_until): (i64, i64)) -> TabClock {
+        TabClock { now, soon_until, escalate_before: now - 1_000, callback_before: now - 500 }
+    }
+
     fn in_tab_(tab: Tab, s: Status, due: Option<i64>, who: Option<i64>, me: i64, at: (i64, i64)) -> bool {
-        in_tab(tab, s, &Facts { town_slug: Some("humen".into()), ..Facts::default() }, due, who, me, at)
+        in_tab(tab, s, &Facts { town_slug: Some("humen".into()), ..Facts::default() }, due, who, me, &clock(at))
     }
 
     #[test]
     fn signing_for_and_the_citys_decisions_have_their_tabs() {
-        let at = (1_000, 2_000);
+        let at = &clock((1_000, 2_000));
         let routed = Facts { town_slug: Some("humen".into()), sign_due_at: Some(1_500), ..Facts::default() };
         assert!(in_tab(Tab::ToSign, Status::Routed, &routed, None, None, 1, at));
         let signed = Facts { signed_at: Some(1_200), ..routed.clone() };
@@ -493,6 +557,45 @@ mod tests {
         assert!(in_tab(Tab::Decide, Status::Accepted, &asked, None, None, 1, at));
         assert!(!in_tab(Tab::Decide, Status::Accepted, &signed, None, None, 1, at));
         assert!(!in_tab(Tab::Decide, Status::Closed, &asked, None, None, 1, at), "done items wait for nothing");
+        // 督办 until answered; escalation after the overdue window; 回访 for unrated answers.
+        let supervised = Facts { supervised_at: Some(900), ..signed.clone() };
+        assert!(in_tab(Tab::Supervised, Status::Accepted, &supervised, None, None, 1, at));
+        let answered = Facts { supervision_answered_at: Some(950), ..supervised };
+        assert!(!in_tab(Tab::Supervised, Status::Accepted, &answered, None, None, 1, at));
+        assert!(in_tab(Tab::Escalated, Status::Accepted, &signed, Some(-1), None, 1, at), "due before now - 1000");
+        assert!(!in_tab(Tab::Escalated, Status::Accepted, &signed, Some(100), None, 1, at), "overdue, not long");
+        let fed = Facts { feedback_at: Some(400), ..signed.clone() };
+        assert!(in_tab(Tab::Callback, Status::FeedbackGiven, &fed, None, None, 1, at));
+        assert!(
+            !in_tab(
+                Tab::Callback,
+                Status::FeedbackGiven,
+                &Facts { feedback_at: Some(600), ..fed.clone() },
+                None,
+                None,
+                1,
+                at
+            ),
+            "too recent"
+        );
+        assert!(!in_tab(
+            Tab::Callback,
+            Status::FeedbackGiven,
+            &Facts { callback_at: Some(700), ..fed.clone() },
+            None,
+            None,
+            1,
+            at
+        ));
+        assert!(!in_tab(
+            Tab::Callback,
+            Status::Closed,
+            &Facts { rating: Some(crate::Rating::Satisfied), ..fed },
+            None,
+            None,
+            1,
+            at
+        ));
     }
 
     #[test]
@@ -572,6 +675,12 @@ pub struct SettingsInput {
     pub extension_project_months: String,
     #[serde(default)]
     pub max_extensions: String,
+    #[serde(default)]
+    pub supervision_working_days: String,
+    #[serde(default)]
+    pub escalation_working_days: String,
+    #[serde(default)]
+    pub callback_days: String,
 }
 
 impl SettingsInput {
@@ -595,6 +704,9 @@ impl SettingsInput {
             extension_wish_working_days: d.extension_wish_working_days.to_string(),
             extension_project_months: d.extension_project_months.to_string(),
             max_extensions: d.max_extensions.to_string(),
+            supervision_working_days: d.supervision_working_days.to_string(),
+            escalation_working_days: d.escalation_working_days.to_string(),
+            callback_days: d.callback_days.to_string(),
         }
     }
 }
@@ -652,6 +764,11 @@ pub fn validate_settings(
     let extension_project_months =
         or_default("extension_project_months", &s.extension_project_months, 1, 12, d0.extension_project_months);
     let max_extensions = or_default("max_extensions", &s.max_extensions, 0, 5, d0.max_extensions);
+    let supervision_working_days =
+        or_default("supervision_working_days", &s.supervision_working_days, 1, 30, d0.supervision_working_days);
+    let escalation_working_days =
+        or_default("escalation_working_days", &s.escalation_working_days, 1, 30, d0.escalation_working_days);
+    let callback_days = or_default("callback_days", &s.callback_days, 1, 60, d0.callback_days);
     let mut hour = |field: &str, v: &str, default: u32| -> u32 {
         if v.trim().is_empty() {
             return default;
@@ -683,6 +800,9 @@ pub fn validate_settings(
         extension_wish_working_days,
         extension_project_months,
         max_extensions,
+        supervision_working_days,
+        escalation_working_days,
+        callback_days,
         acceptance_hours: num("acceptance_hours", &s.acceptance_hours, 1, 720),
         urgent_wish_working_days: num("urgent_wish_working_days", &s.urgent_wish_working_days, 1, 60) as u32,
         wish_months: num("wish_months", &s.wish_months, 1, 24) as u32,

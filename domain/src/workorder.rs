@@ -43,6 +43,8 @@ pub struct OrderState {
     pub extension_pending: Option<i64>,
     /// An extension may be requested now (the deadline has not passed and requests are left).
     pub extension: Option<ExtensionWindow>,
+    /// A 督办 waits for the town's answer.
+    pub supervision_pending: bool,
 }
 
 /// The deadline an extension of an item in `status` would move, if any: the answer to a reopening
@@ -96,7 +98,13 @@ pub fn order_state(
         return_open: f.return_due_at.is_some_and(|d| now <= d),
         extension_pending: f.extension_until,
         extension,
+        supervision_pending: supervision_pending(f),
     }
+}
+
+/// A 督办 was issued and the town has not answered it.
+pub fn supervision_pending(f: &Facts) -> bool {
+    f.supervised_at.is_some() && f.supervision_answered_at.is_none()
 }
 
 /// A town has returned this item more than once: the dispatcher's queue flags it.

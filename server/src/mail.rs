@@ -101,8 +101,11 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered 
         ("reason", &reason),
     ];
     // A reopened item is not a new request: staff get its own wording.
-    let code =
-        if mail.kind == MailKind::StaffNewItem && p.reason == "reopened" { "staff_reopened" } else { mail.kind.code() };
+    let code = match (mail.kind, p.reason.as_str()) {
+        (MailKind::StaffNewItem, "reopened") => "staff_reopened",
+        (MailKind::StaffNewItem, "supervised") => "staff_supervised",
+        _ => mail.kind.code(),
+    };
     let subject = text(lang, &format!("subject.{code}"), &args);
     let body = text(lang, &format!("body.{code}"), &args);
     let is_staff = matches!(mail.kind, MailKind::StaffNewItem | MailKind::StaffDueSoon | MailKind::StaffOverdue);

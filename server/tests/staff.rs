@@ -862,3 +862,132 @@ async fn an_approved_extension_moves_the_deadline_the_measures_judge_and_tells_t
         assert!(page.contains("已申请延期 2 次"), "{b}");
     }
 }
+
+/// Issue 17, 督办 and 回访: a leader (who acts on nothing else) or a dispatcher supervises an item; the
+/// town sees it under 督办 with its answer deadline, gets a mail, and answers it; a town cannot
+/// supervise. Long-overdue items escalate. After the answer, unrated items wait under 待回访; a callback
+/// that reaches the resident records the rating given by phone (it counts in satisfaction, its source
+/// shown), one that does not needs a note and leaves the item waiting for a rating.
+#[tokio::test]
+async fn supervision_escalation_and_callbacks_follow_the_work_order() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "gc@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "d@dg.gov.cn", Role::Dispatcher, None).await;
+        add_user(&app, "l@dg.gov.cn", Role::Leader, None).await;
+        let (gc, d, l) = (
+            signed_in(&app, "gc@dg.gov.cn").await,
+            signed_in(&app, "d@dg.gov.cn").await,
+            signed_in(&app, "l@dg.gov.cn").await,
+        );
+        let number = submit_wish(&app, "guancheng", "s1").await;
+        let (status, _, _) = act_on(&gc, &app, &number, &[("action", "accept"), ("plan", "上门核实")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+
+        // The leader is offered supervising and nothing else; the town is not offered it.
+        let (_, page) = get_with(&l, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(page.contains("data-action=\"supervise\"") && !page.contains("data-action=\"feedback\""), "{b}");
+        let (_, page) = get_with(&gc, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(!page.contains("data-action=\"supervise\""), "{b}");
+        let (status, _, _) = act_on(&gc, &app, &number, &[("action", "supervise"), ("note", "x")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}: a town does not supervise");
+        let (status, _, _) = act_on(&l, &app, &number, &[("action", "feedback"), ("message", "x")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}: a leader acts on nothing else");
+        let (status, _, body) = act_on(&l, &app, &number, &[("action", "supervise"), ("note", "")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&body, "supervise-note-error"), "请填写此项。", "{b}");
+        let (status, _, _) = act_on(&l, &app, &number, &[("action", "supervise"), ("note", "请三日内上门")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        let rules = domain::calendar::DeadlineRules::default();
+        let cal = app.db.calendar().await.unwrap();
+        let at = item.facts.supervised_at.unwrap();
+        assert_eq!(item.facts.supervision_due_at, Some(rules.supervision_due(&cal, at)), "{b}");
+        let (_, tab) = get_with(&gc, &app.base, "/staff?tab=supervised").await;
+        assert!(tab.contains(&number), "{b}: the town's 督办 tab");
+        let (_, page) = get_with(&gc, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(page.contains("督办待回复，回复期限"), "{b}");
+        let reasons: Vec<String> = sqlx::query_scalar(
+            "SELECT params FROM mail_outbox WHERE item_id = $1 AND kind = 'staff_new_item' ORDER BY id DESC",
+        )
+        .bind(item.id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert!(reasons.first().is_some_and(|p| p.contains("supervised")), "{b}: the town's staff are mailed");
+        // One notice at a time; the town answers it.
+        let (status, to, _) = act_on(&d, &app, &number, &[("action", "supervise"), ("note", "再催")]).await;
+        assert_eq!((status, to.ends_with("?problem=not_allowed_now")), (StatusCode::SEE_OTHER, true), "{b}");
+        let (status, _, _) = act_on(&gc, &app, &number, &[("action", "answer_supervision"), ("text", "已上门")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (_, tab) = get_with(&gc, &app.base, "/staff?tab=supervised").await;
+        assert!(!tab.contains(&number), "{b}");
+
+        // Escalation: the answer is overdue by more than three working days.
+        sqlx::query("UPDATE items SET feedback_due_at = $1 WHERE id = $2")
+            .bind(store::now() - 20 * 86_400)
+            .bind(item.id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let (_, tab) = get_with(&d, &app.base, "/staff?tab=escalated").await;
+        assert!(tab.contains(&number), "{b}: on the dispatchers' list");
+
+        // The answer, then the callback queue a few days later.
+        for (action, field, text) in [("fulfil", "note", "已送轮椅"), ("feedback", "message", "轮椅已送到")] {
+            let (status, _, _) = act_on(&gc, &app, &number, &[("action", action), (field, text)]).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{b}: {action}");
+        }
+        let (_, tab) = get_with(&gc, &app.base, "/staff?tab=callback").await;
+        assert!(!tab.contains(&number), "{b}: not yet: answered today");
+        sqlx::query("UPDATE items SET feedback_at = feedback_at - 4 * 86400 WHERE id = $1")
+            .bind(item.id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let (_, tab) = get_with(&gc, &app.base, "/staff?tab=callback").await;
+        assert!(tab.contains(&number), "{b}: waiting for a callback");
+        let token = app.db.item_by_number(&number).await.unwrap().unwrap().token;
+        let (_, tracking) = app.get(&format!("/t/{token}")).await;
+        assert!(tracking.contains(&format!("/t/{token}/rate")), "{b}: the resident may still rate online");
+        // Not reached: a note is required, a rating refused; then recorded, still waiting for a rating.
+        let (status, _, body) =
+            act_on(&gc, &app, &number, &[("action", "callback"), ("reached", "no"), ("rating", "satisfied")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&body, "callback-note-error"), "请填写此项。", "{b}");
+        assert_eq!(text_of(&body, "callback-rating-error"), "未联系上群众时不能记录评价。", "{b}");
+        let (status, _, _) =
+            act_on(&gc, &app, &number, &[("action", "callback"), ("reached", "no"), ("note", "电话无人接听")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!((item.status, item.facts.callback_reached), (domain::Status::FeedbackGiven, Some(false)), "{b}");
+        // Reached: the rating by phone closes the item and counts; its source is shown.
+        let (status, _, _) = act_on(
+            &gc,
+            &app,
+            &number,
+            &[
+                ("action", "callback"),
+                ("reached", "yes"),
+                ("rating", "basically_satisfied"),
+                ("note", "老人说轮椅好用"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!(item.status, domain::Status::Closed, "{b}");
+        assert_eq!(item.facts.rating, Some(domain::Rating::BasicallySatisfied), "{b}");
+        let q = store::MeasureQuery { from: None, to: None, town: None, kind: None, category: None };
+        let m = app.db.measures(&q, store::now()).await.unwrap();
+        assert_eq!((m.satisfaction.num, m.satisfaction.den), (1, 1), "{b}: the phone rating counts");
+        let (_, page) = get_with(&gc, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(page.contains("评价来源：电话回访") && page.contains("已回访（联系上）"), "{b}");
+        let (_, tracking) = app.get(&format!("/t/{}", item.token)).await;
+        assert!(!tracking.contains(&format!("/t/{}/rate", item.token)), "{b}: nothing left to rate online");
+        let audit: Vec<String> = app.db.audit_for_item(item.id).await.unwrap().into_iter().map(|a| a.action).collect();
+        for step in ["supervise", "answer_supervision", "callback"] {
+            assert!(audit.iter().any(|a| a == step), "{b}: {step} audited");
+        }
+    }
+}

@@ -89,7 +89,9 @@ impl Db {
              progress_percent = $16, community_id = $19, assignee_id = COALESCE(assignee_id, $20), claimed_at = $21, \
              fulfilled_at = $22, redo_due_at = $23, redo_feedback_at = $24, sign_due_at = $25, signed_at = $26, \
              return_due_at = $27, return_pending_at = $28, return_count = $29, extension_until = $30, \
-             extension_count = $31, feedback_due_at = $32 WHERE id = $17 AND version = $18",
+             extension_count = $31, feedback_due_at = $32, supervised_at = $33, supervision_due_at = $34, \
+             supervision_answered_at = $35, supervision_count = $36, callback_at = $37, callback_reached = $38, \
+             rating_source = $39 WHERE id = $17 AND version = $18",
         )
         .bind(out.to.code())
         .bind(at)
@@ -123,6 +125,13 @@ impl Db {
         .bind(f.extension_until)
         .bind(f.extension_count)
         .bind(feedback_due_at)
+        .bind(f.supervised_at)
+        .bind(f.supervision_due_at)
+        .bind(f.supervision_answered_at)
+        .bind(f.supervision_count)
+        .bind(f.callback_at)
+        .bind(f.callback_reached.map(i64::from))
+        .bind(f.rating_source.map(|s| s.code()))
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {

@@ -1,7 +1,7 @@
 //! The staff inbox: the query by tab, town and filters, its rows and the counts per tab.
 
 use crate::{opt_i64, Db, Result, StoreError};
-use domain::staff::STAFF_DONE_STATUSES;
+use domain::staff::{TabClock, STAFF_DONE_STATUSES};
 use domain::{Kind, Status, Tab};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -60,14 +60,12 @@ struct Where {
     sql: Vec<String>,
     args: Vec<Arg>,
     me: i64,
-    now: i64,
-    /// The end of the due-soon window.
-    soon_until: i64,
+    clock: TabClock,
 }
 
 impl Where {
-    fn new(q: &InboxQuery, (now, soon_until): (i64, i64)) -> Where {
-        let mut w = Where { sql: vec!["1 = 1".into()], args: Vec::new(), me: q.me, now, soon_until };
+    fn new(q: &InboxQuery, clock: &TabClock) -> Where {
+        let mut w = Where { sql: vec!["1 = 1".into()], args: Vec::new(), me: q.me, clock: *clock };
         if let Some(t) = &q.scope_town {
             let p = w.arg(Arg::S(t.clone()));
             w.sql.push(format!("i.town_slug = {p}"));
@@ -144,23 +142,35 @@ fn tab_predicate(tab: Tab, w: &mut Where) -> String {
         }
         Tab::InProgress => format!("({open} AND i.status NOT IN ('submitted', 'routed'))"),
         Tab::DueSoon => {
-            let now = w.arg(Arg::I(w.now));
-            let soon = w.arg(Arg::I(w.soon_until));
+            let now = w.arg(Arg::I(w.clock.now));
+            let soon = w.arg(Arg::I(w.clock.soon_until));
             format!("({open} AND {DUE_AT_SQL} >= {now} AND {DUE_AT_SQL} <= {soon})")
         }
         Tab::Overdue => {
-            let now = w.arg(Arg::I(w.now));
+            let now = w.arg(Arg::I(w.clock.now));
             format!("({open} AND {DUE_AT_SQL} < {now})")
+        }
+        Tab::Supervised => format!("({open} AND i.supervised_at IS NOT NULL AND i.supervision_answered_at IS NULL)"),
+        Tab::Escalated => {
+            let before = w.arg(Arg::I(w.clock.escalate_before));
+            format!("({open} AND {DUE_AT_SQL} < {before})")
+        }
+        Tab::Callback => {
+            let before = w.arg(Arg::I(w.clock.callback_before));
+            format!(
+                "(i.status IN ('feedback_given', 'declined') AND i.rating IS NULL AND i.callback_at IS NULL \
+                 AND i.feedback_at < {before})"
+            )
         }
         Tab::Done => format!("i.status IN ({})", done_list()),
     }
 }
 
 impl Db {
-    /// One page of the staff inbox and the number of rows in the whole view, at `now`; `soon_until`
-    /// ends the due-soon window ([`Db::due_soon_until`], read once per page by the caller).
-    pub async fn inbox(&self, q: &InboxQuery, now: i64, soon_until: i64) -> Result<(Vec<InboxRow>, i64)> {
-        let mut b = Where::new(q, (now, soon_until));
+    /// One page of the staff inbox and the number of rows in the whole view, at the clock's `now`
+    /// ([`Db::tab_clock`], read once per page by the caller).
+    pub async fn inbox(&self, q: &InboxQuery, clock: &TabClock) -> Result<(Vec<InboxRow>, i64)> {
+        let mut b = Where::new(q, clock);
         let tab_sql = tab_predicate(q.tab, &mut b);
         let where_sql = format!("{} AND {tab_sql}", b.sql.join(" AND "));
         let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items i WHERE {where_sql}");
@@ -208,14 +218,19 @@ impl Db {
         Ok((rows, total))
     }
 
+    /// The inbox's clock at `now`: the due-soon window, the escalation and callback thresholds.
+    pub async fn tab_clock(&self, now: i64) -> Result<TabClock> {
+        Ok(TabClock::at(now, &self.settings().await?.deadlines, &self.calendar().await?))
+    }
+
     /// The end of the due-soon window at `now` (`DeadlineRules::due_soon_until` on the calendar).
     pub async fn due_soon_until(&self, now: i64) -> Result<i64> {
         Ok(self.settings().await?.deadlines.due_soon_until(&self.calendar().await?, now))
     }
 
     /// How many items each tab holds under the same filters (the tab itself aside).
-    pub async fn inbox_counts(&self, q: &InboxQuery, now: i64, soon_until: i64) -> Result<Vec<(Tab, i64)>> {
-        let mut b = Where::new(q, (now, soon_until));
+    pub async fn inbox_counts(&self, q: &InboxQuery, clock: &TabClock) -> Result<Vec<(Tab, i64)>> {
+        let mut b = Where::new(q, clock);
         let mut sums = Vec::new();
         for tab in Tab::ALL {
             let p = tab_predicate(*tab, &mut b);

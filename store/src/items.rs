@@ -180,7 +180,8 @@ pub(crate) const ITEM_SELECT: &str = "SELECT i.id, i.number, i.kind, i.token, i.
     i.acceptance_due_at, i.first_response_at, i.feedback_due_at, i.feedback_at, i.completion_due_at, i.closed_at, \
     i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, i.progress_percent, i.claimed_at, \
     i.fulfilled_at, i.redo_due_at, i.redo_feedback_at, i.sign_due_at, i.signed_at, i.return_due_at, \
-    i.return_pending_at, i.return_count, i.extension_until, i.extension_count, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
+    i.return_pending_at, i.return_count, i.extension_until, i.extension_count, i.supervised_at, i.supervision_due_at, \
+    i.supervision_answered_at, i.supervision_count, i.callback_at, i.callback_reached, i.rating_source, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
     i.beneficiary_relation, i.public_text FROM items i LEFT JOIN communities c ON c.id = i.community_id";
 
 pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
@@ -239,6 +240,16 @@ pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
             return_count: r.try_get("return_count")?,
             extension_until: opt_i64(r, "extension_until")?,
             extension_count: r.try_get("extension_count")?,
+            supervised_at: opt_i64(r, "supervised_at")?,
+            supervision_due_at: opt_i64(r, "supervision_due_at")?,
+            supervision_answered_at: opt_i64(r, "supervision_answered_at")?,
+            supervision_count: r.try_get("supervision_count")?,
+            callback_at: opt_i64(r, "callback_at")?,
+            callback_reached: opt_i64(r, "callback_reached")?.map(|v| v != 0),
+            rating_source: r
+                .try_get::<Option<String>, _>("rating_source")?
+                .as_deref()
+                .and_then(domain::RatingSource::from_code),
         },
         version: r.try_get("version")?,
     })

@@ -151,6 +151,9 @@ impl Db {
                 "extension_wish_working_days" if n > 0 => s.deadlines.extension_wish_working_days = n as u32,
                 "extension_project_months" if n > 0 => s.deadlines.extension_project_months = n as u32,
                 "max_extensions" => s.deadlines.max_extensions = n as u32,
+                "supervision_working_days" if n > 0 => s.deadlines.supervision_working_days = n as u32,
+                "escalation_working_days" if n > 0 => s.deadlines.escalation_working_days = n as u32,
+                "callback_days" if n > 0 => s.deadlines.callback_days = n as u32,
                 other => {
                     if let Some(l) = other.strip_prefix("limit.").and_then(domain::abuse::Limit::from_code) {
                         if n > 0 {
@@ -202,7 +205,7 @@ impl Db {
     /// Stores caps and deadlines (already validated by `domain::staff::validate_settings`).
     pub async fn save_settings(&self, s: &Settings) -> Result<()> {
         let (l, d) = (&s.limits, &s.deadlines);
-        let pairs: [(&str, i64); 17] = [
+        let pairs: [(&str, i64); 20] = [
             ("wish_cap_yuan", l.wish_cap_yuan),
             ("urgent_wish_cap_yuan", l.urgent_wish_cap_yuan),
             ("project_cap_yuan", l.project_cap_yuan),
@@ -220,6 +223,9 @@ impl Db {
             ("extension_wish_working_days", i64::from(d.extension_wish_working_days)),
             ("extension_project_months", i64::from(d.extension_project_months)),
             ("max_extensions", i64::from(d.max_extensions)),
+            ("supervision_working_days", i64::from(d.supervision_working_days)),
+            ("escalation_working_days", i64::from(d.escalation_working_days)),
+            ("callback_days", i64::from(d.callback_days)),
         ];
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;

@@ -56,6 +56,7 @@ const ITEM_COLS: &[&str] = &[
     "return_due_at",
     "return_count",
     "extension_count",
+    "rating_source",
 ];
 
 /// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
@@ -153,7 +154,8 @@ pub(crate) async fn write_batch(
                 .bind(f.signed_at)
                 .bind(f.return_due_at)
                 .bind(f.return_count)
-                .bind(f.extension_count);
+                .bind(f.extension_count)
+                .bind(f.rating_source.map(|s| s.code()));
         }
         q.execute(&mut *tx).await?;
     }

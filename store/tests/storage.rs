@@ -317,13 +317,13 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
                 page: 1,
                 per_page: 100_000,
             };
-            let soon = db.due_soon_until(now).await.unwrap();
-            let counts = db.inbox_counts(&q(Tab::New), now, soon).await.unwrap();
+            let clock = db.tab_clock(now).await.unwrap();
+            let counts = db.inbox_counts(&q(Tab::New), &clock).await.unwrap();
             for tab in Tab::ALL {
-                let (rows, total) = db.inbox(&q(*tab), now, soon).await.unwrap();
+                let (rows, total) = db.inbox(&q(*tab), &clock).await.unwrap();
                 let expected: Vec<&String> = facts
                     .iter()
-                    .filter(|(_, (s, due, who, f))| in_tab(*tab, *s, f, *due, *who, me.id, (now, soon)))
+                    .filter(|(_, (s, due, who, f))| in_tab(*tab, *s, f, *due, *who, me.id, &clock))
                     .map(|(n, _)| n)
                     .collect();
                 let mut got: Vec<&String> = rows.iter().map(|r| &r.number).collect();

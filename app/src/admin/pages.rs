@@ -140,6 +140,9 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
         ("extension_wish_working_days", sv.extension_wish_working_days.clone()),
         ("extension_project_months", sv.extension_project_months.clone()),
         ("max_extensions", sv.max_extensions.clone()),
+        ("supervision_working_days", sv.supervision_working_days.clone()),
+        ("escalation_working_days", sv.escalation_working_days.clone()),
+        ("callback_days", sv.callback_days.clone()),
     ];
     // Abuse limits
     let le = errs("limits");

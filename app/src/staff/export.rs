@@ -11,7 +11,7 @@ pub async fn inbox_csv(st: &AppState, u: &StaffUser, f: &InboxFilters, lang: Lan
     let Ok(mut q) = inbox_query(u, f, CSV_MAX_ROWS) else { return Ok(None) };
     q.page = 1;
     let now = store::now();
-    let (rows, _) = st.db.inbox(&q, now, st.db.due_soon_until(now).await?).await?;
+    let (rows, _) = st.db.inbox(&q, &st.db.tab_clock(now).await?).await?;
     let towns = st.db.towns().await?;
     let t = |k: &str| crate::ui::i18n::t(lang, k);
     let mut out = String::from("\u{feff}");

@@ -161,7 +161,7 @@ fn StaffItemBody(
                 })}
                 {view! { <crate::photos::PhotoGallery lang photos=v.photos.clone() /> }.into_any()}
                 {v.can_act.then(|| view! { <PhotoUpload lang number=v.number.clone() /> }.into_any())}
-                {if v.can_act {
+                {if v.can_act || !v.actions.is_empty() {
                     view! { <StaffActions lang v=v.clone() posted /> }.into_any()
                 } else {
                     view! { <p class="card">{t(lang, "staff.read_only")}</p> }.into_any()
@@ -214,6 +214,16 @@ fn WorkOrder(lang: Lang, o: OrderView) -> impl IntoView {
             })}
             {(o.extension_count > 0).then(|| view! {
                 <p class="hint">{tf(lang, "staff.order.extensions", &[("n", &o.extension_count.to_string())])}</p>
+            })}
+            {o.supervision_due_at.map(|due| view! {
+                <p class="notice bad order-supervision">{tf(lang, "staff.order.supervised", &[("at", &local_time(due))])}</p>
+            })}
+            {o.callback_at.map(|at| {
+                let key = if o.callback_reached == Some(true) { "staff.order.callback_reached" } else { "staff.order.callback_unreached" };
+                view! { <p class="order-callback">{tf(lang, key, &[("at", &local_time(at))])}</p> }
+            })}
+            {o.rating_source.clone().map(|s| view! {
+                <p class="hint rating-source">{t(lang, &format!("staff.order.rating_source.{s}"))}</p>
             })}
         </div>
     }
@@ -287,6 +297,40 @@ fn StaffActions(lang: Lang, v: StaffItemView, posted: Option<PostedStaffAction>)
             "accept" => text_field("plan", f.plan.clone(), "staff.f.plan", &errs).into_any(),
             "decline" => text_field("reason", f.reason.clone(), "staff.f.reason", &errs).into_any(),
             "sign_for" => view! { <p class="hint">{t(lang, "staff.sign_for.hint")}</p> }.into_any(),
+            "supervise" => view! {
+                <p class="hint">{t(lang, "staff.supervise.hint")}</p>
+                {text_field("note", f.note.clone(), "staff.f.supervise_note", &errs)}
+            }.into_any(),
+            "answer_supervision" => text_field("text", f.text.clone(), "staff.f.supervision_answer", &errs).into_any(),
+            "callback" => {
+                let re = field_error(&errs, lang, "reached");
+                let ra = field_error(&errs, lang, "rating");
+                let reached = f.reached.clone();
+                let rating = f.rating.clone();
+                let rated = v.rating.is_some();
+                view! {
+                    <p class="hint">{t(lang, "staff.callback.hint")}</p>
+                    <fieldset class="field" aria-describedby=fid("reached-error")>
+                        <legend>{t(lang, "staff.f.reached")}</legend>
+                        <div class="check"><label><input type="radio" name="reached" value="yes" checked=reached == "yes" /><span>{t(lang, "staff.f.reached.yes")}</span></label></div>
+                        <div class="check"><label><input type="radio" name="reached" value="no" checked=reached == "no" /><span>{t(lang, "staff.f.reached.no")}</span></label></div>
+                        <p class="error" id=fid("reached-error")>{re}</p>
+                    </fieldset>
+                    {(!rated).then(|| view! {
+                        <div class="field">
+                            <label for=fid("rating")>{t(lang, "staff.f.phone_rating")}</label>
+                            <select id=fid("rating") name="rating" aria-invalid=ra.is_some().then_some("true") aria-describedby=fid("rating-error")>
+                                <option value="">{t(lang, "staff.f.phone_rating.none")}</option>
+                                {domain::Rating::ALL.iter().map(|r| view! {
+                                    <option value=r.code() selected=rating == r.code()>{t(lang, &format!("rating.{}", r.code()))}</option>
+                                }).collect_view()}
+                            </select>
+                            <p class="error" id=fid("rating-error")>{ra.clone()}</p>
+                        </div>
+                    })}
+                    {text_field("note", f.note.clone(), "staff.f.callback_note", &errs)}
+                }.into_any()
+            }
             "return" => view! {
                 <p class="hint">{t(lang, "staff.return.hint")}</p>
                 {text_field("reason", f.reason.clone(), "staff.f.return_reason", &errs)}

@@ -296,6 +296,14 @@ pub struct OrderView {
     pub extension_due_at: Option<i64>,
     pub extension_latest: Option<i64>,
     pub extension_count: i64,
+    /// A 督办 waiting for the town's answer, by this time.
+    pub supervision_due_at: Option<i64>,
+    pub supervision_count: i64,
+    /// The last callback (回访), and whether the resident was reached.
+    pub callback_at: Option<i64>,
+    pub callback_reached: Option<bool>,
+    /// `online` or `callback`.
+    pub rating_source: Option<String>,
 }
 
 /// A staff action as posted from the item page.
@@ -334,6 +342,11 @@ pub struct StaffActForm {
     /// The new deadline asked for by an extension request, `YYYY-MM-DD`.
     #[serde(default)]
     pub until: String,
+    /// A callback: `yes` or `no` (reached), and the rating the resident gave by phone (a code or empty).
+    #[serde(default)]
+    pub reached: String,
+    #[serde(default)]
+    pub rating: String,
     /// The wall's text of a wish (publish).
     #[serde(default)]
     pub public_text: String,

@@ -39,9 +39,10 @@ pub async fn inbox_view(st: &AppState, f: &InboxFilters, lang: Lang) -> AppResul
     let Some(u) = current_staff(st).await? else { return Err(AppError::SignIn) };
     let Ok(q) = inbox_query(&u, f, INBOX_PAGE_SIZE) else { return Err(AppError::Forbidden) };
     let now = store::now();
-    let soon = st.db.due_soon_until(now).await?;
-    let (rows, total) = st.db.inbox(&q, now, soon).await?;
-    let counts = st.db.inbox_counts(&q, now, soon).await?;
+    let clock = st.db.tab_clock(now).await?;
+    let soon = clock.soon_until;
+    let (rows, total) = st.db.inbox(&q, &clock).await?;
+    let counts = st.db.inbox_counts(&q, &clock).await?;
     let towns = st.db.towns().await?;
     let community_town = q.scope_town.clone().or_else(|| q.town.clone().filter(|t| !t.is_empty()));
     let communities = match community_town {
@@ -153,7 +154,13 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
         None => None,
     };
     let state = item.state_at(now, (&settings.deadlines, &st.db.calendar().await?));
-    let mut actions = if access.act { claim_aware_actions(&u, &state, &claims) } else { Vec::new() };
+    let mut actions = if access.act {
+        claim_aware_actions(&u, &state, &claims)
+    } else if u.role == Role::Leader {
+        allowed_actions(&u, &state).into_iter().map(str::to_string).collect()
+    } else {
+        Vec::new()
+    };
     let order = OrderView {
         sign_due_at: item.facts.sign_due_at,
         signed_at: item.facts.signed_at,
@@ -164,6 +171,13 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
         extension_due_at: state.order.extension.map(|w| w.due_at),
         extension_latest: state.order.extension.map(|w| w.latest),
         extension_count: item.facts.extension_count,
+        supervision_due_at: domain::workorder::supervision_pending(&item.facts)
+            .then_some(item.facts.supervision_due_at)
+            .flatten(),
+        supervision_count: item.facts.supervision_count,
+        callback_at: item.facts.callback_at,
+        callback_reached: item.facts.callback_reached,
+        rating_source: item.facts.rating_source.map(|s| s.code().to_string()),
     };
     // The adoption decision waits for the end of the public notice.
     if notice_ends_at.is_some_and(|end| now < end) {
@@ -424,6 +438,45 @@ pub async fn build_action(
         }
         StaffAction::ConfirmClaim => return Err(AppError::field("form", "not_allowed_now")),
         StaffAction::SignFor => Action::SignFor,
+        StaffAction::Supervise => Action::Supervise { note: text("note", &f.note) },
+        StaffAction::AnswerSupervision => Action::AnswerSupervision { text: text("text", &f.text) },
+        StaffAction::Callback => {
+            let reached = match f.reached.trim() {
+                "yes" => true,
+                "no" => false,
+                _ => {
+                    errors.push(FieldError::new("reached", "choose_one"));
+                    true
+                }
+            };
+            let rating = match f.rating.trim() {
+                "" => None,
+                code => match domain::Rating::from_code(code) {
+                    Some(r) if reached && state.rating.is_none() => Some(r),
+                    Some(_) if !reached => {
+                        errors.push(FieldError::new("rating", "callback_rating_unreached"));
+                        None
+                    }
+                    Some(_) => {
+                        errors.push(FieldError::new("rating", "callback_already_rated"));
+                        None
+                    }
+                    None => {
+                        errors.push(FieldError::new("rating", "choose_one"));
+                        None
+                    }
+                },
+            };
+            let note = f.note.trim().to_string();
+            if !reached && note.is_empty() {
+                errors.push(FieldError::new("note", "required"));
+            } else if domain::abuse::has_forbidden_control(&note) {
+                errors.push(FieldError::new("note", "control_chars"));
+            } else if note.chars().count() > TEXT_MAX {
+                errors.push(FieldError::new("note", "too_long"));
+            }
+            Action::RecordCallback { reached, rating, note }
+        }
         StaffAction::ReturnToCity => Action::ReturnToCity { reason: text("reason", &f.reason) },
         StaffAction::RefuseReturn => Action::RefuseReturn { reason: text("reason", &f.reason) },
         StaffAction::RefuseExtension => Action::RefuseExtension { reason: text("reason", &f.reason) },
@@ -466,8 +519,8 @@ pub async fn staff_act(
     f: &StaffActForm,
     remote_addr: &str,
 ) -> AppResult<()> {
-    let (u, item) = crate::staff::session::item_to_act_on(st, user, number).await?;
     let kind = StaffAction::from_code(f.action.trim());
+    let (u, item) = crate::staff::session::item_for_step(st, user, number, kind).await?;
     // The role matrix: a town does not re-route or decide its own return or extension.
     if kind.is_some_and(|k| !k.allowed_for(u.role)) {
         return Err(AppError::Forbidden);

@@ -219,13 +219,25 @@ pub async fn item_to_act_on(
     user: Option<StaffUser>,
     number: &str,
 ) -> AppResult<(StaffUser, store::ItemRecord)> {
+    item_for_step(st, user, number, None).await
+}
+
+/// [`item_to_act_on`] for one staff step: a leader, who acts on nothing, may still supervise (督办)
+/// any item they may see ([`domain::staff::StaffAction::allowed_for`]).
+pub async fn item_for_step(
+    st: &AppState,
+    user: Option<StaffUser>,
+    number: &str,
+    step: Option<domain::staff::StaffAction>,
+) -> AppResult<(StaffUser, store::ItemRecord)> {
     let Some(u) = user else { return Err(AppError::SignIn) };
     let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
     let access = u.access(item.facts.town_slug.as_deref());
     if !access.read {
         return Err(AppError::NotFound);
     }
-    if !access.act {
+    let supervising = step == Some(domain::staff::StaffAction::Supervise) && u.role == domain::Role::Leader;
+    if !access.act && !supervising {
         return Err(AppError::Forbidden);
     }
     Ok((u, item))
