@@ -186,6 +186,9 @@ pub struct DeadlineRules {
     /// Items answered this many days ago and not rated online wait for a callback (待回访).
     #[serde(default = "three")]
     pub callback_days: u32,
+    /// A 差评's rectification (整改) is due within this many working days of the rating.
+    #[serde(default = "five")]
+    pub rectify_working_days: u32,
 }
 
 fn one() -> u32 {
@@ -196,6 +199,9 @@ fn two() -> u32 {
 }
 fn three() -> u32 {
     3
+}
+fn five() -> u32 {
+    5
 }
 fn ten() -> u32 {
     10
@@ -226,6 +232,7 @@ impl Default for DeadlineRules {
             supervision_working_days: three(),
             escalation_working_days: three(),
             callback_days: three(),
+            rectify_working_days: five(),
         }
     }
 }
@@ -330,6 +337,11 @@ impl DeadlineRules {
             day = day.add_days(-1);
         }
         day.end_ts() + 1
+    }
+
+    /// When the rectification (整改) of a 差评 given at `rated_at` is due.
+    pub fn rectify_due(&self, cal: &WorkCalendar, rated_at: i64) -> i64 {
+        cal.add_working_days(Date::from_timestamp(rated_at), self.rectify_working_days).end_ts()
     }
 
     /// Looking at `now`, items answered before the returned time and not rated wait for a callback.

@@ -56,4 +56,14 @@ pub struct Facts {
     pub callback_reached: Option<bool>,
     /// Where the rating came from: the resident online, or staff recording it on a callback.
     pub rating_source: Option<crate::RatingSource>,
+    /// A 差评 opens a 整改 (rectification): its deadline, when the town recorded it, and the
+    /// resident's rating of the fix (online or on a callback).
+    pub rectify_due_at: Option<i64>,
+    pub rectified_at: Option<i64>,
+    pub fix_rating: Option<crate::Rating>,
+    pub fix_rated_at: Option<i64>,
+    /// The town's 申诉 (appeal) against the 差评: when, and the city's decision (`Some(true)`: upheld,
+    /// the rating is left out of satisfaction).
+    pub appealed_at: Option<i64>,
+    pub appeal_upheld: Option<bool>,
 }

@@ -97,6 +97,9 @@ pub struct KpiItem {
     pub claimed_at: Option<i64>,
     /// When staff recorded the wish as fulfilled.
     pub fulfilled_at: Option<i64>,
+    /// The city upheld the town's appeal (申诉) against this item's 差评: the rating is left out.
+    #[serde(default)]
+    pub appeal_upheld: bool,
 }
 
 impl KpiItem {
@@ -123,6 +126,7 @@ impl KpiItem {
             aware: f.aware,
             claimed_at: f.claimed_at,
             fulfilled_at: f.fulfilled_at,
+            appeal_upheld: f.appeal_upheld == Some(true),
         }
     }
 
@@ -149,8 +153,12 @@ pub struct Measures {
     /// Of the items whose acceptance reply is due (given, or its deadline passed), the share replied
     /// to by the deadline.
     pub acceptance_on_time: Ratio,
-    /// 满意度: (满意 + 基本满意) ÷ all ratings.
+    /// 满意度: (非常满意 + 满意 + 基本满意) ÷ all ratings.
     pub satisfaction: Ratio,
+    /// The five-level distribution behind satisfaction (好差评), in [`Rating::ALL`] order.
+    pub ratings: [i64; 5],
+    /// 差评 left out of satisfaction because the city upheld the town's appeal (申诉).
+    pub appeals_upheld: i64,
     /// 知晓率: "yes" ÷ all answers to the awareness question (rating form and home page).
     pub awareness: Ratio,
     /// Items past their feedback deadline without feedback.
@@ -208,8 +216,11 @@ pub fn measures(items: &[KpiItem], now: i64, extra_awareness: Ratio) -> Measures
                 m.acceptance_on_time.num += 1;
             }
         }
-        if let Some(r) = it.rating {
+        if it.appeal_upheld && it.rating.is_some() {
+            m.appeals_upheld += 1;
+        } else if let Some(r) = it.rating {
             m.satisfaction.den += 1;
+            m.ratings[r.index()] += 1;
             if r.counts_as_satisfied() {
                 m.satisfaction.num += 1;
             }
@@ -397,6 +408,10 @@ pub struct Tally {
     pub replied_on_time: i64,
     pub rated: i64,
     pub satisfied: i64,
+    /// Ratings per level, in [`Rating::ALL`] order (非常满意 … 非常不满意).
+    pub by_rating: [i64; 5],
+    /// 差评 left out of satisfaction because the city upheld the town's appeal (申诉).
+    pub appeals_upheld: i64,
     pub aware_answers: i64,
     pub aware_yes: i64,
     pub wishes: i64,
@@ -418,8 +433,15 @@ impl Tally {
         t.fed_on_time = i64::from(it.feedback_at.is_some_and(|f| f <= it.feedback_due_at));
         t.replied = i64::from(it.first_response_at.is_some());
         t.replied_on_time = i64::from(it.first_response_at.is_some_and(|f| f <= it.acceptance_due_at));
-        t.rated = i64::from(it.rating.is_some());
-        t.satisfied = i64::from(it.rating.is_some_and(Rating::counts_as_satisfied));
+        if it.appeal_upheld && it.rating.is_some() {
+            t.appeals_upheld = 1;
+        } else {
+            t.rated = i64::from(it.rating.is_some());
+            t.satisfied = i64::from(it.rating.is_some_and(Rating::counts_as_satisfied));
+            if let Some(r) = it.rating {
+                t.by_rating[r.index()] = 1;
+            }
+        }
         t.aware_answers = i64::from(it.aware.is_some());
         t.aware_yes = i64::from(it.aware == Some(true));
         if it.kind == Kind::Wish {
@@ -445,6 +467,10 @@ impl Tally {
         self.replied_on_time += sign * o.replied_on_time;
         self.rated += sign * o.rated;
         self.satisfied += sign * o.satisfied;
+        for (a, b) in self.by_rating.iter_mut().zip(o.by_rating) {
+            *a += sign * b;
+        }
+        self.appeals_upheld += sign * o.appeals_upheld;
         self.aware_answers += sign * o.aware_answers;
         self.aware_yes += sign * o.aware_yes;
         self.wishes += sign * o.wishes;
@@ -467,6 +493,8 @@ impl Tally {
             feedback_on_time: Ratio { num: self.fed_on_time, den: fb_due },
             acceptance_on_time: Ratio { num: self.replied_on_time, den: self.items - p.reply_not_due },
             satisfaction: Ratio { num: self.satisfied, den: self.rated },
+            ratings: self.by_rating,
+            appeals_upheld: self.appeals_upheld,
             awareness: Ratio { num: self.aware_yes, den: self.aware_answers },
             overdue: fb_due - self.fed,
             median_response_hours: self.response_hours.median(),
@@ -538,6 +566,7 @@ mod tests {
             aware: None,
             claimed_at: None,
             fulfilled_at: None,
+            appeal_upheld: false,
         }
     }
 
@@ -581,6 +610,43 @@ mod tests {
     }
 
     #[test]
+    fn five_levels_satisfaction_is_the_top_three_of_all_ratings() {
+        // 2 非常满意, 3 满意, 1 基本满意, 1 不满意, 3 非常不满意: 6 of 10 satisfied, 4 差评.
+        let levels = [(Rating::VerySatisfied, 2), (Rating::Satisfied, 3), (Rating::BasicallySatisfied, 1)];
+        let bad = [(Rating::Unsatisfied, 1), (Rating::VeryUnsatisfied, 3)];
+        let mut items = Vec::new();
+        for (r, n) in levels.into_iter().chain(bad) {
+            for _ in 0..n {
+                let mut it = item(Status::Closed, NOW - 10, Some(NOW - 20));
+                it.rating = Some(r);
+                items.push(it);
+            }
+        }
+        let m = measures(&items, NOW, Ratio::default());
+        assert_eq!(m.satisfaction, Ratio { num: 6, den: 10 });
+        assert_eq!(m.ratings, [2, 3, 1, 1, 3]);
+        assert_eq!(m.satisfaction.percent(), Some(60.0));
+        // The rollups count the same levels.
+        let mut t = Tally::default();
+        for it in &items {
+            t.merge(&Tally::of(it), 1);
+        }
+        assert_eq!(t.finish(Pending::default()).ratings, [2, 3, 1, 1, 3]);
+        assert!(
+            Rating::VeryUnsatisfied.is_bad() && Rating::Unsatisfied.is_bad() && !Rating::BasicallySatisfied.is_bad()
+        );
+        // The city upholds the town's appeal against one 非常不满意: 6 of 9, one left out and counted.
+        items.last_mut().unwrap().appeal_upheld = true;
+        let m = measures(&items, NOW, Ratio::default());
+        assert_eq!((m.satisfaction, m.ratings, m.appeals_upheld), (Ratio { num: 6, den: 9 }, [2, 3, 1, 1, 2], 1));
+        let mut t = Tally::default();
+        for it in &items {
+            t.merge(&Tally::of(it), 1);
+        }
+        assert_eq!(t.finish(Pending::default()), m);
+    }
+
+    #[test]
     fn acceptance_on_time_and_empty_sets() {
         let mut a = item(Status::Accepted, NOW + 10_000, None);
         a.acceptance_due_at = NOW - 10;
@@ -618,6 +684,7 @@ mod tests {
             aware: None,
             claimed_at: None,
             fulfilled_at: None,
+            appeal_upheld: false,
         };
         let with = |f: &dyn Fn(&mut KpiItem)| {
             let mut it = base.clone();
@@ -801,13 +868,16 @@ mod tests {
                         feedback_at: t(60, 50 * D, &mut next),
                         rating: [
                             None,
+                            Some(Rating::VerySatisfied),
                             Some(Rating::Satisfied),
                             Some(Rating::BasicallySatisfied),
                             Some(Rating::Unsatisfied),
-                        ][next(4) as usize],
+                            Some(Rating::VeryUnsatisfied),
+                        ][next(6) as usize],
                         aware: [None, Some(true), Some(false)][next(3) as usize],
                         claimed_at: t(30, 9 * D, &mut next),
                         fulfilled_at: t(30, 20 * D, &mut next),
+                        appeal_upheld: next(5) == 0,
                     }
                 })
                 .collect();
@@ -822,7 +892,7 @@ mod tests {
                 let after = &mut items[idx];
                 match i % 3 {
                     0 => after.town_slug = Some("dalang".into()),
-                    1 => after.rating = Some(Rating::Unsatisfied),
+                    1 => after.rating = Some(if i % 2 == 0 { Rating::Unsatisfied } else { Rating::VeryUnsatisfied }),
                     _ => after.status = Status::Withdrawn,
                 }
                 rollups.entry(RollupKey::of(&before)).or_default().merge(&Tally::of(&before), -1);

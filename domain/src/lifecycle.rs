@@ -122,6 +122,23 @@ pub enum Action {
     AnswerSupervision {
         text: String,
     },
+    /// The town records its rectification (整改) after a 差评: what it did (the resident sees it).
+    Rectify {
+        note: String,
+    },
+    /// The resident rates the rectification (the 差评 stays as given).
+    RateFix {
+        rating: Rating,
+    },
+    /// The town appeals (申诉) a 差评 it holds malicious or mistaken, with the reason.
+    Appeal {
+        reason: String,
+    },
+    /// The city upholds the appeal (the rating is left out of satisfaction) or rejects it.
+    DecideAppeal {
+        uphold: bool,
+        reason: String,
+    },
     /// The town's callback (回访) after its answer: reached or not, the rating the resident gave by
     /// phone (only while the item is not rated), and a note.
     RecordCallback {
@@ -165,6 +182,11 @@ impl Action {
             Action::Supervise { .. } => "supervise",
             Action::AnswerSupervision { .. } => "answer_supervision",
             Action::RecordCallback { .. } => "callback",
+            Action::Rectify { .. } => "rectify",
+            Action::RateFix { .. } => "rate_fix",
+            Action::Appeal { .. } => "appeal",
+            Action::DecideAppeal { uphold: true, .. } => "uphold_appeal",
+            Action::DecideAppeal { uphold: false, .. } => "reject_appeal",
         }
     }
 
@@ -190,6 +212,9 @@ impl Action {
             Action::Supervise { note } => note.clone(),
             Action::AnswerSupervision { text } => text.clone(),
             Action::RecordCallback { note, .. } => note.clone(),
+            Action::Rectify { note } => note.clone(),
+            Action::RateFix { .. } => String::new(),
+            Action::Appeal { reason } | Action::DecideAppeal { reason, .. } => reason.clone(),
             // The new date first (the timeline shows it), then the town's reason.
             Action::RequestExtension { until, reason } => format!("{} {}", crate::Date::from_timestamp(*until), reason),
             Action::ApproveExtension { until } => crate::Date::from_timestamp(*until).to_string(),
@@ -427,7 +452,7 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
         A::RequestReopen => {
             who(&[Actor::Resident])?;
             match (from, state.rating, state.reopened) {
-                (S::Closed, Some(Rating::Unsatisfied), false) => Ok(ok(S::Reopened)),
+                (S::Closed, Some(r), false) if r.is_bad() => Ok(ok(S::Reopened)),
                 (S::Closed, _, _) => Err(TransitionError::ReopenNotAllowed),
                 _ => not_now,
             }
@@ -528,6 +553,37 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
             }
             Ok(Outcome { public: false, ..ok(from) })
         }
+        A::Rectify { note } => {
+            who(staff)?;
+            need_text(note)?;
+            if !state.order.rectify_pending {
+                return not_now;
+            }
+            Ok(ok(from))
+        }
+        A::RateFix { .. } => {
+            who(&[Actor::Resident])?;
+            if !state.order.fix_rating_open {
+                return not_now;
+            }
+            Ok(ok(from))
+        }
+        A::Appeal { reason } => {
+            who(staff)?;
+            need_text(reason)?;
+            if !state.order.appeal_open {
+                return not_now;
+            }
+            Ok(Outcome { public: false, ..ok(from) })
+        }
+        A::DecideAppeal { reason, .. } => {
+            who(staff)?;
+            need_text(reason)?;
+            if !state.order.appeal_pending {
+                return not_now;
+            }
+            Ok(Outcome { public: false, ..ok(from) })
+        }
         A::RecordCallback { reached, rating, note } => {
             who(staff)?;
             if !reached && rating.is_some() {
@@ -539,6 +595,10 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
             match (from, rating, state.rating) {
                 // The resident rated by phone: that closes the item as an online rating would.
                 (S::FeedbackGiven | S::Declined, Some(_), None) => Ok(Outcome { public: false, ..ok(S::Closed) }),
+                // … or rated the rectification of a 差评 by phone.
+                (_, Some(_), Some(_)) if state.order.fix_rating_open && !from.open_for_staff() => {
+                    Ok(Outcome { public: false, ..ok(from) })
+                }
                 (S::FeedbackGiven | S::Declined | S::Closed, None, _) => Ok(Outcome { public: false, ..ok(from) }),
                 _ => not_now,
             }
@@ -620,15 +680,31 @@ pub fn apply(
         Action::RecordCallback { reached, rating, note } => {
             f.callback_at = Some(at);
             f.callback_reached = Some(*reached);
-            if let Some(r) = rating {
-                f.rating = Some(*r);
-                f.rating_comment = Some(note.trim().to_string());
-                f.rated_at = Some(at);
-                f.closed_at = Some(at);
-                f.rating_source = Some(crate::RatingSource::Callback);
+            match rating {
+                Some(r) if f.rating.is_some() && crate::workorder::fix_rating_open(f) => {
+                    f.fix_rating = Some(*r);
+                    f.fix_rated_at = Some(at);
+                }
+                Some(r) => {
+                    f.rating = Some(*r);
+                    f.rating_comment = Some(note.trim().to_string());
+                    f.rated_at = Some(at);
+                    f.closed_at = Some(at);
+                    f.rating_source = Some(crate::RatingSource::Callback);
+                    rated(f, *r, at, (rules, cal));
+                }
+                None => {}
             }
         }
+        Action::Rectify { .. } => f.rectified_at = Some(at),
+        Action::RateFix { rating } => {
+            f.fix_rating = Some(*rating);
+            f.fix_rated_at = Some(at);
+        }
+        Action::Appeal { .. } => f.appealed_at = Some(at),
+        Action::DecideAppeal { uphold, .. } => f.appeal_upheld = Some(*uphold),
         Action::Rate { rating, comment, aware } => {
+            rated(f, *rating, at, (rules, cal));
             f.rating_source = Some(crate::RatingSource::Online);
             f.rating = Some(*rating);
             f.rating_comment = Some(comment.trim().to_string());
@@ -656,6 +732,22 @@ pub fn apply(
         Action::Complete { .. } => f.progress_percent = 100,
         _ => {}
     }
+}
+
+/// A new rating: a 差评 opens its rectification (整改) with a fresh deadline; any new rating ends the
+/// previous one's rectification and appeal (they judged that rating).
+fn rated(
+    f: &mut Facts,
+    r: Rating,
+    at: i64,
+    (rules, cal): (&crate::calendar::DeadlineRules, &crate::calendar::WorkCalendar),
+) {
+    f.rectify_due_at = r.is_bad().then(|| rules.rectify_due(cal, at));
+    f.rectified_at = None;
+    f.fix_rating = None;
+    f.fix_rated_at = None;
+    f.appealed_at = None;
+    f.appeal_upheld = None;
 }
 
 /// A new routing: the town signs for it and may return it within its own windows.
@@ -751,6 +843,10 @@ mod tests {
         assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen), Err(TransitionError::ReopenNotAllowed));
         s.rating = Some(Rating::Unsatisfied);
         assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen).unwrap().to, Status::Reopened);
+        let very = ItemState { rating: Some(Rating::VeryUnsatisfied), ..s.clone() };
+        assert_eq!(transition(&very, Actor::Resident, &Action::RequestReopen).unwrap().to, Status::Reopened, "差评");
+        let basic = ItemState { rating: Some(Rating::BasicallySatisfied), ..s.clone() };
+        assert_eq!(transition(&basic, Actor::Resident, &Action::RequestReopen), Err(TransitionError::ReopenNotAllowed));
         s.reopened = true;
         assert_eq!(transition(&s, Actor::Resident, &Action::RequestReopen), Err(TransitionError::ReopenNotAllowed));
         let reopened = ItemState { status: Status::Reopened, ..s.clone() };

@@ -39,6 +39,9 @@ code_enum!(
         ProjectUpdate = "project_update",
         /// The city approved the town's extension: the resident's answer comes later, by this date.
         Extended = "extended",
+        /// The town rectified what the resident rated badly (整改): what it did, and an invitation to
+        /// rate the fix.
+        Rectified = "rectified",
     }
 );
 
@@ -61,6 +64,7 @@ pub fn resident_mail(action: &Action, out: &Outcome, actor: Actor) -> Option<Mai
         Action::Decline { .. } => Some(MailKind::Declined),
         Action::MarkDuplicate { .. } => Some(MailKind::Duplicate),
         Action::ApproveExtension { .. } => Some(MailKind::Extended),
+        Action::Rectify { .. } => Some(MailKind::Rectified),
         _ if out.is_feedback => Some(MailKind::Feedback),
         Action::GiveFeedback { .. } => Some(MailKind::Feedback),
         Action::Publish { .. }

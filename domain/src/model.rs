@@ -113,7 +113,13 @@ code_enum!(
 
 code_enum!(
     /// A resident's rating of the answer.
-    Rating { Satisfied = "satisfied", BasicallySatisfied = "basically_satisfied", Unsatisfied = "unsatisfied" }
+    Rating {
+        VerySatisfied = "very_satisfied",
+        Satisfied = "satisfied",
+        BasicallySatisfied = "basically_satisfied",
+        Unsatisfied = "unsatisfied",
+        VeryUnsatisfied = "very_unsatisfied",
+    }
 );
 
 code_enum!(
@@ -127,9 +133,20 @@ code_enum!(
 );
 
 impl Rating {
-    /// 满意 and 基本满意 count as satisfied.
+    /// The national five levels of 好差评: 非常满意, 满意 and 基本满意 count as satisfied. Ratings given
+    /// on the earlier three-level form keep their meaning (the same codes).
     pub fn counts_as_satisfied(self) -> bool {
-        !matches!(self, Rating::Unsatisfied)
+        !self.is_bad()
+    }
+
+    /// A 差评: 不满意 or 非常不满意.
+    pub fn is_bad(self) -> bool {
+        matches!(self, Rating::Unsatisfied | Rating::VeryUnsatisfied)
+    }
+
+    /// The position in [`Rating::ALL`], best first (for the five-level distribution).
+    pub fn index(self) -> usize {
+        Rating::ALL.iter().position(|r| *r == self).unwrap_or(0)
     }
 }
 

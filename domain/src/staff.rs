@@ -98,10 +98,13 @@ code_enum!(
         New = "new",
         /// Routed to a town that has not signed for it (待签收), and not returned.
         ToSign = "to_sign",
-        /// Waiting for the city's decision: a return (退单) or an extension request (延期申请).
+        /// Waiting for the city's decision: a return (退单), an extension request (延期申请) or an appeal
+        /// against a 差评 (申诉).
         Decide = "decide",
         /// A 督办 (supervision notice) waits for the town's answer.
         Supervised = "supervised",
+        /// A 差评 waits for its rectification (整改).
+        Rectify = "rectify",
         /// Overdue by `escalation_working_days` working days or more (升级: the dispatchers' list).
         Escalated = "escalated",
         /// Answered (feedback or a decline) `callback_days` ago, not rated and not called back (待回访).
@@ -210,7 +213,11 @@ pub fn in_tab(
         Tab::ToSign => {
             status == Status::Routed && f.town_slug.is_some() && f.signed_at.is_none() && f.return_pending_at.is_none()
         }
-        Tab::Decide => open && (f.return_pending_at.is_some() || f.extension_until.is_some()),
+        Tab::Decide => {
+            (open && (f.return_pending_at.is_some() || f.extension_until.is_some()))
+                || crate::workorder::appeal_pending(f)
+        }
+        Tab::Rectify => crate::workorder::rectify_pending(f),
         Tab::Supervised => open && crate::workorder::supervision_pending(f),
         Tab::Escalated => open && due_at.is_some_and(|d| d < c.escalate_before),
         Tab::Callback => {
@@ -322,13 +329,17 @@ pub enum StaffAction {
     RefuseReturn,
     AnswerSupervision,
     Callback,
+    Rectify,
+    Appeal,
+    UpholdAppeal,
+    RejectAppeal,
     Supervise,
     Note,
 }
 
 impl StaffAction {
     /// Every staff action, in the page's order.
-    pub const ALL: [StaffAction; 26] = [
+    pub const ALL: [StaffAction; 30] = [
         StaffAction::SignFor,
         StaffAction::Accept,
         StaffAction::Decline,
@@ -353,6 +364,10 @@ impl StaffAction {
         StaffAction::RefuseReturn,
         StaffAction::AnswerSupervision,
         StaffAction::Callback,
+        StaffAction::Rectify,
+        StaffAction::Appeal,
+        StaffAction::UpholdAppeal,
+        StaffAction::RejectAppeal,
         StaffAction::Supervise,
         StaffAction::Note,
     ];
@@ -388,6 +403,10 @@ impl StaffAction {
             StaffAction::Supervise => Action::Supervise { note: t() },
             StaffAction::AnswerSupervision => Action::AnswerSupervision { text: t() },
             StaffAction::Callback => Action::RecordCallback { reached: true, rating: None, note: t() },
+            StaffAction::Rectify => Action::Rectify { note: t() },
+            StaffAction::Appeal => Action::Appeal { reason: t() },
+            StaffAction::UpholdAppeal => Action::DecideAppeal { uphold: true, reason: t() },
+            StaffAction::RejectAppeal => Action::DecideAppeal { uphold: false, reason: t() },
         })
     }
 
@@ -410,12 +429,20 @@ impl StaffAction {
     pub fn allowed_for(self, role: Role) -> bool {
         use StaffAction as A;
         match role {
-            Role::TownStaff => {
-                !matches!(self, A::Reroute | A::RefuseReturn | A::ApproveExtension | A::RefuseExtension | A::Supervise)
-            }
-            Role::Dispatcher => {
-                !matches!(self, A::SignFor | A::ReturnToCity | A::RequestExtension | A::AnswerSupervision)
-            }
+            Role::TownStaff => !matches!(
+                self,
+                A::Reroute
+                    | A::RefuseReturn
+                    | A::ApproveExtension
+                    | A::RefuseExtension
+                    | A::Supervise
+                    | A::UpholdAppeal
+                    | A::RejectAppeal
+            ),
+            Role::Dispatcher => !matches!(
+                self,
+                A::SignFor | A::ReturnToCity | A::RequestExtension | A::AnswerSupervision | A::Rectify | A::Appeal
+            ),
             Role::Leader => self == A::Supervise,
             Role::Admin => false,
         }
@@ -440,8 +467,8 @@ mod tests {
     #[test]
     fn staff_action_codes_are_the_lifecycles_and_round_trip() {
         let codes: Vec<&str> = StaffAction::ALL.iter().map(|a| a.code()).collect();
-        assert_eq!(codes.len(), 26);
-        assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 26, "codes are unique");
+        assert_eq!(codes.len(), 30);
+        assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 30, "codes are unique");
         assert_eq!(codes[..5], ["sign_for", "accept", "decline", "assign", "publish"]);
         assert_eq!(StaffAction::ConfirmClaim.code(), "confirm_claim");
         for a in StaffAction::ALL {
@@ -470,6 +497,15 @@ mod tests {
         assert!(
             A::AnswerSupervision.allowed_for(Role::TownStaff) && !A::AnswerSupervision.allowed_for(Role::Dispatcher)
         );
+        for a in [A::Rectify, A::Appeal] {
+            assert!(a.allowed_for(Role::TownStaff) && !a.allowed_for(Role::Dispatcher), "the town's own step: {a:?}");
+        }
+        for a in [A::UpholdAppeal, A::RejectAppeal] {
+            assert!(
+                !a.allowed_for(Role::TownStaff) && a.allowed_for(Role::Dispatcher),
+                "a town never decides its appeal"
+            );
+        }
     }
 
     use super::*;
@@ -681,6 +717,8 @@ pub struct SettingsInput {
     pub escalation_working_days: String,
     #[serde(default)]
     pub callback_days: String,
+    #[serde(default)]
+    pub rectify_working_days: String,
 }
 
 impl SettingsInput {
@@ -707,6 +745,7 @@ impl SettingsInput {
             supervision_working_days: d.supervision_working_days.to_string(),
             escalation_working_days: d.escalation_working_days.to_string(),
             callback_days: d.callback_days.to_string(),
+            rectify_working_days: d.rectify_working_days.to_string(),
         }
     }
 }
@@ -769,6 +808,8 @@ pub fn validate_settings(
     let escalation_working_days =
         or_default("escalation_working_days", &s.escalation_working_days, 1, 30, d0.escalation_working_days);
     let callback_days = or_default("callback_days", &s.callback_days, 1, 60, d0.callback_days);
+    let rectify_working_days =
+        or_default("rectify_working_days", &s.rectify_working_days, 1, 30, d0.rectify_working_days);
     let mut hour = |field: &str, v: &str, default: u32| -> u32 {
         if v.trim().is_empty() {
             return default;
@@ -803,6 +844,7 @@ pub fn validate_settings(
         supervision_working_days,
         escalation_working_days,
         callback_days,
+        rectify_working_days,
         acceptance_hours: num("acceptance_hours", &s.acceptance_hours, 1, 720),
         urgent_wish_working_days: num("urgent_wish_working_days", &s.urgent_wish_working_days, 1, 60) as u32,
         wish_months: num("wish_months", &s.wish_months, 1, 24) as u32,

@@ -45,6 +45,14 @@ pub struct OrderState {
     pub extension: Option<ExtensionWindow>,
     /// A 督办 waits for the town's answer.
     pub supervision_pending: bool,
+    /// A 差评 waits for its rectification (整改).
+    pub rectify_pending: bool,
+    /// The rectification is recorded and the resident has not rated the fix.
+    pub fix_rating_open: bool,
+    /// The 差评 may be appealed (申诉): bad, not appealed yet.
+    pub appeal_open: bool,
+    /// An appeal waits for the city's decision.
+    pub appeal_pending: bool,
 }
 
 /// The deadline an extension of an item in `status` would move, if any: the answer to a reopening
@@ -99,12 +107,31 @@ pub fn order_state(
         extension_pending: f.extension_until,
         extension,
         supervision_pending: supervision_pending(f),
+        rectify_pending: rectify_pending(f),
+        fix_rating_open: fix_rating_open(f),
+        appeal_open: f.rating.is_some_and(crate::Rating::is_bad) && f.appealed_at.is_none(),
+        appeal_pending: appeal_pending(f),
     }
 }
 
 /// A 督办 was issued and the town has not answered it.
 pub fn supervision_pending(f: &Facts) -> bool {
     f.supervised_at.is_some() && f.supervision_answered_at.is_none()
+}
+
+/// A 差评's rectification (整改) is open.
+pub fn rectify_pending(f: &Facts) -> bool {
+    f.rectify_due_at.is_some() && f.rectified_at.is_none()
+}
+
+/// The town recorded its rectification; the resident has not rated the fix yet.
+pub fn fix_rating_open(f: &Facts) -> bool {
+    f.rectified_at.is_some() && f.fix_rating.is_none()
+}
+
+/// The town appealed (申诉) and the city has not decided.
+pub fn appeal_pending(f: &Facts) -> bool {
+    f.appealed_at.is_some() && f.appeal_upheld.is_none()
 }
 
 /// A town has returned this item more than once: the dispatcher's queue flags it.

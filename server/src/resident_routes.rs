@@ -200,6 +200,7 @@ pub(crate) async fn post_resident_action(
                 "rate" => "rated",
                 "reopen" => "reopened",
                 "confirm" => "confirmed",
+                "rate_fix" => "fix_rated",
                 _ => "withdrawn",
             };
             see_other(&format!("{page}?done={done}"))

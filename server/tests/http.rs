@@ -329,6 +329,46 @@ async fn rating_reopening_and_stale_forms() {
     }
 }
 
+/// The national five levels of 好差评 on the rating form; 非常不满意 is a 差评 that may ask for 重办;
+/// the dashboard shows the five-level distribution beside satisfaction (the top three ÷ all).
+#[tokio::test]
+async fn five_level_ratings_from_the_form_to_the_dashboard() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let token = item_with_feedback(&app, "k-5a").await;
+        let (_, page) = app.get(&format!("/t/{token}")).await;
+        let offered: Vec<&str> =
+            ["very_satisfied", "satisfied", "basically_satisfied", "unsatisfied", "very_unsatisfied"]
+                .into_iter()
+                .filter(|code| page.contains(&format!("name=\"rating\" value=\"{code}\"")))
+                .collect();
+        assert_eq!(offered.len(), 5, "{b}: {offered:?}");
+        assert!(page.contains("非常满意") && page.contains("非常不满意"), "{b}");
+        let version = app.db.item_by_token(&token).await.unwrap().unwrap().version.to_string();
+        let rate = [("rating", "very_unsatisfied"), ("comment", "轮椅不合适"), ("version", version.as_str())];
+        let (status, _, _) = app.post(&format!("/t/{token}/rate"), &rate, None).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (_, page) = app.get(&format!("/t/{token}")).await;
+        assert!(page.contains("申请重新办理"), "{b}: a 差评 may ask for 重办");
+        let other = item_with_feedback(&app, "k-5b").await;
+        let version = app.db.item_by_token(&other).await.unwrap().unwrap().version.to_string();
+        let rate = [("rating", "very_satisfied"), ("version", version.as_str())];
+        let (status, _, _) = app.post(&format!("/t/{other}/rate"), &rate, None).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (_, page) = app.get(&format!("/t/{other}")).await;
+        assert!(!page.contains("申请重新办理"), "{b}: not after 非常满意");
+
+        support::add_user(&app, "lead@dg.gov.cn", domain::Role::Leader, None).await;
+        let leader = support::signed_in(&app, "lead@dg.gov.cn").await;
+        let (status, dash) = support::get_with(&leader, &app.base, "/dashboard").await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        assert!(
+            dash.contains("1 / 2 (非常满意 1 · 满意 0 · 基本满意 0 · 不满意 0 · 非常不满意 1)"),
+            "{b}: the distribution beside satisfaction"
+        );
+    }
+}
+
 #[tokio::test]
 async fn withdrawing_needs_a_confirmation_and_stops_further_actions() {
     for b in backends() {

@@ -991,3 +991,106 @@ async fn supervision_escalation_and_callbacks_follow_the_work_order() {
         }
     }
 }
+
+/// Issue 17, 好差评 with 整改 and 申诉: a 差评 (非常不满意) opens a rectification due in 5 working days
+/// under the town's 整改 tab; the town records what it put right (the resident sees it, by mail too) and
+/// the resident rates the fix; the town appeals the 差评, only the city decides, and an upheld appeal
+/// leaves the rating out of satisfaction and is counted.
+#[tokio::test]
+async fn a_bad_rating_is_rectified_rated_again_and_appealed_to_the_city() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "gc@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "d@dg.gov.cn", Role::Dispatcher, None).await;
+        let (gc, d) = (signed_in(&app, "gc@dg.gov.cn").await, signed_in(&app, "d@dg.gov.cn").await);
+        let number = submit_wish(&app, "guancheng", "r1").await;
+        sqlx::query("UPDATE items SET contact_email = 'resident@example.cn' WHERE number = $1")
+            .bind(&number)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        for (action, field, text) in
+            [("accept", "plan", "上门核实"), ("fulfil", "note", "已送轮椅"), ("feedback", "message", "轮椅已送到")]
+        {
+            let (status, _, _) = act_on(&gc, &app, &number, &[("action", action), (field, text)]).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{b}: {action}");
+        }
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        let token = item.token.clone();
+        let rate = [("rating", "very_unsatisfied"), ("comment", "轮椅太小"), ("version", &item.version.to_string())];
+        let (status, _, _) = post_with(&app.http, &app.base, &format!("/t/{token}/rate"), &rate).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        let rules = domain::calendar::DeadlineRules::default();
+        let cal = app.db.calendar().await.unwrap();
+        assert_eq!(item.facts.rectify_due_at, Some(rules.rectify_due(&cal, item.facts.rated_at.unwrap())), "{b}");
+        let (_, tab) = get_with(&gc, &app.base, "/staff?tab=rectify").await;
+        assert!(tab.contains(&number), "{b}: the town's 整改 tab");
+        let (_, tracking) = app.get(&format!("/t/{token}")).await;
+        assert!(!tracking.contains(&format!("/t/{token}/rate_fix")), "{b}: nothing to rate before the fix");
+        // The resident cannot rate a fix that was not made.
+        let (_, to, _) =
+            post_with(&app.http, &app.base, &format!("/t/{token}/rate_fix"), &[("rating", "satisfied")]).await;
+        assert!(to.ends_with("problem=not_allowed_now"), "{b}: {to}");
+
+        // The rectification needs its note; then the resident sees it and is mailed.
+        let (status, _, body) = act_on(&gc, &app, &number, &[("action", "rectify"), ("note", " ")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(text_of(&body, "rectify-note-error"), "请填写此项。", "{b}");
+        let (status, _, _) =
+            act_on(&gc, &app, &number, &[("action", "rectify"), ("note", "已更换加宽轮椅并上门调试")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (_, tab) = get_with(&gc, &app.base, "/staff?tab=rectify").await;
+        assert!(!tab.contains(&number), "{b}");
+        let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM mail_outbox WHERE item_id = $1")
+            .bind(item.id)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        assert!(kinds.iter().any(|k| k == "rectified"), "{b}: {kinds:?}");
+        let (_, tracking) = app.get(&format!("/t/{token}")).await;
+        assert!(tracking.contains("镇街整改") && tracking.contains("已更换加宽轮椅并上门调试"), "{b}");
+        assert!(tracking.contains(&format!("/t/{token}/rate_fix")), "{b}: the fix can be rated");
+        let (status, _, page) =
+            post_with(&app.http, &app.base, &format!("/t/{token}/rate_fix"), &[("version", "")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(page.contains("id=\"fix-rating-error\""), "{b}");
+        let (status, to, _) =
+            post_with(&app.http, &app.base, &format!("/t/{token}/rate_fix"), &[("rating", "satisfied")]).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/t/{token}?done=fix_rated")), "{b}");
+        let (_, tracking) = app.get(&format!("/t/{token}?done=fix_rated")).await;
+        assert!(tracking.contains("您对整改结果的评价：满意") && tracking.contains("谢谢您对整改结果的评价"), "{b}");
+        assert!(!tracking.contains(&format!("/t/{token}/rate_fix")), "{b}: rated once");
+        let item = app.db.item_by_number(&number).await.unwrap().unwrap();
+        assert_eq!(
+            (item.facts.fix_rating, item.facts.rating),
+            (Some(domain::Rating::Satisfied), Some(domain::Rating::VeryUnsatisfied)),
+            "{b}: the 差评 stays as given"
+        );
+
+        // 申诉: the town appeals; it cannot decide its own appeal; the city upholds it.
+        let q = store::MeasureQuery { from: None, to: None, town: None, kind: None, category: None };
+        let m = app.db.measures(&q, store::now()).await.unwrap();
+        assert_eq!((m.satisfaction.num, m.satisfaction.den, m.appeals_upheld), (0, 1, 0), "{b}");
+        let (status, _, _) =
+            act_on(&gc, &app, &number, &[("action", "appeal"), ("reason", "群众表示误选了评价")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (status, _, _) = act_on(&gc, &app, &number, &[("action", "uphold_appeal"), ("reason", "x")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}: a town never decides its own appeal");
+        let (_, queue) = get_with(&d, &app.base, "/staff?tab=decide").await;
+        assert!(queue.contains(&number), "{b}: the city's queue");
+        let (status, _, _) =
+            act_on(&d, &app, &number, &[("action", "uphold_appeal"), ("reason", "电话核实为误选")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let m = app.db.measures(&q, store::now()).await.unwrap();
+        assert_eq!((m.satisfaction.den, m.appeals_upheld, m.ratings), (0, 1, [0; 5]), "{b}: left out, counted");
+        let (_, page) = get_with(&d, &app.base, &format!("/staff/items/{number}")).await;
+        assert!(page.contains("申诉成立，不计入满意度"), "{b}");
+        let (status, to, _) = act_on(&gc, &app, &number, &[("action", "appeal"), ("reason", "再申诉")]).await;
+        assert_eq!((status, to.ends_with("?problem=not_allowed_now")), (StatusCode::SEE_OTHER, true), "{b}: once");
+        // The rollups (the fast path) agree with the definition after all of it.
+        let rebuilt = app.db.rebuild_rollups().await.unwrap();
+        assert!(rebuilt > 0, "{b}");
+        assert_eq!(app.db.measures(&q, store::now()).await.unwrap(), m, "{b}");
+    }
+}

@@ -91,7 +91,8 @@ impl Db {
              return_due_at = $27, return_pending_at = $28, return_count = $29, extension_until = $30, \
              extension_count = $31, feedback_due_at = $32, supervised_at = $33, supervision_due_at = $34, \
              supervision_answered_at = $35, supervision_count = $36, callback_at = $37, callback_reached = $38, \
-             rating_source = $39 WHERE id = $17 AND version = $18",
+             rating_source = $39, rectify_due_at = $40, rectified_at = $41, fix_rating = $42, fix_rated_at = $43, \
+             appealed_at = $44, appeal_upheld = $45 WHERE id = $17 AND version = $18",
         )
         .bind(out.to.code())
         .bind(at)
@@ -132,6 +133,12 @@ impl Db {
         .bind(f.callback_at)
         .bind(f.callback_reached.map(i64::from))
         .bind(f.rating_source.map(|s| s.code()))
+        .bind(f.rectify_due_at)
+        .bind(f.rectified_at)
+        .bind(f.fix_rating.map(Rating::code))
+        .bind(f.fix_rated_at)
+        .bind(f.appealed_at)
+        .bind(f.appeal_upheld.map(i64::from))
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {

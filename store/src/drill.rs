@@ -78,7 +78,7 @@ impl MeasureSet {
                 "((first_response_at IS NULL AND acceptance_due_at <= $1) OR first_response_at > acceptance_due_at)"
             }
             MeasureSet::Rated => "rating IS NOT NULL",
-            MeasureSet::Unsatisfied => "rating = 'unsatisfied'",
+            MeasureSet::Unsatisfied => "rating IN ('unsatisfied', 'very_unsatisfied')",
             MeasureSet::WishesClaimed => "(kind = 'wish' AND claimed_at IS NOT NULL)",
             MeasureSet::WishesFulfilled => "(kind = 'wish' AND fulfilled_at IS NOT NULL)",
         }

@@ -135,7 +135,11 @@ fn tab_predicate(tab: Tab, w: &mut Where) -> String {
         Tab::ToSign => "(i.status = 'routed' AND i.town_slug IS NOT NULL AND i.signed_at IS NULL \
                         AND i.return_pending_at IS NULL)"
             .into(),
-        Tab::Decide => format!("({open} AND (i.return_pending_at IS NOT NULL OR i.extension_until IS NOT NULL))"),
+        Tab::Decide => format!(
+            "(({open} AND (i.return_pending_at IS NOT NULL OR i.extension_until IS NOT NULL)) \
+             OR (i.appealed_at IS NOT NULL AND i.appeal_upheld IS NULL))"
+        ),
+        Tab::Rectify => "(i.rectify_due_at IS NOT NULL AND i.rectified_at IS NULL)".into(),
         Tab::Mine => {
             let me = w.arg(Arg::I(w.me));
             format!("({open} AND i.assignee_id = {me})")

@@ -181,7 +181,8 @@ pub(crate) const ITEM_SELECT: &str = "SELECT i.id, i.number, i.kind, i.token, i.
     i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, i.progress_percent, i.claimed_at, \
     i.fulfilled_at, i.redo_due_at, i.redo_feedback_at, i.sign_due_at, i.signed_at, i.return_due_at, \
     i.return_pending_at, i.return_count, i.extension_until, i.extension_count, i.supervised_at, i.supervision_due_at, \
-    i.supervision_answered_at, i.supervision_count, i.callback_at, i.callback_reached, i.rating_source, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
+    i.supervision_answered_at, i.supervision_count, i.callback_at, i.callback_reached, i.rating_source, \
+    i.rectify_due_at, i.rectified_at, i.fix_rating, i.fix_rated_at, i.appealed_at, i.appeal_upheld, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
     i.beneficiary_relation, i.public_text FROM items i LEFT JOIN communities c ON c.id = i.community_id";
 
 pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
@@ -250,6 +251,12 @@ pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
                 .try_get::<Option<String>, _>("rating_source")?
                 .as_deref()
                 .and_then(domain::RatingSource::from_code),
+            rectify_due_at: opt_i64(r, "rectify_due_at")?,
+            rectified_at: opt_i64(r, "rectified_at")?,
+            fix_rating: r.try_get::<Option<String>, _>("fix_rating")?.as_deref().and_then(Rating::from_code),
+            fix_rated_at: opt_i64(r, "fix_rated_at")?,
+            appealed_at: opt_i64(r, "appealed_at")?,
+            appeal_upheld: opt_i64(r, "appeal_upheld")?.map(|v| v != 0),
         },
         version: r.try_get("version")?,
     })

@@ -66,7 +66,7 @@ pub struct MeasureRow {
 
 /// The columns [`KpiItem`] is read from.
 pub(crate) const KPI_COLUMNS: &str = "kind, category, town_slug, status, submitted_at, acceptance_due_at, \
-    first_response_at, feedback_due_at, feedback_at, rating, aware, claimed_at, fulfilled_at";
+    first_response_at, feedback_due_at, feedback_at, rating, aware, claimed_at, fulfilled_at, appeal_upheld";
 
 pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
     let kind: String = r.try_get("kind")?;
@@ -86,6 +86,7 @@ pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
         aware: opt_i64(r, "aware")?.map(|v| v != 0),
         claimed_at: opt_i64(r, "claimed_at")?,
         fulfilled_at: opt_i64(r, "fulfilled_at")?,
+        appeal_upheld: opt_i64(r, "appeal_upheld")? == Some(1),
     })
 }
 
@@ -93,7 +94,7 @@ pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
 fn kpi_item_from_packed(row: &str) -> Result<KpiItem> {
     let f: Vec<&str> = row.split('|').collect();
     let bad = || StoreError::Corrupt(format!("packed item {row:?}"));
-    if f.len() != 13 {
+    if f.len() != 14 {
         return Err(bad());
     }
     let int = |s: &str| -> Result<i64> { s.parse().map_err(|_| bad()) };
@@ -118,6 +119,7 @@ fn kpi_item_from_packed(row: &str) -> Result<KpiItem> {
         aware: opt(f[10])?.map(|v| v != 0),
         claimed_at: opt(f[11])?,
         fulfilled_at: opt(f[12])?,
+        appeal_upheld: opt(f[13])? == Some(1),
     })
 }
 
@@ -283,7 +285,7 @@ impl Db {
             if !wanted.contains(&month) {
                 continue;
             }
-            let mut c = [0i64; 12];
+            let mut c = [0i64; COUNTERS.len()];
             for (i, v) in c.iter_mut().enumerate() {
                 *v = f[4 + i].parse().map_err(|_| bad())?;
             }
@@ -300,8 +302,10 @@ impl Db {
                 wishes: c[9],
                 wishes_claimed: c[10],
                 wishes_fulfilled: c[11],
-                response_hours: Histogram::decode(f[16]).ok_or_else(bad)?,
-                feedback_days: Histogram::decode(f[17]).ok_or_else(bad)?,
+                by_rating: [c[12], c[13], c[14], c[15], c[16]],
+                appeals_upheld: c[17],
+                response_hours: Histogram::decode(f[4 + COUNTERS.len()]).ok_or_else(bad)?,
+                feedback_days: Histogram::decode(f[5 + COUNTERS.len()]).ok_or_else(bad)?,
             };
             if !t.is_zero() {
                 let key =

@@ -154,6 +154,7 @@ impl Db {
                 "supervision_working_days" if n > 0 => s.deadlines.supervision_working_days = n as u32,
                 "escalation_working_days" if n > 0 => s.deadlines.escalation_working_days = n as u32,
                 "callback_days" if n > 0 => s.deadlines.callback_days = n as u32,
+                "rectify_working_days" if n > 0 => s.deadlines.rectify_working_days = n as u32,
                 other => {
                     if let Some(l) = other.strip_prefix("limit.").and_then(domain::abuse::Limit::from_code) {
                         if n > 0 {
@@ -205,7 +206,7 @@ impl Db {
     /// Stores caps and deadlines (already validated by `domain::staff::validate_settings`).
     pub async fn save_settings(&self, s: &Settings) -> Result<()> {
         let (l, d) = (&s.limits, &s.deadlines);
-        let pairs: [(&str, i64); 20] = [
+        let pairs: [(&str, i64); 21] = [
             ("wish_cap_yuan", l.wish_cap_yuan),
             ("urgent_wish_cap_yuan", l.urgent_wish_cap_yuan),
             ("project_cap_yuan", l.project_cap_yuan),
@@ -226,6 +227,7 @@ impl Db {
             ("supervision_working_days", i64::from(d.supervision_working_days)),
             ("escalation_working_days", i64::from(d.escalation_working_days)),
             ("callback_days", i64::from(d.callback_days)),
+            ("rectify_working_days", i64::from(d.rectify_working_days)),
         ];
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;

@@ -6,7 +6,7 @@ use domain::kpi::{Histogram, KpiItem, RollupKey, Tally};
 use sqlx::Row;
 use std::collections::BTreeMap;
 
-pub(crate) const COUNTERS: [&str; 12] = [
+pub(crate) const COUNTERS: [&str; 18] = [
     "items",
     "fed",
     "fed_on_time",
@@ -19,9 +19,15 @@ pub(crate) const COUNTERS: [&str; 12] = [
     "wishes",
     "wishes_claimed",
     "wishes_fulfilled",
+    "rated_very_satisfied",
+    "rated_satisfied",
+    "rated_basically_satisfied",
+    "rated_unsatisfied",
+    "rated_very_unsatisfied",
+    "appeals_upheld",
 ];
 
-pub(crate) fn counters(t: &Tally) -> [i64; 12] {
+pub(crate) fn counters(t: &Tally) -> [i64; 18] {
     [
         t.items,
         t.fed,
@@ -35,6 +41,12 @@ pub(crate) fn counters(t: &Tally) -> [i64; 12] {
         t.wishes,
         t.wishes_claimed,
         t.wishes_fulfilled,
+        t.by_rating[0],
+        t.by_rating[1],
+        t.by_rating[2],
+        t.by_rating[3],
+        t.by_rating[4],
+        t.appeals_upheld,
     ]
 }
 
@@ -79,10 +91,18 @@ pub(crate) async fn apply_rollup(
     let response_hours = merged("response_hours", &delta.response_hours)?;
     let feedback_days = merged("feedback_days", &delta.feedback_days)?;
     let sets: Vec<String> = COUNTERS.iter().enumerate().map(|(i, c)| format!("{c} = {c} + ${}", i + 1)).collect();
+    // The placeholders after the counters, numbered from their count.
+    let p = |k: usize| format!("${}", COUNTERS.len() + k);
     let sql = format!(
-        "UPDATE measure_rollups SET {}, response_hours = $13, feedback_days = $14 \
-         WHERE month = $15 AND town_slug = $16 AND kind = $17 AND category = $18",
-        sets.join(", ")
+        "UPDATE measure_rollups SET {}, response_hours = {}, feedback_days = {} \
+         WHERE month = {} AND town_slug = {} AND kind = {} AND category = {}",
+        sets.join(", "),
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6)
     );
     let mut q = sqlx::query(&sql);
     for v in counters(delta) {

@@ -228,7 +228,7 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
     if r.pct(80) {
         t += r.range(6 * H, 10 * D);
         let rating = rate(r);
-        let unhappy = matches!(rating, Action::Rate { rating: Rating::Unsatisfied, .. });
+        let unhappy = matches!(rating, Action::Rate { rating, .. } if rating.is_bad());
         steps.push((t, Actor::Resident, rating));
         if unhappy && r.pct(50) {
             t += r.range(H, 3 * D);
@@ -244,12 +244,17 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
 
 fn rate(r: &mut Rng) -> Action {
     let roll = r.below(100);
-    let rating = if roll < 78 {
+    // The five levels of 好差评; satisfied (the top three) stays 93 in 100 as before.
+    let rating = if roll < 30 {
+        Rating::VerySatisfied
+    } else if roll < 78 {
         Rating::Satisfied
     } else if roll < 93 {
         Rating::BasicallySatisfied
-    } else {
+    } else if roll < 98 {
         Rating::Unsatisfied
+    } else {
+        Rating::VeryUnsatisfied
     };
     let aware = match r.below(10) {
         0..=1 => None,

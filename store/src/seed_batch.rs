@@ -57,6 +57,7 @@ const ITEM_COLS: &[&str] = &[
     "return_count",
     "extension_count",
     "rating_source",
+    "rectify_due_at",
 ];
 
 /// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
@@ -155,7 +156,8 @@ pub(crate) async fn write_batch(
                 .bind(f.return_due_at)
                 .bind(f.return_count)
                 .bind(f.extension_count)
-                .bind(f.rating_source.map(|s| s.code()));
+                .bind(f.rating_source.map(|s| s.code()))
+                .bind(f.rectify_due_at);
         }
         q.execute(&mut *tx).await?;
     }

@@ -143,6 +143,7 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
         ("supervision_working_days", sv.supervision_working_days.clone()),
         ("escalation_working_days", sv.escalation_working_days.clone()),
         ("callback_days", sv.callback_days.clone()),
+        ("rectify_working_days", sv.rectify_working_days.clone()),
     ];
     // Abuse limits
     let le = errs("limits");

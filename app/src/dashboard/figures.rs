@@ -45,6 +45,8 @@ fn measures_of(k: &KpiFigures) -> Measures {
         feedback_on_time: Ratio { num: k.feedback_on_time, den: k.feedback_due },
         acceptance_on_time: Ratio { num: k.acceptance_on_time, den: k.acceptance_due },
         satisfaction: Ratio { num: k.satisfied, den: k.ratings },
+        ratings: k.ratings_by_level,
+        appeals_upheld: k.appeals_upheld,
         awareness: Ratio { num: k.aware_yes, den: k.awareness_answers },
         overdue: k.overdue,
         median_response_hours: k.median_response_hours,

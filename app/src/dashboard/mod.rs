@@ -221,6 +221,12 @@ pub struct KpiFigures {
     pub ratings: i64,
     pub satisfied: i64,
     pub satisfaction_rate: Option<f64>,
+    /// The five levels of 好差评 behind `ratings`: 非常满意, 满意, 基本满意, 不满意, 非常不满意.
+    #[serde(default)]
+    pub ratings_by_level: [i64; 5],
+    /// 差评 left out of `ratings` because the city upheld the town's appeal (申诉).
+    #[serde(default)]
+    pub appeals_upheld: i64,
     pub awareness_answers: i64,
     pub aware_yes: i64,
     pub awareness_rate: Option<f64>,
@@ -251,6 +257,8 @@ impl From<&Measures> for KpiFigures {
             ratings: m.satisfaction.den,
             satisfied: m.satisfaction.num,
             satisfaction_rate: rate4(m.satisfaction),
+            ratings_by_level: m.ratings,
+            appeals_upheld: m.appeals_upheld,
             awareness_answers: m.awareness.den,
             aware_yes: m.awareness.num,
             awareness_rate: rate4(m.awareness),

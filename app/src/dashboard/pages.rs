@@ -88,6 +88,22 @@ fn Headline(
         .join(" · ");
     let aware_detail =
         if by_source.is_empty() { of(m.awareness) } else { format!("{} ({by_source})", of(m.awareness)) };
+    // The five levels of 好差评 beside satisfaction (非常满意 … 非常不满意).
+    let levels = if m.satisfaction.den == 0 {
+        of(m.satisfaction)
+    } else {
+        let each: Vec<String> = domain::Rating::ALL
+            .iter()
+            .zip(m.ratings)
+            .map(|(r, n)| format!("{} {}", t(lang, &format!("rating.{}", r.code())), thousands(n)))
+            .collect();
+        format!("{} ({})", of(m.satisfaction), each.join(" · "))
+    };
+    let levels = if m.appeals_upheld > 0 {
+        format!("{levels} {}", tf(lang, "dash.appeals_upheld", &[("n", &thousands(m.appeals_upheld))]))
+    } else {
+        levels
+    };
     let tiles: Vec<AnyView> = vec![
             view! { <Tile lang label=t(lang, "dash.col.items") value=thousands(m.items) target=None below=false
                 detail=String::new() href=d("items") help=t(lang, "dash.help.items") /> }.into_any(),
@@ -99,7 +115,7 @@ fn Headline(
             view! { <Tile lang label=t(lang, "dash.col.acceptance_on_time") value=pct_text(m.acceptance_on_time) target=None
                 below=false detail=of(m.acceptance_on_time) href=d("reply_late") help=t(lang, "dash.help.acceptance_on_time") /> }.into_any(),
             view! { <Tile lang label=t(lang, "fig.satisfaction") value=pct_text(m.satisfaction) target=Some(SATISFACTION_TARGET)
-                below=below(m.satisfaction, Some(SATISFACTION_TARGET)) detail=of(m.satisfaction) href=d("rated")
+                below=below(m.satisfaction, Some(SATISFACTION_TARGET)) detail=levels href=d("rated")
                 help=t(lang, "fig.help.satisfaction") /> }.into_any(),
             view! { <Tile lang label=t(lang, "fig.awareness") value=pct_text(m.awareness) target=Some(AWARENESS_TARGET)
                 below=below(m.awareness, Some(AWARENESS_TARGET)) detail=aware_detail href=None

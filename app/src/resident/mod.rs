@@ -80,6 +80,10 @@ pub struct TrackView {
     pub events: Vec<EventView>,
     pub rating: Option<Rating>,
     pub can_rate: bool,
+    /// The town rectified a 差评 (整改): what it wrote is on the timeline; the resident rates the fix.
+    pub can_rate_fix: bool,
+    /// The resident's rating of the rectification, once given.
+    pub fix_rating: Option<Rating>,
     pub can_reopen: bool,
     pub can_withdraw: bool,
     /// A donor's delivery was recorded: the beneficiary's side is asked to confirm receipt.

@@ -258,6 +258,9 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> AppResult<Opt
         events,
         rating: f.rating,
         can_rate,
+        // The rating of a fix needs the work order (the lifecycle decides again when it is posted).
+        can_rate_fix: domain::workorder::fix_rating_open(f),
+        fix_rating: f.fix_rating,
         can_reopen: resident_can(&state, &Action::RequestReopen),
         can_withdraw: resident_can(&state, &Action::Withdraw { reason: String::new() }),
         photos: crate::photos::ops::photos_of(st, item.id).await?,
@@ -404,6 +407,13 @@ pub async fn resident_act(st: &AppState, token: &str, what: &str, form: &Residen
             rating.map(|rating| Action::Rate { rating, comment: form.comment.trim().to_string(), aware })
         }
         "reopen" => Some(Action::RequestReopen),
+        "rate_fix" => {
+            let rating = Rating::from_code(form.rating.trim());
+            if rating.is_none() {
+                errors.push(FieldError::new("rating", "rating_required"));
+            }
+            rating.map(|rating| Action::RateFix { rating })
+        }
         "confirm" => Some(Action::ConfirmReceipt),
         "withdraw" => {
             if !matches!(form.confirm.as_deref(), Some(v) if !v.is_empty()) {

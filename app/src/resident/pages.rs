@@ -271,9 +271,10 @@ fn TrackBody(
         Some(p) if p.form == "withdraw" => (Vec::new(), p.errors.clone()),
         _ => (Vec::new(), Vec::new()),
     };
+    let fix_errors = posted.as_ref().filter(|p| p.form == "rate_fix").map(|p| p.errors.clone()).unwrap_or_default();
     let token = v.token.clone();
     let done_note = done.and_then(|d| match d.as_str() {
-        "rated" | "reopened" | "withdrawn" | "confirmed" => Some(t(lang, &format!("done.{d}"))),
+        "rated" | "reopened" | "withdrawn" | "confirmed" | "fix_rated" => Some(t(lang, &format!("done.{d}"))),
         _ => None,
     });
     let problem_note = problem.filter(|p| p == "conflict" || p == "not_allowed_now").map(|p| err(lang, &p));
@@ -297,6 +298,7 @@ fn TrackBody(
             <p class="status-text" data-status=v.status.code()>{t(lang, &format!("status.{}", v.status.code()))}</p>
             {v.next_step.clone().map(|n| view! { <p class="next-step">{n}</p> })}
             {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
+            {v.fix_rating.map(|r| view! { <p>{tf(lang, "track.fix_rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
         </section>
         <section class="card share" aria-labelledby="share-h">
             <h2 id="share-h">{t(lang, "track.link")}</h2>
@@ -331,6 +333,7 @@ fn TrackBody(
             </section>
         })}
         {v.can_rate.then(|| view! { <RateForm lang token=token.clone() version=v.version errors=rate_errors /> })}
+        {v.can_rate_fix.then(|| view! { <FixRateForm lang token=token.clone() version=v.version errors=fix_errors /> })}
         {v.can_reopen.then(|| view! {
             <section class="card" aria-labelledby="reopen-h">
                 <h2 id="reopen-h">{t(lang, "track.reopen.title")}</h2>
@@ -394,6 +397,33 @@ fn TrackBody(
 
 /// How long after submitting the tracking page still says "submitted" for `?created=1`.
 const CREATED_NOTICE_SECS: i64 = 30 * 60;
+
+/// The resident rates the rectification (整改) of a 差评: five levels, nothing else asked.
+#[component]
+fn FixRateForm(lang: Lang, token: String, version: i64, errors: Vec<FieldError>) -> impl IntoView {
+    let r_err = field_error(&errors, lang, "rating");
+    let r_err_bad = r_err.is_some();
+    view! {
+        <section class="card rate" aria-labelledby="fix-h">
+            <h2 id="fix-h">{t(lang, "track.fix.title")}</h2>
+            <p>{t(lang, "track.fix.intro")}</p>
+            <form method="post" action=format!("/t/{token}/rate_fix") novalidate>
+                <input type="hidden" name="version" value=version.to_string() />
+                <fieldset class="field choices" class:invalid=r_err_bad aria-describedby="fix-rating-error">
+                    <legend>{t(lang, "track.fix.title")}<span class="req">" *"</span></legend>
+                    {Rating::ALL.iter().enumerate().map(|(i, r)| view! {
+                        <label class="choice" for=format!("fix-rating-{i}")>
+                            <input type="radio" id=format!("fix-rating-{i}") name="rating" value=r.code() />
+                            <span>{t(lang, &format!("rating.{}", r.code()))}</span>
+                        </label>
+                    }).collect_view()}
+                    <p class="error" id="fix-rating-error">{r_err}</p>
+                </fieldset>
+                <button type="submit" class="primary">{t(lang, "track.fix.submit")}</button>
+            </form>
+        </section>
+    }
+}
 
 #[component]
 fn RateForm(lang: Lang, token: String, version: i64, errors: Vec<FieldError>) -> impl IntoView {

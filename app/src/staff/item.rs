@@ -225,6 +225,22 @@ fn WorkOrder(lang: Lang, o: OrderView) -> impl IntoView {
             {o.rating_source.clone().map(|s| view! {
                 <p class="hint rating-source">{t(lang, &format!("staff.order.rating_source.{s}"))}</p>
             })}
+            {match (o.rectify_due_at, o.rectified_at) {
+                (_, Some(at)) => Some(view! { <p class="order-rectify">{tf(lang, "staff.order.rectified", &[("at", &local_time(at))])}</p> }.into_any()),
+                (Some(due), None) => Some(view! { <p class="notice bad order-rectify">{tf(lang, "staff.order.rectify_due", &[("at", &local_time(due))])}</p> }.into_any()),
+                (None, None) => None,
+            }}
+            {o.fix_rating.map(|r| view! {
+                <p class="order-fix">{tf(lang, "track.fix_rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p>
+            })}
+            {o.appealed_at.map(|at| {
+                let key = match o.appeal_upheld {
+                    None => "staff.order.appeal_pending",
+                    Some(true) => "staff.order.appeal_upheld",
+                    Some(false) => "staff.order.appeal_rejected",
+                };
+                view! { <p class="order-appeal">{tf(lang, key, &[("at", &local_time(at))])}</p> }
+            })}
         </div>
     }
 }
@@ -302,6 +318,18 @@ fn StaffActions(lang: Lang, v: StaffItemView, posted: Option<PostedStaffAction>)
                 {text_field("note", f.note.clone(), "staff.f.supervise_note", &errs)}
             }.into_any(),
             "answer_supervision" => text_field("text", f.text.clone(), "staff.f.supervision_answer", &errs).into_any(),
+            "rectify" => view! {
+                <p class="hint">{t(lang, "staff.rectify.hint")}</p>
+                {text_field("note", f.note.clone(), "staff.f.rectify_note", &errs)}
+            }.into_any(),
+            "appeal" => view! {
+                <p class="hint">{t(lang, "staff.appeal.hint")}</p>
+                {text_field("reason", f.reason.clone(), "staff.f.appeal_reason", &errs)}
+            }.into_any(),
+            "uphold_appeal" | "reject_appeal" => view! {
+                <p class="hint">{t(lang, "staff.decide.hint")}</p>
+                {text_field("reason", f.reason.clone(), "staff.f.decision_reason", &errs)}
+            }.into_any(),
             "callback" => {
                 let re = field_error(&errs, lang, "reached");
                 let ra = field_error(&errs, lang, "rating");

@@ -304,6 +304,13 @@ pub struct OrderView {
     pub callback_reached: Option<bool>,
     /// `online` or `callback`.
     pub rating_source: Option<String>,
+    /// A 差评's rectification (整改): due by, recorded at, and the resident's rating of the fix.
+    pub rectify_due_at: Option<i64>,
+    pub rectified_at: Option<i64>,
+    pub fix_rating: Option<domain::Rating>,
+    /// The town's appeal against the 差评 (申诉), and the city's decision.
+    pub appealed_at: Option<i64>,
+    pub appeal_upheld: Option<bool>,
 }
 
 /// A staff action as posted from the item page.

@@ -178,6 +178,11 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
         callback_at: item.facts.callback_at,
         callback_reached: item.facts.callback_reached,
         rating_source: item.facts.rating_source.map(|s| s.code().to_string()),
+        rectify_due_at: item.facts.rectify_due_at,
+        rectified_at: item.facts.rectified_at,
+        fix_rating: item.facts.fix_rating,
+        appealed_at: item.facts.appealed_at,
+        appeal_upheld: item.facts.appeal_upheld,
     };
     // The adoption decision waits for the end of the public notice.
     if notice_ends_at.is_some_and(|end| now < end) {
@@ -439,6 +444,10 @@ pub async fn build_action(
         StaffAction::ConfirmClaim => return Err(AppError::field("form", "not_allowed_now")),
         StaffAction::SignFor => Action::SignFor,
         StaffAction::Supervise => Action::Supervise { note: text("note", &f.note) },
+        StaffAction::Rectify => Action::Rectify { note: text("note", &f.note) },
+        StaffAction::Appeal => Action::Appeal { reason: text("reason", &f.reason) },
+        StaffAction::UpholdAppeal => Action::DecideAppeal { uphold: true, reason: text("reason", &f.reason) },
+        StaffAction::RejectAppeal => Action::DecideAppeal { uphold: false, reason: text("reason", &f.reason) },
         StaffAction::AnswerSupervision => Action::AnswerSupervision { text: text("text", &f.text) },
         StaffAction::Callback => {
             let reached = match f.reached.trim() {
