@@ -100,6 +100,36 @@ pub struct KpiItem {
     /// The city upheld the town's appeal (申诉) against this item's 差评: the rating is left out.
     #[serde(default)]
     pub appeal_upheld: bool,
+    /// What the work-order measures need (签收, 退单, 延期, 回访, 整改, 解决).
+    #[serde(default)]
+    pub order: OrderFacts,
+}
+
+/// What the work-order measures need of one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrderFacts {
+    /// The sign-for deadline of the item's routing (none for items routed before it existed).
+    pub sign_due_at: Option<i64>,
+    pub signed_at: Option<i64>,
+    /// A town returned it (退单) at least once.
+    pub returned: bool,
+    /// The town asked for an extension (延期申请) at least once.
+    pub extended: bool,
+    /// The town called the resident back (回访).
+    pub called_back: bool,
+    /// A 差评's rectification (整改): due by, and done at.
+    pub rectify_due_at: Option<i64>,
+    pub rectified_at: Option<i64>,
+    /// The answer solved it: a wish fulfilled, a project adopted with a budget.
+    pub resolved: bool,
+}
+
+/// An answer that solved the request: a wish fulfilled, a micro-project adopted with a budget.
+pub fn resolved(kind: Kind, fulfilled_at: Option<i64>, budget_yuan: Option<i64>) -> bool {
+    match kind {
+        Kind::Wish => fulfilled_at.is_some(),
+        Kind::Project => budget_yuan.is_some(),
+    }
 }
 
 impl KpiItem {
@@ -127,6 +157,16 @@ impl KpiItem {
             claimed_at: f.claimed_at,
             fulfilled_at: f.fulfilled_at,
             appeal_upheld: f.appeal_upheld == Some(true),
+            order: OrderFacts {
+                sign_due_at: f.sign_due_at,
+                signed_at: f.signed_at,
+                returned: f.return_count > 0,
+                extended: f.extension_count > 0,
+                called_back: f.callback_at.is_some(),
+                rectify_due_at: f.rectify_due_at,
+                rectified_at: f.rectified_at,
+                resolved: resolved(kind, f.fulfilled_at, f.budget_yuan),
+            },
         }
     }
 
@@ -172,6 +212,28 @@ pub struct Measures {
     pub wishes: i64,
     pub wishes_claimed: i64,
     pub wishes_fulfilled: i64,
+    /// The work-order measures towns are judged by.
+    #[serde(default)]
+    pub work: WorkOrderMeasures,
+}
+
+/// The work-order measures (12345 rules and 好差评), each a share of the items it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WorkOrderMeasures {
+    /// 按时签收率: of the items whose sign-for is due (signed, or its deadline passed), those signed
+    /// for by the deadline.
+    pub sign_on_time: Ratio,
+    /// 退单率: of the items routed to a town, those a town returned.
+    pub returns: Ratio,
+    /// 延期率: of all items, those whose town asked for an extension.
+    pub extensions: Ratio,
+    /// 回访率: of the answered items (feedback given), those the town called back.
+    pub callbacks: Ratio,
+    /// 差评整改按时率: of the rectifications due (done, or their deadline passed), those done in time.
+    pub rectify_on_time: Ratio,
+    /// 解决率: of the answered items, those the answer solved (a wish fulfilled, a project adopted) —
+    /// distinct from the feedback rate, which a decline with its reason also satisfies.
+    pub resolution: Ratio,
 }
 
 impl Measures {
@@ -235,6 +297,32 @@ pub fn measures(items: &[KpiItem], now: i64, extra_awareness: Ratio) -> Measures
             m.wishes += 1;
             m.wishes_claimed += i64::from(it.claimed_at.is_some());
             m.wishes_fulfilled += i64::from(it.fulfilled_at.is_some());
+        }
+        let o = &it.order;
+        let w = &mut m.work;
+        if let Some(due) = o.sign_due_at {
+            if o.signed_at.is_some() || due <= now {
+                w.sign_on_time.den += 1;
+                w.sign_on_time.num += i64::from(o.signed_at.is_some_and(|t| t <= due));
+            }
+        }
+        if it.town_slug.is_some() {
+            w.returns.den += 1;
+            w.returns.num += i64::from(o.returned);
+        }
+        w.extensions.den += 1;
+        w.extensions.num += i64::from(o.extended);
+        if given {
+            w.callbacks.den += 1;
+            w.callbacks.num += i64::from(o.called_back);
+            w.resolution.den += 1;
+            w.resolution.num += i64::from(o.resolved);
+        }
+        if let Some(due) = o.rectify_due_at {
+            if o.rectified_at.is_some() || due <= now {
+                w.rectify_on_time.den += 1;
+                w.rectify_on_time.num += i64::from(o.rectified_at.is_some_and(|t| t <= due));
+            }
         }
         response_hours.extend(it.response_hours());
         feedback_days.extend(it.feedback_days());
@@ -417,6 +505,16 @@ pub struct Tally {
     pub wishes: i64,
     pub wishes_claimed: i64,
     pub wishes_fulfilled: i64,
+    /// The work-order counts ([`WorkOrderMeasures`]; their time-dependent parts are in [`Pending`]).
+    pub sign_due: i64,
+    pub signed_on_time: i64,
+    pub routed: i64,
+    pub returned: i64,
+    pub extended: i64,
+    pub called_back: i64,
+    pub rectify_due: i64,
+    pub rectified_on_time: i64,
+    pub resolved: i64,
     pub response_hours: Histogram,
     pub feedback_days: Histogram,
 }
@@ -449,6 +547,16 @@ impl Tally {
             t.wishes_claimed = i64::from(it.claimed_at.is_some());
             t.wishes_fulfilled = i64::from(it.fulfilled_at.is_some());
         }
+        let o = &it.order;
+        t.sign_due = i64::from(o.sign_due_at.is_some());
+        t.signed_on_time = i64::from(o.sign_due_at.is_some_and(|d| o.signed_at.is_some_and(|s| s <= d)));
+        t.routed = i64::from(it.town_slug.is_some());
+        t.returned = i64::from(it.town_slug.is_some() && o.returned);
+        t.extended = i64::from(o.extended);
+        t.called_back = i64::from(it.feedback_at.is_some() && o.called_back);
+        t.resolved = i64::from(it.feedback_at.is_some() && o.resolved);
+        t.rectify_due = i64::from(o.rectify_due_at.is_some());
+        t.rectified_on_time = i64::from(o.rectify_due_at.is_some_and(|d| o.rectified_at.is_some_and(|r| r <= d)));
         if let Some(h) = it.response_hours() {
             t.response_hours.add(h, 1);
         }
@@ -471,6 +579,15 @@ impl Tally {
             *a += sign * b;
         }
         self.appeals_upheld += sign * o.appeals_upheld;
+        self.sign_due += sign * o.sign_due;
+        self.signed_on_time += sign * o.signed_on_time;
+        self.routed += sign * o.routed;
+        self.returned += sign * o.returned;
+        self.extended += sign * o.extended;
+        self.called_back += sign * o.called_back;
+        self.rectify_due += sign * o.rectify_due;
+        self.rectified_on_time += sign * o.rectified_on_time;
+        self.resolved += sign * o.resolved;
         self.aware_answers += sign * o.aware_answers;
         self.aware_yes += sign * o.aware_yes;
         self.wishes += sign * o.wishes;
@@ -502,6 +619,14 @@ impl Tally {
             wishes: self.wishes,
             wishes_claimed: self.wishes_claimed,
             wishes_fulfilled: self.wishes_fulfilled,
+            work: WorkOrderMeasures {
+                sign_on_time: Ratio { num: self.signed_on_time, den: self.sign_due - p.sign_not_due },
+                returns: Ratio { num: self.returned, den: self.routed },
+                extensions: Ratio { num: self.extended, den: self.items },
+                callbacks: Ratio { num: self.called_back, den: self.fed },
+                rectify_on_time: Ratio { num: self.rectified_on_time, den: self.rectify_due - p.rectify_not_due },
+                resolution: Ratio { num: self.resolved, den: self.fed },
+            },
         }
     }
 }
@@ -512,6 +637,12 @@ impl Tally {
 pub struct Pending {
     pub feedback_not_due: i64,
     pub reply_not_due: i64,
+    /// Not signed for, the sign-for deadline still ahead.
+    #[serde(default)]
+    pub sign_not_due: i64,
+    /// A 差评's rectification not done, its deadline still ahead.
+    #[serde(default)]
+    pub rectify_not_due: i64,
 }
 
 impl Pending {
@@ -522,11 +653,17 @@ impl Pending {
         Pending {
             feedback_not_due: i64::from(it.feedback_at.is_none() && it.feedback_due_at > now),
             reply_not_due: i64::from(it.first_response_at.is_none() && it.acceptance_due_at > now),
+            sign_not_due: i64::from(it.order.signed_at.is_none() && it.order.sign_due_at.is_some_and(|d| d > now)),
+            rectify_not_due: i64::from(
+                it.order.rectified_at.is_none() && it.order.rectify_due_at.is_some_and(|d| d > now),
+            ),
         }
     }
     pub fn add(&mut self, o: Pending) {
         self.feedback_not_due += o.feedback_not_due;
         self.reply_not_due += o.reply_not_due;
+        self.sign_not_due += o.sign_not_due;
+        self.rectify_not_due += o.rectify_not_due;
     }
 }
 
@@ -567,6 +704,7 @@ mod tests {
             claimed_at: None,
             fulfilled_at: None,
             appeal_upheld: false,
+            order: OrderFacts::default(),
         }
     }
 
@@ -647,6 +785,62 @@ mod tests {
     }
 
     #[test]
+    fn work_order_measures_with_known_numbers() {
+        let base = item(Status::Closed, NOW - 10, Some(NOW - 20));
+        let with = |o: OrderFacts, fed: bool, town: bool| KpiItem {
+            order: o,
+            feedback_at: fed.then_some(NOW - 20),
+            town_slug: town.then(|| "humen".to_string()),
+            ..base.clone()
+        };
+        let items = vec![
+            // Signed for on time, answered, resolved, called back.
+            with(
+                OrderFacts {
+                    sign_due_at: Some(100),
+                    signed_at: Some(90),
+                    called_back: true,
+                    resolved: true,
+                    ..Default::default()
+                },
+                true,
+                true,
+            ),
+            // Signed for late, returned once, answered without solving it (a decline).
+            with(
+                OrderFacts { sign_due_at: Some(100), signed_at: Some(150), returned: true, ..Default::default() },
+                true,
+                true,
+            ),
+            // Not signed, deadline passed: due and late; an extension asked for.
+            with(OrderFacts { sign_due_at: Some(NOW - 1), extended: true, ..Default::default() }, false, true),
+            // Not signed, deadline ahead: not due yet.
+            with(OrderFacts { sign_due_at: Some(NOW + 1), ..Default::default() }, false, true),
+            // In the city queue (no town): no sign-for, not in the return rate. A 差评 rectified in time.
+            with(OrderFacts { rectify_due_at: Some(500), rectified_at: Some(400), ..Default::default() }, true, false),
+            // A rectification late, one overdue, one not yet due.
+            with(OrderFacts { rectify_due_at: Some(500), rectified_at: Some(600), ..Default::default() }, true, true),
+            with(OrderFacts { rectify_due_at: Some(NOW - 1), ..Default::default() }, true, true),
+            with(OrderFacts { rectify_due_at: Some(NOW + 1), ..Default::default() }, true, true),
+        ];
+        let w = measures(&items, NOW, Ratio::default()).work;
+        assert_eq!(w.sign_on_time, Ratio { num: 1, den: 3 }, "on time / (signed + past due)");
+        assert_eq!(w.returns, Ratio { num: 1, den: 7 }, "of the items routed to a town");
+        assert_eq!(w.extensions, Ratio { num: 1, den: 8 });
+        assert_eq!(w.callbacks, Ratio { num: 1, den: 6 }, "of the answered items");
+        assert_eq!(w.resolution, Ratio { num: 1, den: 6 });
+        assert_eq!(w.rectify_on_time, Ratio { num: 1, den: 3 }, "the one not yet due is left out");
+        // The rollups and the time-dependent part give the same.
+        let mut t = Tally::default();
+        let mut p = Pending::default();
+        for it in &items {
+            t.merge(&Tally::of(it), 1);
+            p.add(Pending::of(it, NOW));
+        }
+        assert_eq!(t.finish(p).work, w);
+    }
+
+    #[test]
     fn acceptance_on_time_and_empty_sets() {
         let mut a = item(Status::Accepted, NOW + 10_000, None);
         a.acceptance_due_at = NOW - 10;
@@ -685,6 +879,7 @@ mod tests {
             claimed_at: None,
             fulfilled_at: None,
             appeal_upheld: false,
+            order: OrderFacts::default(),
         };
         let with = |f: &dyn Fn(&mut KpiItem)| {
             let mut it = base.clone();
@@ -878,6 +1073,17 @@ mod tests {
                         claimed_at: t(30, 9 * D, &mut next),
                         fulfilled_at: t(30, 20 * D, &mut next),
                         appeal_upheld: next(5) == 0,
+                        // Deadlines around NOW, so some are due at the time of looking and some not.
+                        order: OrderFacts {
+                            sign_due_at: (next(4) > 0).then(|| NOW - 10 * D + next(20) * D),
+                            signed_at: t(60, 50 * D, &mut next),
+                            returned: next(6) == 0,
+                            extended: next(5) == 0,
+                            called_back: next(2) == 0,
+                            rectify_due_at: (next(3) == 0).then(|| NOW - 5 * D + next(10) * D),
+                            rectified_at: t(50, 65 * D, &mut next),
+                            resolved: next(3) > 0,
+                        },
                     }
                 })
                 .collect();

@@ -422,6 +422,34 @@ impl StaffAction {
         })
     }
 
+    /// The one step that moves an item on now, which the item page puts first and marks: a
+    /// supervision notice to answer, then the lifecycle's next step (sign for, accept, publish, record
+    /// fulfilment, start the notice, approve, start work, complete, answer), then a 差评's
+    /// rectification or a callback. `None` when the item waits for someone else (a donor, the city).
+    pub fn next_step(state: &crate::lifecycle::ItemState) -> Option<StaffAction> {
+        use crate::Kind::{Project, Wish};
+        use Status as S;
+        let o = &state.order;
+        if o.supervision_pending {
+            return Some(StaffAction::AnswerSupervision);
+        }
+        Some(match (state.kind, state.status) {
+            (_, S::Routed) if o.return_pending => return None,
+            (_, S::Routed) if !o.signed => StaffAction::SignFor,
+            (_, S::Routed) => StaffAction::Accept,
+            (Wish, S::Accepted) => StaffAction::Publish,
+            (Wish, S::Claimed) => StaffAction::Fulfil,
+            (Wish, S::Fulfilled) | (Project, S::Completed) | (_, S::Reopened) => StaffAction::Feedback,
+            (Project, S::Accepted) => StaffAction::StartNotice,
+            (Project, S::PublicNotice) => StaffAction::Approve,
+            (Project, S::Approved) => StaffAction::StartWork,
+            (Project, S::InProgress) => StaffAction::Complete,
+            _ if o.rectify_pending => StaffAction::Rectify,
+            (_, S::FeedbackGiven | S::Declined) if state.rating.is_none() => StaffAction::Callback,
+            _ => return None,
+        })
+    }
+
     /// The authorization matrix of work-order steps: the town signs for, returns and asks for more
     /// time; only the city (dispatchers) re-routes and decides returns and extensions, so a town
     /// never decides its own request; dispatchers and leaders supervise (督办), the town answers.
@@ -475,6 +503,33 @@ mod tests {
             assert_eq!(StaffAction::from_code(a.code()), Some(a));
         }
         assert_eq!(StaffAction::from_code("rate"), None, "a resident's action is not a staff action");
+    }
+
+    #[test]
+    fn the_next_step_is_the_one_that_moves_the_item_on() {
+        use crate::lifecycle::ItemState;
+        use crate::workorder::OrderState;
+        use crate::Kind;
+        let st = |kind, status, order| ItemState { kind, status, rating: None, reopened: false, order };
+        let none = OrderState::default();
+        let signed = OrderState { signed: true, ..none };
+        assert_eq!(StaffAction::next_step(&st(Kind::Wish, Status::Routed, none)), Some(StaffAction::SignFor));
+        assert_eq!(StaffAction::next_step(&st(Kind::Wish, Status::Routed, signed)), Some(StaffAction::Accept));
+        let returned = OrderState { return_pending: true, ..none };
+        assert_eq!(StaffAction::next_step(&st(Kind::Wish, Status::Routed, returned)), None, "the city decides");
+        assert_eq!(StaffAction::next_step(&st(Kind::Wish, Status::Published, signed)), None, "a donor claims");
+        assert_eq!(
+            StaffAction::next_step(&st(Kind::Project, Status::PublicNotice, signed)),
+            Some(StaffAction::Approve)
+        );
+        let supervised = OrderState { supervision_pending: true, ..signed };
+        assert_eq!(
+            StaffAction::next_step(&st(Kind::Project, Status::InProgress, supervised)),
+            Some(StaffAction::AnswerSupervision)
+        );
+        assert_eq!(StaffAction::next_step(&st(Kind::Wish, Status::FeedbackGiven, signed)), Some(StaffAction::Callback));
+        let bad = OrderState { rectify_pending: true, ..signed };
+        assert_eq!(StaffAction::next_step(&st(Kind::Wish, Status::Closed, bad)), Some(StaffAction::Rectify));
     }
 
     #[test]

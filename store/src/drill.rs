@@ -28,10 +28,22 @@ pub enum MeasureSet {
     WishesClaimed,
     /// Wishes fulfilled.
     WishesFulfilled,
+    /// 签收 late: signed after the deadline, or not signed and the deadline passed.
+    SignLate,
+    /// Returned (退单) by a town.
+    Returned,
+    /// The town asked for an extension (延期).
+    Extended,
+    /// Answered, not called back (回访).
+    NotCalledBack,
+    /// A 差评's rectification (整改) late or overdue.
+    RectifyLate,
+    /// Answered without solving it (a decline, a project not adopted).
+    Unresolved,
 }
 
 impl MeasureSet {
-    pub const ALL: [MeasureSet; 10] = [
+    pub const ALL: [MeasureSet; 16] = [
         MeasureSet::Items,
         MeasureSet::FeedbackDue,
         MeasureSet::Fed,
@@ -42,6 +54,12 @@ impl MeasureSet {
         MeasureSet::Unsatisfied,
         MeasureSet::WishesClaimed,
         MeasureSet::WishesFulfilled,
+        MeasureSet::SignLate,
+        MeasureSet::Returned,
+        MeasureSet::Extended,
+        MeasureSet::NotCalledBack,
+        MeasureSet::RectifyLate,
+        MeasureSet::Unresolved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +74,12 @@ impl MeasureSet {
             MeasureSet::Unsatisfied => "unsatisfied",
             MeasureSet::WishesClaimed => "wishes_claimed",
             MeasureSet::WishesFulfilled => "wishes_fulfilled",
+            MeasureSet::SignLate => "sign_late",
+            MeasureSet::Returned => "returned",
+            MeasureSet::Extended => "extended",
+            MeasureSet::NotCalledBack => "not_called_back",
+            MeasureSet::RectifyLate => "rectify_late",
+            MeasureSet::Unresolved => "unresolved",
         }
     }
 
@@ -77,10 +101,27 @@ impl MeasureSet {
             MeasureSet::ReplyLate => {
                 "((first_response_at IS NULL AND acceptance_due_at <= $1) OR first_response_at > acceptance_due_at)"
             }
-            MeasureSet::Rated => "rating IS NOT NULL",
-            MeasureSet::Unsatisfied => "rating IN ('unsatisfied', 'very_unsatisfied')",
+            // A rating whose appeal (申诉) the city upheld is left out, as satisfaction leaves it out.
+            MeasureSet::Rated => "(rating IS NOT NULL AND COALESCE(appeal_upheld, 0) = 0)",
+            MeasureSet::Unsatisfied => {
+                "(rating IN ('unsatisfied', 'very_unsatisfied') AND COALESCE(appeal_upheld, 0) = 0)"
+            }
             MeasureSet::WishesClaimed => "(kind = 'wish' AND claimed_at IS NOT NULL)",
             MeasureSet::WishesFulfilled => "(kind = 'wish' AND fulfilled_at IS NOT NULL)",
+            MeasureSet::SignLate => {
+                "(sign_due_at IS NOT NULL AND ((signed_at IS NULL AND sign_due_at <= $1) OR signed_at > sign_due_at))"
+            }
+            MeasureSet::Returned => "(town_slug IS NOT NULL AND return_count > 0)",
+            MeasureSet::Extended => "extension_count > 0",
+            MeasureSet::NotCalledBack => "(feedback_at IS NOT NULL AND callback_at IS NULL)",
+            MeasureSet::RectifyLate => {
+                "(rectify_due_at IS NOT NULL AND ((rectified_at IS NULL AND rectify_due_at <= $1) \
+                 OR rectified_at > rectify_due_at))"
+            }
+            MeasureSet::Unresolved => {
+                "(feedback_at IS NOT NULL AND NOT (kind = 'wish' AND fulfilled_at IS NOT NULL) \
+                 AND NOT (kind = 'project' AND budget_yuan IS NOT NULL))"
+            }
         }
     }
 }

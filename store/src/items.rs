@@ -444,8 +444,14 @@ impl Db {
             )
             .await?;
         }
-        let facts =
-            Facts { town_slug: n.town_slug.clone(), acceptance_due_at: n.acceptance_due_at, ..Facts::default() };
+        // The facts the row was written with (the rollups must count what the row holds).
+        let facts = Facts {
+            town_slug: n.town_slug.clone(),
+            acceptance_due_at: n.acceptance_due_at,
+            sign_due_at,
+            return_due_at,
+            ..Facts::default()
+        };
         let kpi = KpiItem::new(n.kind, &n.category, status, n.submitted_at, n.feedback_due_at, &facts);
         crate::rollups::rollup_change(&mut tx, self.backend, None, Some(&kpi)).await?;
         let mail_item = MailItem {

@@ -9,7 +9,7 @@
 
 use crate::rollups::{apply_rollups, COUNTERS};
 use crate::{opt_i64, Backend, Db, Result, StoreError};
-use domain::kpi::{month_of, Histogram, KpiItem, Pending, RollupKey, Tally};
+use domain::kpi::{month_of, Histogram, KpiItem, OrderFacts, Pending, RollupKey, Tally};
 use domain::{Date, Kind, Rating, Status};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -66,7 +66,8 @@ pub struct MeasureRow {
 
 /// The columns [`KpiItem`] is read from.
 pub(crate) const KPI_COLUMNS: &str = "kind, category, town_slug, status, submitted_at, acceptance_due_at, \
-    first_response_at, feedback_due_at, feedback_at, rating, aware, claimed_at, fulfilled_at, appeal_upheld";
+    first_response_at, feedback_due_at, feedback_at, rating, aware, claimed_at, fulfilled_at, appeal_upheld, \
+    sign_due_at, signed_at, return_count, extension_count, callback_at, rectify_due_at, rectified_at, budget_yuan";
 
 pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
     let kind: String = r.try_get("kind")?;
@@ -87,6 +88,20 @@ pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
         claimed_at: opt_i64(r, "claimed_at")?,
         fulfilled_at: opt_i64(r, "fulfilled_at")?,
         appeal_upheld: opt_i64(r, "appeal_upheld")? == Some(1),
+        order: OrderFacts {
+            sign_due_at: opt_i64(r, "sign_due_at")?,
+            signed_at: opt_i64(r, "signed_at")?,
+            returned: r.try_get::<i64, _>("return_count")? > 0,
+            extended: r.try_get::<i64, _>("extension_count")? > 0,
+            called_back: opt_i64(r, "callback_at")?.is_some(),
+            rectify_due_at: opt_i64(r, "rectify_due_at")?,
+            rectified_at: opt_i64(r, "rectified_at")?,
+            resolved: domain::kpi::resolved(
+                Kind::from_code(&kind).unwrap_or(Kind::Wish),
+                opt_i64(r, "fulfilled_at")?,
+                opt_i64(r, "budget_yuan")?,
+            ),
+        },
     })
 }
 
@@ -94,7 +109,7 @@ pub(crate) fn kpi_item_from_row(r: &AnyRow) -> Result<KpiItem> {
 fn kpi_item_from_packed(row: &str) -> Result<KpiItem> {
     let f: Vec<&str> = row.split('|').collect();
     let bad = || StoreError::Corrupt(format!("packed item {row:?}"));
-    if f.len() != 14 {
+    if f.len() != 22 {
         return Err(bad());
     }
     let int = |s: &str| -> Result<i64> { s.parse().map_err(|_| bad()) };
@@ -120,6 +135,16 @@ fn kpi_item_from_packed(row: &str) -> Result<KpiItem> {
         claimed_at: opt(f[11])?,
         fulfilled_at: opt(f[12])?,
         appeal_upheld: opt(f[13])? == Some(1),
+        order: OrderFacts {
+            sign_due_at: opt(f[14])?,
+            signed_at: opt(f[15])?,
+            returned: int(f[16])? > 0,
+            extended: int(f[17])? > 0,
+            called_back: opt(f[18])?.is_some(),
+            rectify_due_at: opt(f[19])?,
+            rectified_at: opt(f[20])?,
+            resolved: domain::kpi::resolved(Kind::from_code(f[0]).ok_or_else(bad)?, opt(f[12])?, opt(f[21])?),
+        },
     })
 }
 
@@ -304,6 +329,15 @@ impl Db {
                 wishes_fulfilled: c[11],
                 by_rating: [c[12], c[13], c[14], c[15], c[16]],
                 appeals_upheld: c[17],
+                sign_due: c[18],
+                signed_on_time: c[19],
+                routed: c[20],
+                returned: c[21],
+                extended: c[22],
+                called_back: c[23],
+                rectify_due: c[24],
+                rectified_on_time: c[25],
+                resolved: c[26],
                 response_hours: Histogram::decode(f[4 + COUNTERS.len()]).ok_or_else(bad)?,
                 feedback_days: Histogram::decode(f[5 + COUNTERS.len()]).ok_or_else(bad)?,
             };
@@ -376,10 +410,15 @@ impl Db {
         out: &mut BTreeMap<RollupKey, MeasureRow>,
     ) -> Result<()> {
         let (filters, binds) = q.item_filters(4);
-        for (waiting, due, index, is_feedback) in [
-            ("feedback_at IS NULL", "feedback_due_at", "items_awaiting_feedback", true),
-            ("first_response_at IS NULL", "acceptance_due_at", "items_awaiting_reply", false),
-        ] {
+        for (which, (waiting, due, index)) in [
+            ("feedback_at IS NULL", "feedback_due_at", "items_awaiting_feedback"),
+            ("first_response_at IS NULL", "acceptance_due_at", "items_awaiting_reply"),
+            ("signed_at IS NULL", "sign_due_at", "items_awaiting_sign"),
+            ("rectified_at IS NULL", "rectify_due_at", "items_awaiting_rectify"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
             // SQLite's planner, without statistics, prefers the index on submission time and reads every
             // item of the period (2 s over five years); the partial index holds only the waiting ones.
             let hint = if self.backend == Backend::Sqlite { format!(" INDEXED BY {index}") } else { String::new() };
@@ -404,10 +443,11 @@ impl Db {
                 };
                 let n: i64 = r.try_get("n")?;
                 let p = &mut out.entry(key).or_default().pending;
-                if is_feedback {
-                    p.feedback_not_due += n;
-                } else {
-                    p.reply_not_due += n;
+                match which {
+                    0 => p.feedback_not_due += n,
+                    1 => p.reply_not_due += n,
+                    2 => p.sign_not_due += n,
+                    _ => p.rectify_not_due += n,
                 }
             }
         }

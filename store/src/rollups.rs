@@ -6,7 +6,7 @@ use domain::kpi::{Histogram, KpiItem, RollupKey, Tally};
 use sqlx::Row;
 use std::collections::BTreeMap;
 
-pub(crate) const COUNTERS: [&str; 18] = [
+pub(crate) const COUNTERS: [&str; 27] = [
     "items",
     "fed",
     "fed_on_time",
@@ -25,9 +25,18 @@ pub(crate) const COUNTERS: [&str; 18] = [
     "rated_unsatisfied",
     "rated_very_unsatisfied",
     "appeals_upheld",
+    "sign_due",
+    "signed_on_time",
+    "routed",
+    "returned",
+    "extended",
+    "called_back",
+    "rectify_due",
+    "rectified_on_time",
+    "resolved",
 ];
 
-pub(crate) fn counters(t: &Tally) -> [i64; 18] {
+pub(crate) fn counters(t: &Tally) -> [i64; 27] {
     [
         t.items,
         t.fed,
@@ -47,6 +56,15 @@ pub(crate) fn counters(t: &Tally) -> [i64; 18] {
         t.by_rating[3],
         t.by_rating[4],
         t.appeals_upheld,
+        t.sign_due,
+        t.signed_on_time,
+        t.routed,
+        t.returned,
+        t.extended,
+        t.called_back,
+        t.rectify_due,
+        t.rectified_on_time,
+        t.resolved,
     ]
 }
 

@@ -178,6 +178,9 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
     }
     // Acceptance reply: most within 24 hours, some late.
     t += if r.pct(88) { r.range(H, 23 * H) } else { r.range(25 * H, 72 * H) };
+    // The town signs for it a quarter of the way to its reply (no draw of its own, so the rest of the
+    // demo year stays as it was): within 2 working hours mostly, later for slow replies.
+    steps.push((submitted + (t - submitted) / 4, Actor::Staff, Action::SignFor));
     if r.pct(8) {
         let reason = if kind == Kind::Wish {
             "经核实，该需求已由民政救助政策覆盖，已转介相关部门办理"
@@ -187,6 +190,9 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
         steps.push((t, Actor::Staff, Action::Decline { reason: text(reason) }));
         if r.pct(70) {
             steps.push((t + r.range(D, 10 * D), Actor::Resident, rate(r)));
+        } else {
+            // Not rated online: the town calls back.
+            steps.push((t + 3 * D + amount % 5 * H, Actor::Staff, callback()));
         }
         return steps;
     }
@@ -237,9 +243,24 @@ fn plan(kind: Kind, r: &mut Rng, submitted: i64, amount: i64) -> Vec<(i64, Actor
             steps.push((t, Actor::Staff, Action::GiveFeedback { message: text("已重新办理，请再次评价") }));
             t += r.range(D, 7 * D);
             steps.push((t, Actor::Resident, rate(r)));
+        } else if unhappy {
+            // The 差评's rectification, 1 to 9 days later (5 working days allowed: some are late).
+            steps.push((
+                t + (amount % 9 + 1) * D,
+                Actor::Staff,
+                Action::Rectify { note: text("已上门整改并向群众说明") },
+            ));
         }
+    } else {
+        steps.push((t + 3 * D + amount % 5 * H, Actor::Staff, callback()));
     }
     steps
+}
+
+fn callback() -> Action {
+    Action::RecordCallback {
+        reached: true, rating: None, note: "电话回访：群众表示已知晓办理结果".to_string()
+    }
 }
 
 fn rate(r: &mut Rng) -> Action {

@@ -58,6 +58,9 @@ const ITEM_COLS: &[&str] = &[
     "extension_count",
     "rating_source",
     "rectify_due_at",
+    "rectified_at",
+    "callback_at",
+    "callback_reached",
 ];
 
 /// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
@@ -95,7 +98,7 @@ pub(crate) async fn write_batch(
     let numbered = db.backend == Backend::Postgres;
     let _w = db.write_guard().await;
     let mut tx = db.begin_write().await?;
-    const ITEM_ROWS: usize = 400; // 50 columns × 400 stays under SQLite's 32,766 variables
+    const ITEM_ROWS: usize = 400; // 56 columns × 400 stays under SQLite's 32,766 variables
     for chunk in items.chunks(ITEM_ROWS) {
         let sql = format!(
             "INSERT INTO items ({}) VALUES {}",
@@ -157,7 +160,10 @@ pub(crate) async fn write_batch(
                 .bind(f.return_count)
                 .bind(f.extension_count)
                 .bind(f.rating_source.map(|s| s.code()))
-                .bind(f.rectify_due_at);
+                .bind(f.rectify_due_at)
+                .bind(f.rectified_at)
+                .bind(f.callback_at)
+                .bind(f.callback_reached.map(i64::from));
         }
         q.execute(&mut *tx).await?;
     }

@@ -14,7 +14,8 @@ const DAY: i64 = 86_400;
 
 /// Random actions on random items at random later times, through the same `act` the pages use, so
 /// the rollups are changed the way production changes them: claims, fulfilments, feedback, ratings,
-/// reopening, withdrawal, duplicates, re-routing, declines.
+/// reopening, withdrawal, duplicates, re-routing, declines, and the work-order steps (sign-for, returns,
+/// callbacks with phone ratings, rectifications, appeals, extensions).
 async fn shake(db: &Db, rng: &mut Rng, from: i64, n: usize) -> usize {
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM items ORDER BY id").fetch_all(&db.pool).await.unwrap();
     let towns = ["humen", "guancheng", "dalang", "changan"];
@@ -22,9 +23,30 @@ async fn shake(db: &Db, rng: &mut Rng, from: i64, n: usize) -> usize {
     for _ in 0..n {
         let id = *rng.pick(&ids);
         let at = from + rng.below(20 * DAY as u64) as i64;
-        let rating = *rng.pick(&[Rating::Satisfied, Rating::BasicallySatisfied, Rating::Unsatisfied]);
+        let rating = *rng.pick(Rating::ALL);
         let aware = *rng.pick(&[None, Some(true), Some(false)]);
-        let (actor, action) = match rng.below(11) {
+        let pending_until: Option<i64> = sqlx::query_scalar("SELECT extension_until FROM items WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        let (actor, action) = match rng.below(20) {
+            // The work-order steps (issue 17).
+            11 => (Actor::Staff, Action::SignFor),
+            12 => (Actor::Staff, Action::ReturnToCity { reason: "不属本镇".into() }),
+            13 => (Actor::Staff, Action::RefuseReturn { reason: "属本镇".into() }),
+            14 => {
+                let rating = rng.pct(50).then_some(rating);
+                (Actor::Staff, Action::RecordCallback { reached: true, rating, note: "电话回访".into() })
+            }
+            15 => (Actor::Staff, Action::Rectify { note: "已整改".into() }),
+            16 => (Actor::Staff, Action::Appeal { reason: "误评".into() }),
+            17 => (Actor::Staff, Action::DecideAppeal { uphold: rng.pct(50), reason: "核实".into() }),
+            18 => {
+                let until = domain::Date::from_timestamp(at).add_days(20 + rng.below(20) as i64).end_ts();
+                (Actor::Staff, Action::RequestExtension { until, reason: "等待".into() })
+            }
+            19 => (Actor::Staff, Action::ApproveExtension { until: pending_until.unwrap_or(0) }),
             0 => (Actor::Donor, Action::Claim),
             1 => (Actor::Staff, Action::RecordFulfilment { note: "送到".into() }),
             2 => (Actor::Staff, Action::GiveFeedback { message: "已办结".into() }),
@@ -112,6 +134,12 @@ async fn drill_downs_match(db: &Db, q: &MeasureQuery, now: i64, m: &domain::kpi:
             MeasureSet::Unsatisfied => m.satisfaction.den - m.satisfaction.num,
             MeasureSet::WishesClaimed => m.wishes_claimed,
             MeasureSet::WishesFulfilled => m.wishes_fulfilled,
+            MeasureSet::SignLate => m.work.sign_on_time.den - m.work.sign_on_time.num,
+            MeasureSet::Returned => m.work.returns.num,
+            MeasureSet::Extended => m.work.extensions.num,
+            MeasureSet::NotCalledBack => m.work.callbacks.den - m.work.callbacks.num,
+            MeasureSet::RectifyLate => m.work.rectify_on_time.den - m.work.rectify_on_time.num,
+            MeasureSet::Unresolved => m.work.resolution.den - m.work.resolution.num,
         };
         let mut n = 0i64;
         loop {

@@ -227,6 +227,9 @@ pub struct KpiFigures {
     /// 差评 left out of `ratings` because the city upheld the town's appeal (申诉).
     #[serde(default)]
     pub appeals_upheld: i64,
+    /// The work-order measures (签收, 退单, 延期, 回访, 整改, 解决), each as counts and a rate.
+    #[serde(default)]
+    pub work_orders: WorkOrderFigures,
     pub awareness_answers: i64,
     pub aware_yes: i64,
     pub awareness_rate: Option<f64>,
@@ -236,6 +239,35 @@ pub struct KpiFigures {
     pub wishes: i64,
     pub wishes_claimed: i64,
     pub wishes_fulfilled: i64,
+}
+
+/// A published share: how many of how many, and the rate (`null` with nothing to count).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RatioFigure {
+    pub num: i64,
+    pub den: i64,
+    pub rate: Option<f64>,
+}
+
+impl RatioFigure {
+    pub fn of(r: Ratio) -> RatioFigure {
+        RatioFigure { num: r.num, den: r.den, rate: rate4(r) }
+    }
+
+    pub fn ratio(self) -> Ratio {
+        Ratio { num: self.num, den: self.den }
+    }
+}
+
+/// The work-order measures as published (`domain::kpi::WorkOrderMeasures`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkOrderFigures {
+    pub sign_on_time: RatioFigure,
+    pub returns: RatioFigure,
+    pub extensions: RatioFigure,
+    pub callbacks: RatioFigure,
+    pub rectify_on_time: RatioFigure,
+    pub resolution: RatioFigure,
 }
 
 fn rate4(r: Ratio) -> Option<f64> {
@@ -259,6 +291,14 @@ impl From<&Measures> for KpiFigures {
             satisfaction_rate: rate4(m.satisfaction),
             ratings_by_level: m.ratings,
             appeals_upheld: m.appeals_upheld,
+            work_orders: WorkOrderFigures {
+                sign_on_time: RatioFigure::of(m.work.sign_on_time),
+                returns: RatioFigure::of(m.work.returns),
+                extensions: RatioFigure::of(m.work.extensions),
+                callbacks: RatioFigure::of(m.work.callbacks),
+                rectify_on_time: RatioFigure::of(m.work.rectify_on_time),
+                resolution: RatioFigure::of(m.work.resolution),
+            },
             awareness_answers: m.awareness.den,
             aware_yes: m.awareness.num,
             awareness_rate: rate4(m.awareness),

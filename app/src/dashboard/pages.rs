@@ -130,8 +130,25 @@ fn Headline(
                 target=None below=false detail=tf(lang, "dash.wishes.detail", &[("n", &thousands(m.wishes))])
                 href=d("wishes_fulfilled") help=t(lang, "dash.help.wishes") /> }.into_any()
     ];
+    // The work-order measures (issue 17), each drilling down to the items that miss it.
+    let w = m.work;
+    let work_tile = |label: &str, r: Ratio, set: &str, help: &str| {
+        view! { <Tile lang label=t(lang, label) value=pct_text(r) target=None below=false detail=of(r) href=d(set)
+        help=t(lang, help) /> }
+        .into_any()
+    };
+    let work: Vec<AnyView> = vec![
+        work_tile("dash.work.sign_on_time", w.sign_on_time, "sign_late", "dash.help.sign_on_time"),
+        work_tile("dash.work.returns", w.returns, "returned", "dash.help.returns"),
+        work_tile("dash.work.extensions", w.extensions, "extended", "dash.help.extensions"),
+        work_tile("dash.work.callbacks", w.callbacks, "not_called_back", "dash.help.callbacks"),
+        work_tile("dash.work.rectify_on_time", w.rectify_on_time, "rectify_late", "dash.help.rectify_on_time"),
+        work_tile("dash.work.resolution", w.resolution, "unresolved", "dash.help.resolution"),
+    ];
     view! {
         <div class="tiles dash-tiles">{tiles}</div>
+        <h3 class="work-h">{t(lang, "dash.work")}</h3>
+        <div class="tiles dash-tiles work-tiles">{work}</div>
     }
 }
 

@@ -365,7 +365,8 @@ fn TrackBody(
             <ol class="timeline">
                 {v.events.iter().rev().map(|e| {
                     let label = tf(lang, &format!("ev.{}", e.action), &[("body", &e.body)]);
-                    let body = if e.action == "route" || e.action == "start_notice" || e.body.is_empty() { None } else { Some(e.body.clone()) };
+                    // Steps whose label already carries the body (a town's name, days, the new deadline) show it once.
+                    let body = if matches!(e.action.as_str(), "route" | "start_notice" | "approve_extension") || e.body.is_empty() { None } else { Some(e.body.clone()) };
                     let rating = e.rating.map(|r| t(lang, &format!("rating.{}", r.code())));
                     view! {
                         <li>

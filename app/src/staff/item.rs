@@ -290,8 +290,10 @@ fn StaffActions(lang: Lang, v: StaffItemView, posted: Option<PostedStaffAction>)
     let errors_of =
         |code: &str| posted.as_ref().filter(|p| p.form.action == code).map(|p| p.errors.clone()).unwrap_or_default();
     let general = posted.as_ref().and_then(|p| field_error(&p.errors, lang, "form"));
-    let codes: Vec<&'static str> =
+    let mut codes: Vec<&'static str> =
         domain::staff::StaffAction::ALL.iter().map(|a| a.code()).filter(|c| v.actions.iter().any(|a| a == c)).collect();
+    // The step that moves the item on comes first (a stable sort keeps the others in page order).
+    codes.sort_by_key(|c| v.next_action.as_deref() != Some(*c));
     let forms = codes.into_iter().map(|code| {
         let f = form_of(code);
         let errs = errors_of(code);
@@ -509,8 +511,19 @@ fn StaffActions(lang: Lang, v: StaffItemView, posted: Option<PostedStaffAction>)
             _ => ().into_any(),
         };
         view! {
-            <details class="card action" open=open data-action=code>
-                <summary>{t(lang, &format!("staff.act.{code}"))}</summary>
+            <details class="card action" class:next=v.next_action.as_deref() == Some(code) open=open data-action=code>
+                <summary>
+                    {t(lang, &format!("staff.act.{code}"))}
+                    {(v.next_action.as_deref() == Some(code)).then(|| view! { " "<span class="badge next-badge">{t(lang, "staff.next_step")}</span> })}
+                </summary>
+                {(code != "note" && code != "confirm_claim").then(|| {
+                    let public = v.public_actions.iter().any(|a| a == code);
+                    view! {
+                        <p class="hint audience" class:public=public>
+                            {t(lang, if public { "staff.audience.public" } else { "staff.audience.staff" })}
+                        </p>
+                    }
+                })}
                 <form method="post" action=action_url.clone() novalidate>
                     <input type="hidden" name="action" value=code />
                     <input type="hidden" name="version" value=version.clone() />

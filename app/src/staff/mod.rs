@@ -241,6 +241,13 @@ pub struct StaffItemView {
     pub audit: Vec<AuditView>,
     /// Action codes the lifecycle allows now for this person.
     pub actions: Vec<String>,
+    /// Of those, the ones whose step and text the resident sees on the tracking page (the others stay
+    /// internal); each form says which.
+    #[serde(default)]
+    pub public_actions: Vec<String>,
+    /// The one action that moves the item on now, when this person may take it: first and marked.
+    #[serde(default)]
+    pub next_action: Option<String>,
     pub can_act: bool,
     /// Towns to re-route to (dispatchers only).
     pub towns: Vec<TownOption>,

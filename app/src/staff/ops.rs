@@ -301,6 +301,16 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
                 remote_addr: a.remote_addr,
             })
             .collect(),
+        next_action: StaffAction::next_step(&state)
+            .map(|a| a.code().to_string())
+            .filter(|c| actions.iter().any(|a| a == c)),
+        public_actions: StaffAction::ALL
+            .into_iter()
+            .filter(|a| actions.iter().any(|c| c == a.code()))
+            .filter_map(|a| a.probe_in(&state))
+            .filter(|a| transition(&state, Actor::Staff, a).is_ok_and(|o| o.public))
+            .map(|a| a.code().to_string())
+            .collect(),
         actions,
         can_act: access.act,
         towns: if u.can_reroute() {
