@@ -17,8 +17,14 @@ test('a leader reads the measures, sorts the league table and opens the items be
   await expect(page.getByRole('heading', { name: '办理成效看板' })).toBeVisible();
 
   // Headline figures against their targets, charts with text alternatives, a row per town.
-  const tiles = page.locator('.dash-tiles .tile');
+  const tiles = page.locator('.dash-tiles:not(.work-tiles) .tile');
   await expect(tiles).toHaveCount(10);
+  // The six work-order measures below them (issue 17), each a rate of a count.
+  const work = page.locator('.work-tiles .tile');
+  await expect(work).toHaveCount(6);
+  await expect(work.nth(0)).toContainText('按时签收率');
+  await expect(work.nth(0).locator('.value')).toHaveText(/^\d+\.\d%$/);
+  await expect(work.nth(5)).toContainText('解决率');
   await expect(tiles.nth(1)).toContainText('反馈率');
   await expect(tiles.nth(1)).toContainText('目标 100%');
   await expect(tiles.nth(1).locator('.value')).toHaveText(/^\d+\.\d%$/);
