@@ -60,3 +60,30 @@ export async function codeMailedTo(to: string): Promise<string> {
   }
   throw new Error(`no code mailed to ${to} under ${dir}`);
 }
+
+/** The demo staff accounts' password (`scripts/demo-staff.sh`). */
+export const PASSWORD = process.env.DEMO_STAFF_PASSWORD ?? 'demo-portal-2026';
+
+/** A staff member signed in on a desktop-sized page of a context of its own. */
+export async function signInStaff(browser: Browser, email: string): Promise<Page> {
+  const office = await browser.newContext({ viewport: { width: 1280, height: 900 }, isMobile: false, hasTouch: false });
+  const page = await office.newPage();
+  await page.goto('/staff/sign-in');
+  await page.getByLabel('工作邮箱').fill(email);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '工作人员登录' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  return page;
+}
+
+/** Opens one action's form on the staff item page, fills it, sends it and waits for the confirmation. */
+export async function act(page: Page, action: string, fields: Record<string, string> = {}) {
+  const form = page.locator(`details[data-action="${action}"]`);
+  await form.locator('summary').click();
+  for (const [label, value] of Object.entries(fields)) {
+    await form.getByLabel(label).fill(value);
+  }
+  // The form's own submit button is its last one (publishing also has "preview").
+  await form.getByRole('button').last().click();
+  await expect(page.getByText('已办理，记录已保存。')).toBeVisible();
+}

@@ -1,18 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, waitForHydration } from './helpers';
-
-const PASSWORD = process.env.DEMO_STAFF_PASSWORD ?? 'demo-portal-2026';
-
-async function act(page: Page, action: string, fields: Record<string, string> = {}) {
-  const form = page.locator(`details[data-action="${action}"]`);
-  await form.locator('summary').click();
-  for (const [label, value] of Object.entries(fields)) {
-    await form.getByLabel(label).fill(value);
-  }
-  // The form's own submit button is its last one (publishing also has "preview").
-  await form.getByRole('button').last().click();
-  await expect(page.getByText('已办理，记录已保存。')).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { act, expectAccessible, PASSWORD, waitForHydration } from './helpers';
 
 test('a resident submits, town staff accept and answer, the resident rates, the item closes', async ({ page, browser }) => {
   // The resident, on a phone.

@@ -1,29 +1,5 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { expectAccessible, waitForHydration } from './helpers';
-
-const PASSWORD = process.env.DEMO_STAFF_PASSWORD ?? 'demo-portal-2026';
-
-async function signIn(browser: Browser, email: string): Promise<Page> {
-  const office = await browser.newContext({ viewport: { width: 1280, height: 900 }, isMobile: false, hasTouch: false });
-  const page = await office.newPage();
-  await page.goto('/staff/sign-in');
-  await page.getByLabel('工作邮箱').fill(email);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '工作人员登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
-}
-
-/** Opens one action's form on the staff item page, fills it, sends it and waits for the confirmation. */
-async function act(page: Page, action: string, fields: Record<string, string> = {}) {
-  const form = page.locator(`details[data-action="${action}"]`);
-  await form.locator('summary').click();
-  for (const [label, value] of Object.entries(fields)) {
-    await form.getByLabel(label).fill(value);
-  }
-  await form.getByRole('button').last().click();
-  await expect(page.getByText('已办理，记录已保存。')).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { act, expectAccessible, signInStaff as signIn, waitForHydration } from './helpers';
 
 // Issue 17: the work-order steps towns are judged by, end to end in the browser — an item signed for,
 // extended, supervised, answered, called back, rated 非常不满意, rectified, and the rectification rated.
