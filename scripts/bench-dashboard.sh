@@ -16,7 +16,10 @@ mkdir -p "$(dirname "$DB")"
 export DATABASE_URL=sqlite:$DB
 UNTIL=$(TZ=Asia/Shanghai date +%F)
 if [ ! -f "$DB" ]; then
-  target/release/server seed-demo --items "$ITEMS" --seed 2026 --years "$YEARS" --until "$UNTIL" | head -1
+  # Into a file, not `| head -1`: the first line is now the village import's log, and closing the
+  # pipe early killed the seeder when it printed its summary.
+  target/release/server seed-demo --items "$ITEMS" --seed 2026 --years "$YEARS" --until "$UNTIL" > "$DB.seed.log"
+  grep '^seeded' "$DB.seed.log"
 fi
 printf 'bench-password-123\n' | target/release/server user add --if-missing --email bench@demo.dg.gov.cn \
   --name bench --role leader >/dev/null

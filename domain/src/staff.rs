@@ -17,6 +17,11 @@ code_enum!(
         Leader = "leader",
         /// Administrator: users, towns, settings and the calendar; no access to residents' items.
         Admin = "admin",
+        /// Staff of one village or community (村/社区): the items handed to it, on a phone — progress,
+        /// fulfilment with photos, the beneficiary's receipt, callbacks.
+        VillageWorker = "village_worker",
+        /// A town's leader (镇街领导): reads and supervises their own town, acts on nothing else.
+        TownLeader = "town_leader",
     }
 );
 
@@ -27,8 +32,11 @@ pub struct StaffUser {
     pub email: String,
     pub name: String,
     pub role: Role,
-    /// The town of a town staff member; `None` for city-wide roles.
+    /// The town of a town staff member, a village worker or a town leader; `None` for city-wide roles.
     pub town_slug: Option<String>,
+    /// The village or community of a village worker.
+    #[serde(default)]
+    pub community_id: Option<i64>,
 }
 
 /// This role has no inbox (admins; a town staff account without a town).
@@ -50,22 +58,41 @@ pub struct Access {
 impl StaffUser {
     /// What this person may do with an item of `item_town` (`None`: not yet routed, in the city queue).
     pub fn access(&self, item_town: Option<&str>) -> Access {
+        self.access_item(item_town, None)
+    }
+
+    /// What this person may do with an item of `item_town` handed to `item_community`: a village
+    /// worker only the items of their own village or community (they deliver, so they see the contact).
+    pub fn access_item(&self, item_town: Option<&str>, item_community: Option<i64>) -> Access {
+        let own_town = self.town_slug.is_some() && self.town_slug.as_deref() == item_town;
         match self.role {
-            Role::TownStaff => {
-                let own = self.town_slug.is_some() && self.town_slug.as_deref() == item_town;
+            Role::TownStaff => Access { read: own_town, act: own_town, contact: own_town },
+            Role::VillageWorker => {
+                let own = own_town && self.community_id.is_some() && self.community_id == item_community;
                 Access { read: own, act: own, contact: own }
             }
+            Role::TownLeader => Access { read: own_town, act: false, contact: false },
             Role::Dispatcher => Access { read: true, act: true, contact: true },
             Role::Leader => Access { read: true, act: false, contact: false },
             Role::Admin => Access::default(),
         }
     }
 
+    /// Leadership (city or town): reads, and supervises (督办) what it may read.
+    pub fn is_leadership(&self) -> bool {
+        matches!(self.role, Role::Leader | Role::TownLeader)
+    }
+
+    /// The one village or community whose items a village worker lists.
+    pub fn inbox_community(&self) -> Option<i64> {
+        (self.role == Role::VillageWorker).then_some(self.community_id).flatten()
+    }
+
     /// The towns whose items this person lists: `Some(town)` for one town, `None` for all towns.
     /// Admins have no inbox.
     pub fn inbox_scope(&self) -> Result<Option<String>, NoInbox> {
         match self.role {
-            Role::TownStaff => self.town_slug.clone().map(Some).ok_or(NoInbox),
+            Role::TownStaff | Role::VillageWorker | Role::TownLeader => self.town_slug.clone().map(Some).ok_or(NoInbox),
             Role::Dispatcher | Role::Leader => Ok(None),
             Role::Admin => Err(NoInbox),
         }
@@ -471,7 +498,9 @@ impl StaffAction {
                 self,
                 A::SignFor | A::ReturnToCity | A::RequestExtension | A::AnswerSupervision | A::Rectify | A::Appeal
             ),
-            Role::Leader => self == A::Supervise,
+            Role::Leader | Role::TownLeader => self == A::Supervise,
+            // On a phone in the village: progress, delivery, the beneficiary's receipt, callbacks.
+            Role::VillageWorker => matches!(self, A::Fulfil | A::ConfirmReceipt | A::Progress | A::Callback | A::Note),
             Role::Admin => false,
         }
     }
@@ -577,7 +606,14 @@ mod tests {
     }
 
     fn user(role: Role, town: Option<&str>) -> StaffUser {
-        StaffUser { id: 7, email: "a@b.cn".into(), name: "A".into(), role, town_slug: town.map(Into::into) }
+        StaffUser {
+            id: 7,
+            email: "a@b.cn".into(),
+            name: "A".into(),
+            role,
+            town_slug: town.map(Into::into),
+            community_id: None,
+        }
     }
 
     #[test]
@@ -606,6 +642,34 @@ mod tests {
         let a = user(Role::Admin, None);
         assert_eq!(a.access(Some("humen")), Access::default());
         assert!(a.inbox_scope().is_err() && a.can_administer());
+    }
+
+    #[test]
+    fn village_workers_see_their_village_and_town_leaders_read_their_town() {
+        let w = StaffUser { community_id: Some(12), ..user(Role::VillageWorker, Some("humen")) };
+        assert_eq!(w.access_item(Some("humen"), Some(12)), Access { read: true, act: true, contact: true });
+        assert_eq!(w.access_item(Some("humen"), Some(13)), Access::default(), "another village");
+        assert_eq!(w.access_item(Some("humen"), None), Access::default(), "not handed to a village yet");
+        assert_eq!(w.access(Some("humen")), Access::default());
+        assert_eq!((w.inbox_scope(), w.inbox_community()), (Ok(Some("humen".to_string())), Some(12)));
+        let allowed: Vec<_> = StaffAction::ALL.into_iter().filter(|a| a.allowed_for(Role::VillageWorker)).collect();
+        assert_eq!(
+            allowed,
+            [
+                StaffAction::Fulfil,
+                StaffAction::ConfirmReceipt,
+                StaffAction::Progress,
+                StaffAction::Callback,
+                StaffAction::Note
+            ]
+        );
+        let tl = user(Role::TownLeader, Some("humen"));
+        assert_eq!(tl.access_item(Some("humen"), Some(12)), Access { read: true, act: false, contact: false });
+        assert_eq!(tl.access(Some("changan")), Access::default(), "another town");
+        assert_eq!(tl.dashboard_town(Some("changan")), Ok(Some("humen".to_string())), "their own town's figures");
+        assert!(tl.is_leadership() && !tl.can_reroute());
+        let only: Vec<_> = StaffAction::ALL.into_iter().filter(|a| a.allowed_for(Role::TownLeader)).collect();
+        assert_eq!(only, [StaffAction::Supervise]);
     }
 
     #[test]

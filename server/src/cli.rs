@@ -182,9 +182,12 @@ pub enum User {
         email: String,
         #[arg(long, value_parser = role)]
         role: domain::Role,
-        /// The town of town staff (its slug, e.g. humen)
+        /// The town of town staff, a village worker or a town leader (its slug, e.g. humen)
         #[arg(long)]
         town: Option<String>,
+        /// The village or community of a village worker, by name (e.g. 北隅社区)
+        #[arg(long)]
+        community: Option<String>,
         /// The name shown to colleagues [default: the part of the email before @]
         #[arg(long)]
         name: Option<String>,

@@ -130,10 +130,28 @@ async fn account_id(db: &store::Db, email: &str) -> i64 {
 
 async fn user(db: &store::Db, cmd: User) {
     match cmd {
-        User::Add { email, role, town, name, if_missing } => {
+        User::Add { email, role, town, community, name, if_missing } => {
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
-            let new =
-                store::NewStaffUser { email: email.clone(), name, role, town_slug: town, password: read_password() };
+            // A village worker's village or community, by its name in the town.
+            let community_id = match (&community, &town) {
+                (Some(c), Some(t)) => match db.communities(t).await {
+                    Ok(list) => list.into_iter().find(|x| x.name == c.trim()).map(|x| x.id),
+                    Err(e) => fail("cannot read the villages", e),
+                },
+                _ => None,
+            };
+            if community.is_some() && community_id.is_none() {
+                eprintln!("no village or community of that name in that town");
+                std::process::exit(2);
+            }
+            let new = store::NewStaffUser {
+                email: email.clone(),
+                name,
+                role,
+                town_slug: town,
+                community_id,
+                password: read_password(),
+            };
             match db.create_staff_user(&new, store::now()).await {
                 Ok(u) => println!(
                     "created {} ({}{})",

@@ -537,6 +537,7 @@ async fn two_servers_on_one_database_share_sessions_and_limits_and_send_each_mai
             name: "东城的阿明".into(),
             role: Role::TownStaff,
             town_slug: Some("dongcheng".into()),
+            community_id: None,
             password: PASSWORD.into(),
         };
         db.create_staff_user(&dc, store::now()).await.unwrap();

@@ -1094,3 +1094,109 @@ async fn a_bad_rating_is_rectified_rated_again_and_appealed_to_the_city() {
         assert_eq!(app.db.measures(&q, store::now()).await.unwrap(), m, "{b}");
     }
 }
+
+/// Issue 17, the people who do the work: a village/community worker sees and acts on the items handed
+/// to their own village only (progress, delivery, callbacks — not the town's decisions), and a town
+/// leader reads their own town and supervises it, acting on nothing else. An admin creates a village
+/// worker by the village's name, which must be one of the town's.
+#[tokio::test]
+async fn a_village_worker_and_a_town_leader_work_within_their_place() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        add_user(&app, "gc@dg.gov.cn", Role::TownStaff, Some("guancheng")).await;
+        add_user(&app, "admin@dg.gov.cn", Role::Admin, None).await;
+        let villages: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, name FROM communities WHERE town_slug = 'guancheng' AND active = 1 ORDER BY id LIMIT 2",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let (ours, theirs) = (&villages[0], &villages[1]);
+        // An admin adds the worker: a village of another name is refused at its field, then created.
+        let admin = signed_in(&app, "admin@dg.gov.cn").await;
+        let form = |community: &str| {
+            vec![
+                ("email", "cun@dg.gov.cn".to_string()),
+                ("name", "村干部".to_string()),
+                ("role", "village_worker".to_string()),
+                ("town", "guancheng".to_string()),
+                ("community", community.to_string()),
+            ]
+        };
+        let refs = |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+        let bad = refs(&form("没有这个村"));
+        let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = post_with(&admin, &app.base, "/staff/admin/user_add", &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(text_of(&page, "user_add-community-error").starts_with('请'), "{b}");
+        let good = refs(&form(&ours.1));
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, _) = post_with(&admin, &app.base, "/staff/admin/user_add", &good).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        let worker =
+            app.db.staff_accounts().await.unwrap().into_iter().find(|a| a.user.email == "cun@dg.gov.cn").unwrap();
+        assert_eq!(
+            (worker.user.role, worker.user.community_id, worker.user.town_slug.as_deref()),
+            (Role::VillageWorker, Some(ours.0), Some("guancheng")),
+            "{b}"
+        );
+        // For the rest, accounts with the test password.
+        let w = store::NewStaffUser {
+            email: "cun2@dg.gov.cn".into(),
+            name: "村干部二".into(),
+            role: Role::VillageWorker,
+            town_slug: None,
+            community_id: Some(ours.0),
+            password: support::PASSWORD.into(),
+        };
+        app.db.create_staff_user(&w, store::now()).await.unwrap();
+        add_user(&app, "tl@dg.gov.cn", Role::TownLeader, Some("guancheng")).await;
+        let (gc, cun, tl) = (
+            signed_in(&app, "gc@dg.gov.cn").await,
+            signed_in(&app, "cun2@dg.gov.cn").await,
+            signed_in(&app, "tl@dg.gov.cn").await,
+        );
+        let mine = submit_wish(&app, "guancheng", "v1").await;
+        let other = submit_wish(&app, "guancheng", "v2").await;
+        let elsewhere = submit_wish(&app, "humen", "v3").await;
+        for (number, village) in [(&mine, ours.0), (&other, theirs.0)] {
+            let (status, _, _) =
+                act_on(&gc, &app, number, &[("action", "assign"), ("community_id", &village.to_string())]).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+            let (status, _, _) = act_on(&gc, &app, number, &[("action", "accept"), ("plan", "交村办理")]).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        }
+
+        // The village worker: their village's item only; its steps, not the town's decisions.
+        let (_, inbox) = get_with(&cun, &app.base, "/staff?tab=in_progress").await;
+        assert!(inbox.contains(&mine) && !inbox.contains(&other) && !inbox.contains(&elsewhere), "{b}");
+        let (status, _) = get_with(&cun, &app.base, &format!("/staff/items/{other}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{b}: another village's item");
+        let (_, page) = get_with(&cun, &app.base, &format!("/staff/items/{mine}")).await;
+        assert!(
+            page.contains("data-action=\"fulfil\"") && page.contains("13812341234"),
+            "{b}: delivers, sees the phone"
+        );
+        for not_theirs in ["decline", "publish", "feedback", "request_extension"] {
+            assert!(!page.contains(&format!("data-action=\"{not_theirs}\"")), "{b}: {not_theirs} not offered");
+        }
+        let (status, _, _) = act_on(&cun, &app, &mine, &[("action", "decline"), ("reason", "x")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}");
+        let (status, _, _) = act_on(&cun, &app, &mine, &[("action", "fulfil"), ("note", "轮椅已送到老人家")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+
+        // The town leader: their town read, supervised; contact masked; nothing else.
+        let (_, inbox) = get_with(&tl, &app.base, "/staff?tab=in_progress").await;
+        assert!(inbox.contains(&mine) && inbox.contains(&other) && !inbox.contains(&elsewhere), "{b}");
+        let (status, _) = get_with(&tl, &app.base, &format!("/staff/items/{elsewhere}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{b}: another town");
+        let (_, page) = get_with(&tl, &app.base, &format!("/staff/items/{other}")).await;
+        assert!(!page.contains("13812341234") && page.contains("data-action=\"supervise\""), "{b}");
+        let (status, _, _) = act_on(&tl, &app, &other, &[("action", "supervise"), ("note", "请村里加快")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        let (status, _, _) = act_on(&tl, &app, &other, &[("action", "fulfil"), ("note", "x")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}");
+        let (status, _, _) = act_on(&tl, &app, &elsewhere, &[("action", "supervise"), ("note", "x")]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{b}: not their town");
+    }
+}

@@ -11,6 +11,9 @@ use sqlx::Row;
 pub struct InboxQuery {
     /// `Some(town)` for town staff; `None` for all towns (then `town` may narrow it).
     pub scope_town: Option<String>,
+    /// `Some(village)` for a village worker: only the items handed to that village or community.
+    #[serde(default)]
+    pub scope_community: Option<i64>,
     /// A town filter for city-wide roles (`""` for the city queue of unrouted items).
     pub town: Option<String>,
     pub me: i64,
@@ -66,6 +69,10 @@ struct Where {
 impl Where {
     fn new(q: &InboxQuery, clock: &TabClock) -> Where {
         let mut w = Where { sql: vec!["1 = 1".into()], args: Vec::new(), me: q.me, clock: *clock };
+        if let Some(c) = q.scope_community {
+            let p = w.arg(Arg::I(c));
+            w.sql.push(format!("i.community_id = {p}"));
+        }
         if let Some(t) = &q.scope_town {
             let p = w.arg(Arg::S(t.clone()));
             w.sql.push(format!("i.town_slug = {p}"));

@@ -15,6 +15,8 @@ pub struct NewStaffUser {
     pub name: String,
     pub role: Role,
     pub town_slug: Option<String>,
+    /// The village or community of a village worker.
+    pub community_id: Option<i64>,
     pub password: String,
 }
 
@@ -65,14 +67,38 @@ pub async fn dummy_hash() -> String {
     DUMMY.get_or_init(|| async { hash_password(&crate::new_token()).await.unwrap_or_default() }).await.clone()
 }
 
+/// The stored role of a domain role: the role column keeps its four values (its check constraint
+/// predates the village worker and the town leader), the town and the community tell the rest.
+fn stored_role(role: Role) -> &'static str {
+    match role {
+        Role::VillageWorker => Role::TownStaff.code(),
+        Role::TownLeader => Role::Leader.code(),
+        other => other.code(),
+    }
+}
+
+/// The domain role of a stored account: town staff with a community serve a village; a leader with
+/// a town leads that town.
+fn role_of(stored: &str, town: Option<&str>, community: Option<i64>) -> Option<Role> {
+    Some(match (Role::from_code(stored)?, town, community) {
+        (Role::TownStaff, Some(_), Some(_)) => Role::VillageWorker,
+        (Role::Leader, Some(_), _) => Role::TownLeader,
+        (r, _, _) => r,
+    })
+}
+
 fn user_from_row(r: &AnyRow) -> Result<StaffUser> {
     let role: String = r.try_get("role")?;
+    let town_slug: Option<String> = r.try_get("town_slug")?;
+    let community_id = crate::opt_i64(r, "community_id")?;
     Ok(StaffUser {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
         name: r.try_get("name")?,
-        role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
-        town_slug: r.try_get("town_slug")?,
+        role: role_of(&role, town_slug.as_deref(), community_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        town_slug,
+        community_id,
     })
 }
 
@@ -104,10 +130,16 @@ impl Db {
         if let Some(p) = domain::staff::password_problem(&u.password) {
             return Err(StoreError::rejected("password", p));
         }
-        let town = match (u.role, &u.town_slug) {
-            (Role::TownStaff, None) => return Err(StoreError::rejected("town", "town_required")),
-            (Role::TownStaff, Some(t)) => Some(t.clone()),
-            _ => None,
+        let (town, community) = match (u.role, &u.town_slug, u.community_id) {
+            // A village worker's town is their village's.
+            (Role::VillageWorker, _, None) => return Err(StoreError::rejected("community_id", "community_required")),
+            (Role::VillageWorker, _, Some(c)) => match self.community(c).await? {
+                Some(found) => (Some(found.town_slug), Some(c)),
+                None => return Err(StoreError::rejected("community_id", "community_required")),
+            },
+            (Role::TownStaff | Role::TownLeader, None, _) => return Err(StoreError::rejected("town", "town_required")),
+            (Role::TownStaff | Role::TownLeader, Some(t), _) => (Some(t.clone()), None),
+            _ => (None, None),
         };
         if let Some(t) = &town {
             if !self.towns().await?.iter().any(|x| &x.slug == t) {
@@ -117,27 +149,35 @@ impl Db {
         let hash = hash_password(&u.password).await?;
         let _w = self.write_guard().await;
         let id: i64 = sqlx::query(
-            "INSERT INTO staff_users (email, name, role, town_slug, password_hash, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+            "INSERT INTO staff_users (email, name, role, town_slug, password_hash, active, created_at, community_id) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
         )
         .bind(&email)
         .bind(u.name.trim())
-        .bind(u.role.code())
+        .bind(stored_role(u.role))
         .bind(town.as_deref())
         .bind(&hash)
         .bind(at)
+        .bind(community)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| crate::on_unique(e, "email", "email", "email_taken"))?
         .try_get("id")?;
-        Ok(StaffUser { id, email, name: u.name.trim().to_string(), role: u.role, town_slug: town })
+        Ok(StaffUser {
+            id,
+            email,
+            name: u.name.trim().to_string(),
+            role: u.role,
+            town_slug: town,
+            community_id: community,
+        })
     }
 
     /// An active account with what its sessions must match: the session generation (raised by every
     /// password change, reset and disable) and whether the password must be changed first.
     pub async fn staff_session_user(&self, id: i64) -> Result<Option<(StaffUser, i64, bool)>> {
         let row = sqlx::query(
-            "SELECT id, email, name, role, town_slug, session_generation, must_change_password FROM staff_users \
+            "SELECT id, email, name, role, town_slug, community_id, session_generation, must_change_password FROM staff_users \
              WHERE id = $1 AND active = 1",
         )
         .bind(id)
@@ -211,7 +251,7 @@ impl Db {
     /// `None` if unknown or disabled.
     pub async fn staff_for_sign_in(&self, email: &str) -> Result<Option<SignInAccount>> {
         let row = sqlx::query(
-            "SELECT id, email, name, role, town_slug, password_hash, session_generation, must_change_password \
+            "SELECT id, email, name, role, town_slug, community_id, password_hash, session_generation, must_change_password \
              FROM staff_users WHERE email = $1 AND active = 1",
         )
         .bind(normalise_email(email))
@@ -242,7 +282,7 @@ impl Db {
     /// Every staff account, by role then email.
     pub async fn staff_accounts(&self) -> Result<Vec<StaffAccount>> {
         let rows = sqlx::query(
-            "SELECT id, email, name, role, town_slug, active, created_at, last_sign_in_at FROM staff_users ORDER BY role, email",
+            "SELECT id, email, name, role, town_slug, community_id, active, created_at, last_sign_in_at FROM staff_users ORDER BY role, email",
         )
         .fetch_all(&self.pool)
         .await?;

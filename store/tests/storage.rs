@@ -270,6 +270,7 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
             name: "S".into(),
             role: Role::Dispatcher,
             town_slug: None,
+            community_id: None,
             password: "a long password".into(),
         };
         let me = db.create_staff_user(&staff, T0).await.unwrap();
@@ -306,6 +307,7 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
         for now in [until.start_ts() - 40 * 86_400, until.start_ts(), until.end_ts() + 20 * 86_400] {
             let q = |tab| store::InboxQuery {
                 scope_town: None,
+                scope_community: None,
                 town: None,
                 me: me.id,
                 tab,
@@ -385,6 +387,7 @@ async fn unique_constraints_answer_as_field_errors_and_write_nothing() {
             name: "S".into(),
             role: Role::Dispatcher,
             town_slug: None,
+            community_id: None,
             password: "a long password".into(),
         };
         db.create_staff_user(&staff("s@dg.gov.cn"), T0).await.unwrap();

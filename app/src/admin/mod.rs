@@ -102,6 +102,9 @@ pub struct AdminForm {
     pub role: String,
     #[serde(default)]
     pub town: String,
+    /// A village worker's village or community, by its name in the town.
+    #[serde(default)]
+    pub community: String,
     #[serde(default)]
     pub id: String,
     #[serde(flatten)]

@@ -138,12 +138,30 @@ pub async fn admin_post(
             if domain::abuse::has_control(&f.name) || f.name.chars().count() > 60 {
                 return invalid("name", "control_chars");
             }
+            let town_slug = Some(f.town.trim().to_string()).filter(|t| !t.is_empty());
+            // A village worker serves one village or community of the town, named as the forms name it.
+            let community_id = if role == Role::VillageWorker {
+                let wanted = f.community.trim();
+                let found = match &town_slug {
+                    Some(t) if !wanted.is_empty() => {
+                        st.db.communities(t).await?.into_iter().find(|c| c.name == wanted).map(|c| c.id)
+                    }
+                    _ => None,
+                };
+                match found {
+                    Some(id) => Some(id),
+                    None => return invalid("community", "community_required"),
+                }
+            } else {
+                None
+            };
             let pw = one_time_password();
             let new = store::NewStaffUser {
                 email: f.email.clone(),
                 name: f.name.clone(),
                 role,
-                town_slug: Some(f.town.trim().to_string()).filter(|t| !t.is_empty()),
+                town_slug,
+                community_id,
                 password: pw.clone(),
             };
             match st.db.create_staff_user(&new, store::now()).await {

@@ -75,6 +75,7 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
     let ue = errs("user_add");
     let role_err = field_error(&ue, lang, "role");
     let town_err = field_error(&ue, lang, "town");
+    let community_err = field_error(&ue, lang, "community");
     let user_add = view! {
         <form method="post" action="/staff/admin/user_add" class="card filters" novalidate>
             {hidden()}
@@ -95,6 +96,12 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
                     {v.towns.iter().map(|tw| view! { <option value=tw.slug.clone() selected=ua.town == tw.slug>{tw.name.clone()}</option> }).collect_view()}
                 </select>
                 <p class="error" id="user_add-town-error">{town_err}</p>
+            </div>
+            <div class="field">
+                <label for="user_add-community">{t(lang, "admin.community_for_worker")}</label>
+                <input type="text" id="user_add-community" name="community" value=ua.community.clone()
+                    aria-invalid=community_err.is_some().then_some("true") aria-describedby="user_add-community-error" />
+                <p class="error" id="user_add-community-error">{community_err}</p>
             </div>
             <div class="two-buttons"><button type="submit" class="primary">{t(lang, "admin.invite")}</button></div>
         </form>

@@ -22,6 +22,7 @@ pub fn inbox_query(u: &StaffUser, f: &InboxFilters, per_page: i64) -> Result<Inb
             f.town.as_deref().map(|t| t.trim().to_string()).filter(|t| t != "*")
         },
         scope_town,
+        scope_community: u.inbox_community(),
         me: u.id,
         tab: Tab::from_code(&f.tab).unwrap_or(Tab::New),
         kind: Kind::from_code(&f.kind),
@@ -124,7 +125,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
         return Err(AppError::Forbidden);
     }
     let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
-    let access = u.access(item.facts.town_slug.as_deref());
+    let access = u.access_item(item.facts.town_slug.as_deref(), item.facts.community_id);
     if !access.read {
         return Err(AppError::NotFound);
     }
@@ -156,7 +157,7 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
     let state = item.state_at(now, (&settings.deadlines, &st.db.calendar().await?));
     let mut actions = if access.act {
         claim_aware_actions(&u, &state, &claims)
-    } else if u.role == Role::Leader {
+    } else if u.is_leadership() {
         allowed_actions(&u, &state).into_iter().map(str::to_string).collect()
     } else {
         Vec::new()

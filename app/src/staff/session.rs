@@ -232,11 +232,11 @@ pub async fn item_for_step(
 ) -> AppResult<(StaffUser, store::ItemRecord)> {
     let Some(u) = user else { return Err(AppError::SignIn) };
     let Some(item) = st.db.item_by_number(number.trim()).await? else { return Err(AppError::NotFound) };
-    let access = u.access(item.facts.town_slug.as_deref());
+    let access = u.access_item(item.facts.town_slug.as_deref(), item.facts.community_id);
     if !access.read {
         return Err(AppError::NotFound);
     }
-    let supervising = step == Some(domain::staff::StaffAction::Supervise) && u.role == domain::Role::Leader;
+    let supervising = step == Some(domain::staff::StaffAction::Supervise) && u.is_leadership();
     if !access.act && !supervising {
         return Err(AppError::Forbidden);
     }

@@ -264,6 +264,7 @@ pub async fn add_user(app: &TestApp, email: &str, role: domain::Role, town: Opti
         name: email.split('@').next().unwrap().into(),
         role,
         town_slug: town.map(Into::into),
+        community_id: None,
         password: PASSWORD.into(),
     };
     app.db.create_staff_user(&u, store::now()).await.unwrap().id

@@ -100,10 +100,14 @@ pub(crate) async fn queue_item_mails(
 async fn staff_recipients(tx: &mut Transaction<'_, Any>, town: Option<&str>) -> Result<Vec<String>> {
     let rows = match town {
         Some(t) => {
-            sqlx::query("SELECT email FROM staff_users WHERE active = 1 AND role = 'town_staff' AND town_slug = $1")
-                .bind(t)
-                .fetch_all(&mut **tx)
-                .await?
+            // The town's own staff; village workers (town staff with a community) hear from their town.
+            sqlx::query(
+                "SELECT email FROM staff_users WHERE active = 1 AND role = 'town_staff' AND town_slug = $1 \
+                 AND community_id IS NULL",
+            )
+            .bind(t)
+            .fetch_all(&mut **tx)
+            .await?
         }
         None => {
             sqlx::query("SELECT email FROM staff_users WHERE active = 1 AND role = 'dispatcher'")
