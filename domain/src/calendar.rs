@@ -455,6 +455,8 @@ mod tests {
         assert_eq!(before, d("2026-10-08").start_ts(), "deadlines up to the end of 7 Oct");
         assert!(d("2026-10-08").end_ts() >= before && d("2026-09-30").end_ts() < before);
         assert_eq!(r.callback_before(1_000_000), 1_000_000 - 3 * 86_400);
+        // A 差评 given on Wed 30 Sep is rectified by the end of Tue 13 Oct: 8, 9, 10 (调休), 12, 13.
+        assert_eq!(r.rectify_due(&c, at("2026-09-30", 20, 0)), d("2026-10-13").end_ts());
     }
 
     #[test]

@@ -339,8 +339,10 @@ pub fn transition(state: &ItemState, actor: Actor, action: &Action) -> Result<Ou
             if state.order.return_pending {
                 return Err(TransitionError::ReturnPending);
             }
-            match from {
-                S::Submitted | S::Routed | S::Accepted | S::PublicNotice => {
+            // Not after 受理 for a wish (accepting it was the answer); a project accepted for its public
+            // notice may still be declined, with its reason.
+            match (kind, from) {
+                (_, S::Submitted | S::Routed) | (Kind::Project, S::Accepted | S::PublicNotice) => {
                     Ok(Outcome { is_feedback: true, is_acceptance_reply: true, ..ok(S::Declined) })
                 }
                 _ => not_now,

@@ -281,6 +281,10 @@ async fn who_sees_which_town_on_the_dashboard_and_its_exports() {
         let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
         assert_eq!(lines.len(), 1 + 34 + 1, "{b}: header, 34 towns, the city");
         assert!(lines[0].starts_with("\u{feff}镇街,诉求数"), "{b}: {}", lines[0]);
+        assert!(
+            lines[0].ends_with("按时签收率,退单率,延期率,回访率,差评整改按时率,解决率"),
+            "{b}: the work-order measures"
+        );
         let r = leader.get(format!("{base}/dashboard/league.xlsx")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

@@ -141,6 +141,24 @@ pub struct MeasureItem {
 }
 
 impl Db {
+    /// How many items `set` holds within a query at `now` (the drill-down's total; the storage test
+    /// holds it to the figure it drills into).
+    pub async fn measure_count(&self, q: &MeasureQuery, set: MeasureSet, now: i64) -> Result<i64> {
+        let (lo, hi) = q.bounds();
+        let (filters, binds) = q.item_filters(4);
+        let index = self.period_index(q);
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items{index} WHERE submitted_at >= $2 AND submitted_at < $3 \
+             AND status NOT IN ('withdrawn', 'duplicate') AND {}{filters}",
+            set.condition()
+        );
+        let mut query = sqlx::query(&sql).bind(now).bind(lo).bind(hi);
+        for v in &binds {
+            query = query.bind(v);
+        }
+        Ok(query.fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
     /// The items of `set` within a query at `now`, newest first, `limit` from `offset`.
     pub async fn measure_items(
         &self,

@@ -141,6 +141,7 @@ async fn drill_downs_match(db: &Db, q: &MeasureQuery, now: i64, m: &domain::kpi:
             MeasureSet::RectifyLate => m.work.rectify_on_time.den - m.work.rectify_on_time.num,
             MeasureSet::Unresolved => m.work.resolution.den - m.work.resolution.num,
         };
+        assert_eq!(db.measure_count(q, set, now).await.unwrap(), expected, "{set:?} total");
         let mut n = 0i64;
         loop {
             let page = db.measure_items(q, set, now, n, 1000).await.unwrap();

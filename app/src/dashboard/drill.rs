@@ -5,7 +5,7 @@ use super::parts::*;
 use super::*;
 use crate::staff::bar::StaffBar;
 use crate::staff::Guarded;
-use crate::ui::i18n::{local_time, t, tf};
+use crate::ui::i18n::{local_time, t, tf, thousands};
 use crate::ui::{server_trouble, use_lang};
 use domain::{Kind, Lang};
 use leptos::prelude::*;
@@ -73,6 +73,7 @@ fn DrillBody(lang: Lang, v: DrillView) -> impl IntoView {
         <p><a href=back>{t(lang, "dash.back")}</a></p>
         <h1>{title}</h1>
         <p class="intro">{v.scope_name.clone()}" · "{tf(lang, "dash.period", &[("from", &f.from), ("to", &f.to)])}</p>
+        <p class="drill-total">{tf(lang, "dash.drill.total", &[("n", &thousands(v.total))])}</p>
         {empty.then(|| view! { <p class="notice">{t(lang, "dash.drill.empty")}</p> })}
         <div class="table-scroll" tabindex="0" role="region" aria-label=t(lang, "dash.drill.title")>
             <table class="inbox">
@@ -83,7 +84,7 @@ fn DrillBody(lang: Lang, v: DrillView) -> impl IntoView {
                     <th scope="col">{t(lang, "dash.town")}</th>
                     <th scope="col">{t(lang, "dash.col.status")}</th>
                     <th scope="col">{t(lang, "dash.col.submitted")}</th>
-                    <th scope="col">{t(lang, "dash.col.feedback_due")}</th>
+                    <th scope="col">{t(lang, "dash.col.feedback_due_at")}</th>
                     <th scope="col">{t(lang, "dash.col.feedback_at")}</th>
                     <th scope="col">{t(lang, "dash.col.rating")}</th>
                 </tr></thead>

@@ -184,6 +184,9 @@ pub struct DrillView {
     pub lines: Vec<DrillLine>,
     pub page: i64,
     pub more: bool,
+    /// How many items the set holds (the figure it drills into).
+    #[serde(default)]
+    pub total: i64,
 }
 
 /// The figures anyone may see: the period, the city, every town. Also the body of `GET /api/v1/kpi`.
@@ -332,6 +335,13 @@ pub const LEAGUE_COLUMNS: &[(&str, &str, Option<f64>)] = &[
     ("awareness", "fig.awareness", Some(AWARENESS_TARGET)),
     ("overdue", "dash.col.overdue", None),
     ("median_feedback_days", "dash.col.median_feedback_days", None),
+    // The work-order measures (issue 17).
+    ("sign_on_time", "dash.work.sign_on_time", None),
+    ("returns", "dash.work.returns", None),
+    ("extensions", "dash.work.extensions", None),
+    ("callbacks", "dash.work.callbacks", None),
+    ("rectify_on_time", "dash.work.rectify_on_time", None),
+    ("resolution", "dash.work.resolution", None),
 ];
 
 /// The value a league table column sorts by.
@@ -345,6 +355,12 @@ pub fn sort_value(m: &Measures, col: &str) -> Option<f64> {
         "awareness" => m.awareness.rate(),
         "overdue" => Some(m.overdue as f64),
         "median_feedback_days" => m.median_feedback_days.map(|v| v as f64),
+        "sign_on_time" => m.work.sign_on_time.rate(),
+        "returns" => m.work.returns.rate(),
+        "extensions" => m.work.extensions.rate(),
+        "callbacks" => m.work.callbacks.rate(),
+        "rectify_on_time" => m.work.rectify_on_time.rate(),
+        "resolution" => m.work.resolution.rate(),
         _ => None,
     }
 }

@@ -249,6 +249,7 @@ pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> AppR
     let page = f.page.trim().parse::<i64>().ok().filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
     let mut items = st.db.measure_items(&q, set, now, (page - 1) * DRILL_PAGE_SIZE, DRILL_PAGE_SIZE + 1).await?;
     let more = items.len() as i64 > DRILL_PAGE_SIZE;
+    let total = st.db.measure_count(&q, set, now).await?;
     items.truncate(DRILL_PAGE_SIZE as usize);
     let lines = items
         .into_iter()
@@ -272,6 +273,7 @@ pub async fn drill_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> AppR
     Ok(DrillView {
         me: me_view(&u, &towns, lang),
         filters: applied(f, period, &town, kind, &category),
+        total,
         set: set.code().to_string(),
         scope_name,
         lines,
@@ -329,6 +331,12 @@ pub async fn league_export(
         t("dash.col.wishes"),
         t("dash.col.wishes_claimed"),
         t("dash.col.wishes_fulfilled"),
+        t("dash.work.sign_on_time"),
+        t("dash.work.returns"),
+        t("dash.work.extensions"),
+        t("dash.work.callbacks"),
+        t("dash.work.rectify_on_time"),
+        t("dash.work.resolution"),
     ];
     let opt = |v: Option<i64>| v.map(Cell::Int).unwrap_or(Cell::Text(String::new()));
     let body = lines
@@ -353,6 +361,12 @@ pub async fn league_export(
                 Cell::Int(m.wishes),
                 Cell::Int(m.wishes_claimed),
                 Cell::Int(m.wishes_fulfilled),
+                Cell::Rate(m.work.sign_on_time.rate()),
+                Cell::Rate(m.work.returns.rate()),
+                Cell::Rate(m.work.extensions.rate()),
+                Cell::Rate(m.work.callbacks.rate()),
+                Cell::Rate(m.work.rectify_on_time.rate()),
+                Cell::Rate(m.work.resolution.rate()),
             ]
         })
         .collect();

@@ -190,6 +190,12 @@ pub fn LeagueTable(
                     {cell(pct_text(m.awareness), None, below(m.awareness, Some(AWARENESS_TARGET)))}
                     {cell(thousands(m.overdue), Some("overdue"), m.overdue > 0)}
                     {cell(m.median_feedback_days.map(|d| d.to_string()).unwrap_or_else(|| "—".into()), None, false)}
+                    {cell(pct_text(m.work.sign_on_time), Some("sign_late"), false)}
+                    {cell(pct_text(m.work.returns), Some("returned"), false)}
+                    {cell(pct_text(m.work.extensions), Some("extended"), false)}
+                    {cell(pct_text(m.work.callbacks), Some("not_called_back"), false)}
+                    {cell(pct_text(m.work.rectify_on_time), Some("rectify_late"), false)}
+                    {cell(pct_text(m.work.resolution), Some("unresolved"), false)}
                 </tr>
             }
         })

@@ -235,14 +235,14 @@ fn InboxBody(lang: Lang, v: InboxView, filters: InboxFilters) -> impl IntoView {
                         <tbody>
                             {v.lines.iter().map(|l| view! {
                                 <tr>
-                                    <td><a href=format!("/staff/items/{}", l.number)>{l.number.clone()}</a></td>
+                                    <td class="nowrap"><a href=format!("/staff/items/{}", l.number)>{l.number.clone()}</a></td>
                                     <td>
                                         <span class="muted-text">{category_label(lang, l.kind, &l.category)}</span>
                                         {l.urgent.then(|| view! { " "<strong class="badge urgent">{t(lang, "track.urgent")}</strong> })}
                                         <br />{l.title.clone()}
                                         <br /><span class="muted-text">{tf(lang, "yuan", &[("n", &thousands(l.amount_yuan))])}" · "{local_time(l.submitted_at)}</span>
                                     </td>
-                                    <td>{l.town_name.clone().unwrap_or_else(|| t(lang, "staff.city_queue"))}<br /><span class="muted-text">{l.community_name.clone().unwrap_or_default()}</span></td>
+                                    <td><span class="nowrap">{l.town_name.clone().unwrap_or_else(|| t(lang, "staff.city_queue"))}</span><br /><span class="muted-text">{l.community_name.clone().unwrap_or_default()}</span></td>
                                     <td>{t(lang, &format!("status.{}", l.status.code()))}</td>
                                     <td>{l.due_at.map(local_time).unwrap_or_default()}" "{badge_view(lang, l.badge)}</td>
                                     <td>{l.assignee_name.clone().unwrap_or_default()}</td>
