@@ -112,7 +112,7 @@ fn claim_aware_actions(u: &StaffUser, state: &domain::ItemState, claims: &[store
         .filter(|a| *a != StaffAction::ConfirmReceipt.code() || live == Some(ClaimStatus::Delivered))
         .map(str::to_string)
         .collect();
-    if live == Some(ClaimStatus::Held) {
+    if live == Some(ClaimStatus::Held) && StaffAction::ConfirmClaim.allowed_for(u.role) {
         actions.push(StaffAction::ConfirmClaim.code().into());
     }
     actions
