@@ -45,6 +45,8 @@ fn wish(town: &str, at: i64, name: &str, phone: &str) -> NewItem {
         submitted_at: at,
         acceptance_due_at: at + DAY,
         feedback_due_at: at + 30 * DAY,
+        sign_due_at: None,
+        return_due_at: None,
     }
 }
 

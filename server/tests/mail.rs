@@ -439,6 +439,8 @@ async fn codes_expire_and_stop_after_five_wrong_tries() {
             submitted_at: t,
             acceptance_due_at: t + 86_400,
             feedback_due_at: t + 30 * 86_400,
+            sign_due_at: None,
+            return_due_at: None,
         };
         db.create_item(&item).await.unwrap();
         db.request_sign_in_code("x@example.org", "c1", "zh-Hans", t).await.unwrap();

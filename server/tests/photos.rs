@@ -82,6 +82,8 @@ async fn project_in_progress(app: &TestApp) -> String {
         submitted_at: store::now(),
         acceptance_due_at: store::now() + 86_400,
         feedback_due_at: store::now() + 30 * 86_400,
+        sign_due_at: None,
+        return_due_at: None,
     };
     let c = app.db.create_item(&item).await.unwrap();
     for a in [

@@ -36,6 +36,9 @@ pub struct NewItem {
     pub submitted_at: i64,
     pub acceptance_due_at: i64,
     pub feedback_due_at: i64,
+    /// For an item routed on submission: the town's sign-for (签收) and return (退单) windows.
+    pub sign_due_at: Option<i64>,
+    pub return_due_at: Option<i64>,
 }
 
 impl NewItem {
@@ -63,6 +66,8 @@ impl NewItem {
             submitted_at: 0,
             acceptance_due_at: 0,
             feedback_due_at: 0,
+            sign_due_at: None,
+            return_due_at: None,
         }
     }
 }
@@ -359,14 +364,10 @@ impl Db {
     }
 
     async fn insert_item(&self, n: &NewItem) -> Result<Created> {
-        // Routed on submission: the town's sign-for (签收) and return (退单) windows start now.
-        let (sign_due_at, return_due_at) = match &n.town_slug {
-            Some(_) => {
-                let (rules, cal) = (self.settings().await?.deadlines, self.calendar().await?);
-                (Some(rules.sign_for_due(&cal, n.submitted_at)), Some(rules.return_due(&cal, n.submitted_at)))
-            }
-            None => (None, None),
-        };
+        // Routed on submission: the town's sign-for (签收) and return (退单) windows, as the caller
+        // computed them with the other deadlines (none without a town).
+        let (sign_due_at, return_due_at) =
+            if n.town_slug.is_some() { (n.sign_due_at, n.return_due_at) } else { (None, None) };
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;
         let year = domain::Date::from_timestamp(n.submitted_at).year;

@@ -33,6 +33,8 @@ fn wish(description: &str, town: &str, community: i64) -> NewItem {
         submitted_at: T0,
         acceptance_due_at: T0 + DAY,
         feedback_due_at: T0 + 30 * DAY,
+        sign_due_at: None,
+        return_due_at: None,
     }
 }
 

@@ -90,6 +90,8 @@ fn city_queue_item(at: i64, kind: Kind) -> NewItem {
         submitted_at: at,
         acceptance_due_at: at + DAY,
         feedback_due_at: at + 30 * DAY,
+        sign_due_at: None,
+        return_due_at: None,
     }
 }
 

@@ -34,6 +34,8 @@ fn project(title: &str, town: &str) -> NewItem {
         submitted_at: T0,
         acceptance_due_at: T0 + DAY,
         feedback_due_at: T0 + 30 * DAY,
+        sign_due_at: None,
+        return_due_at: None,
     }
 }
 

@@ -32,6 +32,8 @@ fn new_wish(key: Option<&str>, at: i64) -> NewItem {
         submitted_at: at,
         acceptance_due_at: at + 86_400,
         feedback_due_at: at + 30 * 86_400,
+        sign_due_at: None,
+        return_due_at: None,
     }
 }
 

@@ -171,6 +171,8 @@ async fn submit(
     n.submitted_at = now;
     n.acceptance_due_at = settings.deadlines.acceptance_due(now);
     n.feedback_due_at = settings.deadlines.feedback_due(&cal, n.kind, n.urgent, now);
+    n.sign_due_at = Some(settings.deadlines.sign_for_due(&cal, now));
+    n.return_due_at = Some(settings.deadlines.return_due(&cal, now));
     let created = st.db.create_item(&n).await?;
     Ok(format!("/t/{}?created=1", created.token))
 }
