@@ -13,6 +13,8 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need_apt+=(python3-aiosmtpd)   # the SMTP server of the mail tests
+[ -x /usr/sbin/bearerbox ] || need_apt+=(kannel)   # the SMS gateway of the SMS tests (bearerbox, smsbox)
+[ -x /usr/lib/kannel/test/fakesmsc ] || need_apt+=(kannel-extras)   # its fake carrier (fakesmsc)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (apt)"
   $SUDO apt-get update -qq

@@ -22,6 +22,31 @@ pub struct AppState {
     /// Where photos are stored (`PHOTO_DIR`; shared storage when several servers run).
     #[from_ref(skip)]
     pub photo_dir: String,
+    /// How texts leave this portal, for the admin page.
+    pub sms_delivery: SmsDelivery,
+    /// Reads a delivery report the SMS gateway sent: (outbox id, the signature in its address, the
+    /// query) → what it says and the gateway's code; `None` when the signature is wrong or the report
+    /// unreadable. Built by the server from the gateway and the signing key.
+    #[from_ref(skip)]
+    pub sms_reports: Option<SmsReportReader>,
+    /// Each text template in each language, measured on a sample: (template, language, parts, units),
+    /// for the admin page.
+    #[from_ref(skip)]
+    pub sms_templates: Arc<Vec<(String, String, i64, i64)>>,
+}
+
+/// See [`AppState::sms_reports`].
+pub type SmsReportReader = Arc<
+    dyn Fn(i64, &str, &std::collections::HashMap<String, String>) -> Option<(domain::sms::Delivery, i64)> + Send + Sync,
+>;
+
+/// How texts leave the portal: through an SMS gateway, or (no `SMS_URL`) as files in a folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmsDelivery {
+    /// `SMS_URL` is set: the gateway's kind (`kannel`) and address without credentials.
+    Gateway { kind: String, address: String },
+    /// No gateway: `.sms.txt` files in this folder.
+    Files { dir: String },
 }
 
 /// How mail leaves the portal: through a mail server, or (no `SMTP_URL`) as files in a folder.
@@ -51,7 +76,23 @@ impl AppState {
             trusted_proxies: TrustedProxies::default(),
             mail_delivery: MailDelivery::Files { dir: "data/mail".into() },
             photo_dir: "data/photos".into(),
+            sms_delivery: SmsDelivery::Files { dir: "data/mail".into() },
+            sms_reports: None,
+            sms_templates: Arc::new(Vec::new()),
         }
+    }
+
+    /// Says how texts leave the portal, and reads the gateway's delivery reports.
+    pub fn with_sms(
+        mut self,
+        delivery: SmsDelivery,
+        reports: Option<SmsReportReader>,
+        templates: Vec<(String, String, i64, i64)>,
+    ) -> Self {
+        self.sms_delivery = delivery;
+        self.sms_reports = reports;
+        self.sms_templates = Arc::new(templates);
+        self
     }
 
     /// Says how mail leaves the portal (shown on the admin page).

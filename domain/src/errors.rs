@@ -37,6 +37,8 @@ code_enum!(
         AmountOverCap = "amount_over_cap",
         PhoneInvalid = "phone_invalid",
         EmailInvalid = "email_invalid",
+        /// Neither a mobile number nor an email address (the code forms take either).
+        AddressInvalid = "address_invalid",
         ConsentRequired = "consent_required",
         TownUnknown = "town_unknown",
         CommunityUnknown = "community_unknown",

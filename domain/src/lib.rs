@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod mail;
 pub mod mask;
 pub mod places;
+pub mod sms;
 pub mod staff;
 pub mod validate;
 pub mod voices;

@@ -53,6 +53,21 @@ impl MailKind {
     }
 }
 
+/// The portal page a message links to, as a path: the staff console for staff, a donor's claim, a
+/// project's public page for its voters, else the resident's private tracking page. `None` without a
+/// token (codes, operator tests).
+pub fn link_path(kind: MailKind, number: &str, token: &str) -> Option<String> {
+    if token.is_empty() {
+        return None;
+    }
+    Some(match kind {
+        MailKind::StaffNewItem | MailKind::StaffDueSoon | MailKind::StaffOverdue => format!("/staff/items/{number}"),
+        MailKind::DonorClaim => format!("/c/{token}"),
+        MailKind::ProjectUpdate => format!("/projects/{number}"),
+        _ => format!("/t/{token}"),
+    })
+}
+
 /// The mail a resident gets when `actor` takes `action` and the lifecycle answers `out`; `None` for
 /// internal steps (routing, community assignment, internal notes) and for the resident's own actions.
 pub fn resident_mail(action: &Action, out: &Outcome, actor: Actor) -> Option<MailKind> {

@@ -80,6 +80,25 @@ pub struct Settings {
     /// comma-separated: 10.0.0.0/8,127.0.0.1); unset: the connection's peer is the client
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = proxies)]
     pub trusted_proxies: app::state::TrustedProxies,
+    /// The SMS gateway's send address (Kannel: http://127.0.0.1:13013/cgi-bin/sendsms); unset: texts
+    /// are written as files under --mail-dir
+    #[arg(long, env = "SMS_URL", hide_env_values = true)]
+    pub sms_url: Option<String>,
+    /// The gateway's user (Kannel: a sendsms-user's username)
+    #[arg(long, env = "SMS_USER", default_value = "portal")]
+    pub sms_user: String,
+    /// The gateway's password
+    #[arg(long, env = "SMS_PASSWORD", default_value = "", hide_env_values = true, hide_default_value = true)]
+    pub sms_password: String,
+    /// The sender id texts come from (the programme's registered number)
+    #[arg(long, env = "SMS_FROM", default_value = "1069012345")]
+    pub sms_from: String,
+    /// The portal's address as the gateway reaches it, for delivery reports [default: the public base URL]
+    #[arg(long, env = "SMS_REPORT_BASE_URL")]
+    pub sms_report_base_url: Option<String>,
+    /// The secret that signs delivery-report addresses [default: derived from SMS_PASSWORD]
+    #[arg(long, env = "SMS_REPORT_KEY", hide_env_values = true)]
+    pub sms_report_key: Option<String>,
 }
 
 fn on_off(v: &str) -> Result<bool, String> {
@@ -119,6 +138,25 @@ impl Settings {
             },
             mail_lease_secs: self.mail_lease_secs,
             trusted_proxies: self.trusted_proxies,
+            sms_report_key: match &self.sms_report_key {
+                Some(k) => k.as_bytes().to_vec(),
+                // Derived from the gateway's credentials: stable across restarts and instances.
+                None => {
+                    use sha2::Digest;
+                    let seed = format!(
+                        "sms-report:{}:{}:{}",
+                        self.sms_url.as_deref().unwrap_or(""),
+                        self.sms_user,
+                        self.sms_password
+                    );
+                    sha2::Sha256::digest(seed.as_bytes()).to_vec()
+                }
+            },
+            sms_url: self.sms_url,
+            sms_user: self.sms_user,
+            sms_password: self.sms_password,
+            sms_from: self.sms_from,
+            sms_report_base_url: self.sms_report_base_url,
         }
     }
 }
@@ -223,7 +261,7 @@ fn role(v: &str) -> Result<domain::Role, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Mail {
-    /// Queue test mails (the running server's worker sends them)
+    /// Queue test mails, or test texts to a mobile number (the running server's worker sends them)
     Test {
         #[arg(long)]
         to: String,

@@ -32,9 +32,29 @@ pub struct Config {
     /// (addresses or networks, comma-separated: `10.0.0.0/8,127.0.0.1`). Unset: nobody is trusted and
     /// the connection's peer is the client.
     pub trusted_proxies: app::state::TrustedProxies,
+    /// `SMS_URL`: the SMS gateway's send address (Kannel's `sendsms`); unset: texts are written as
+    /// `.sms.txt` files under `MAIL_DIR`. `SMS_USER`, `SMS_PASSWORD`, `SMS_FROM` (the sender id).
+    pub sms_url: Option<String>,
+    pub sms_user: String,
+    pub sms_password: String,
+    pub sms_from: String,
+    /// `SMS_REPORT_BASE_URL`: the portal as the gateway reaches it (default `PUBLIC_BASE_URL`).
+    pub sms_report_base_url: Option<String>,
+    /// `SMS_REPORT_KEY` (or derived from the gateway's credentials): signs delivery-report addresses.
+    pub sms_report_key: Vec<u8>,
 }
 
 impl Config {
+    /// The SMS gateway of this configuration: Kannel at `SMS_URL`, or files beside the mails.
+    pub fn sms_gateway(&self) -> Result<std::sync::Arc<dyn crate::sms::SmsGateway>, String> {
+        Ok(match &self.sms_url {
+            Some(url) => {
+                std::sync::Arc::new(crate::sms::Kannel::new(url, &self.sms_user, &self.sms_password, &self.sms_from)?)
+            }
+            None => std::sync::Arc::new(crate::sms::SmsFiles { dir: self.mail_dir.clone().into() }),
+        })
+    }
+
     /// The mail worker for this configuration.
     pub async fn mail_worker(&self, db: &store::Db) -> Result<crate::mail::MailWorker, String> {
         let transport = crate::mail::Transport::from_config(self.smtp_url.as_deref(), &self.mail_dir)?;
@@ -49,6 +69,9 @@ impl Config {
             policy: self.mail_policy,
             lease_secs: self.mail_lease_secs,
             instance: format!("{}:{}", self.site_addr, std::process::id()),
+            sms: self.sms_gateway()?,
+            reports: crate::sms::ReportSigner::new(&self.sms_report_key),
+            report_base: self.sms_report_base_url.clone().unwrap_or_else(|| self.public_base_url.clone()),
         })
     }
 

@@ -13,6 +13,7 @@ pub mod respond;
 pub mod routes;
 pub mod security;
 pub mod sessions;
+pub mod sms;
 pub mod staff_routes;
 
 pub use config::Config;
@@ -25,8 +26,26 @@ pub fn build_state(config: &Config, db: store::Db) -> app::state::AppState {
         Some(url) => app::state::MailDelivery::Smtp { host: config::smtp_host(url) },
         None => app::state::MailDelivery::Files { dir: config.mail_dir.clone() },
     };
+    let (sms_delivery, reports) = match config.sms_gateway() {
+        Ok(gateway) => {
+            let delivery = match &config.sms_url {
+                Some(_) => {
+                    app::state::SmsDelivery::Gateway { kind: gateway.code().into(), address: gateway.describe() }
+                }
+                None => app::state::SmsDelivery::Files { dir: config.mail_dir.clone() },
+            };
+            let signer = sms::ReportSigner::new(&config.sms_report_key);
+            let reader: app::state::SmsReportReader = std::sync::Arc::new(move |id, sig, query| {
+                signer.verify(id, sig).then(|| gateway.read_report(query)).flatten()
+            });
+            (delivery, Some(reader))
+        }
+        // A malformed SMS_URL: the worker refuses to start and says why; the pages say so too.
+        Err(e) => (app::state::SmsDelivery::Gateway { kind: "error".into(), address: e }, None),
+    };
     app::state::AppState::new(config.leptos_options(), db, config.public_base_url.clone())
         .with_mail_delivery(delivery)
+        .with_sms(sms_delivery, reports, sms::template_sizes(&config.public_base_url))
         .with_photo_dir(config.photo_dir.clone())
         .with_trusted_proxies(config.trusted_proxies.clone())
 }

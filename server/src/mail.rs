@@ -58,7 +58,12 @@ impl TownNames {
         ))
     }
 
-    fn name(&self, slug: &str, lang: Lang) -> String {
+    /// One town, for samples (the admin page's text sizes).
+    pub fn sample() -> TownNames {
+        TownNames(HashMap::from([("humen".to_string(), ["虎门镇".into(), "虎門鎮".into(), "Humen Town".into()])]))
+    }
+
+    pub fn name(&self, slug: &str, lang: Lang) -> String {
         let i = match lang {
             Lang::ZhHans => 0,
             Lang::ZhHant => 1,
@@ -108,18 +113,15 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> Rendered 
     };
     let subject = text(lang, &format!("subject.{code}"), &args);
     let body = text(lang, &format!("body.{code}"), &args);
-    let is_staff = matches!(mail.kind, MailKind::StaffNewItem | MailKind::StaffDueSoon | MailKind::StaffOverdue);
-    let link = if p.token.is_empty() {
-        None
-    } else if is_staff {
-        Some((format!("{base}/staff/items/{}", p.number), "staff.open"))
-    } else if mail.kind == MailKind::DonorClaim {
-        Some((format!("{base}/c/{}", p.token), "donor.open"))
-    } else if mail.kind == MailKind::ProjectUpdate {
-        Some((format!("{base}/projects/{}", p.number), "project.open"))
-    } else {
-        Some((format!("{base}/t/{}", p.token), "track"))
-    };
+    let link = domain::mail::link_path(mail.kind, &p.number, &p.token).map(|path| {
+        let key = match mail.kind {
+            MailKind::StaffNewItem | MailKind::StaffDueSoon | MailKind::StaffOverdue => "staff.open",
+            MailKind::DonorClaim => "donor.open",
+            MailKind::ProjectUpdate => "project.open",
+            _ => "track",
+        };
+        (format!("{base}{path}"), key)
+    });
     let prefs = (!mail.kind.essential())
         .then(|| mail.prefs_token.as_ref().map(|t| format!("{base}/mail/preferences/{t}")))
         .flatten();
@@ -226,6 +228,12 @@ pub struct MailWorker {
     pub lease_secs: i64,
     /// Names this process in the attempts log (several instances may share a database).
     pub instance: String,
+    /// Where texts go: the SMS gateway (`SMS_URL`), or files beside the mails.
+    pub sms: std::sync::Arc<dyn crate::sms::SmsGateway>,
+    /// Signs the address each text's delivery reports go to.
+    pub reports: crate::sms::ReportSigner,
+    /// The portal's address as the gateway reaches it (`SMS_REPORT_BASE_URL`, else `PUBLIC_BASE_URL`).
+    pub report_base: String,
 }
 
 /// What one pass of the worker did.
@@ -258,7 +266,28 @@ impl MailWorker {
             .map_err(|e| SendError { message: e.to_string(), permanent: true })
     }
 
-    async fn send(&self, mail: &OutboxMail) -> Result<(), SendError> {
+    /// Sends one outbox row by its channel; a text's parts are returned to be recorded.
+    async fn send(&self, mail: &OutboxMail) -> Result<Option<i64>, SendError> {
+        match mail.channel {
+            domain::sms::Channel::Sms => {
+                let text = crate::sms::render(mail, &self.base_url, &self.towns);
+                let report_to = self.reports.report_url(&self.report_base, mail.id);
+                self.sms.send(mail.id, &mail.to, &text, &report_to).await?;
+                Ok(Some(domain::sms::segments(&text).parts as i64))
+            }
+            domain::sms::Channel::Mail => self.send_mail(mail).await.map(|()| None),
+        }
+    }
+
+    /// `smtp`/`file` for a mail, the gateway's code (`kannel`, `file`) for a text.
+    fn transport_code(&self, mail: &OutboxMail) -> &'static str {
+        match mail.channel {
+            domain::sms::Channel::Sms => self.sms.code(),
+            domain::sms::Channel::Mail => self.transport.code(),
+        }
+    }
+
+    async fn send_mail(&self, mail: &OutboxMail) -> Result<(), SendError> {
         let message = self.message(mail)?;
         match &self.transport {
             Transport::Smtp(t) => t
@@ -296,8 +325,9 @@ impl MailWorker {
             }
             let Some(mail) = self.db.claim_mail(now, &self.instance).await? else { break };
             match self.send(&mail).await {
-                Ok(()) => {
-                    self.db.mail_sent(mail.id, store::now().max(now), self.transport.code(), &self.instance).await?;
+                Ok(segments) => {
+                    let transport = self.transport_code(&mail);
+                    self.db.mail_sent(mail.id, store::now().max(now), transport, segments, &self.instance).await?;
                     report.sent += 1;
                 }
                 Err(e) => {
@@ -371,6 +401,7 @@ mod tests {
         OutboxMail {
             id: 7,
             kind,
+            channel: domain::sms::Channel::Mail,
             to: "resident@example.org".into(),
             lang: lang.into(),
             item_id: Some(1),

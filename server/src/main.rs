@@ -267,8 +267,10 @@ async fn shutdown_signal() {
 async fn mail(config: &Config, db: &store::Db, cmd: Mail) {
     match cmd {
         Mail::Test { to, lang, count } => {
-            if to.parse::<lettre::message::Mailbox>().is_err() {
-                eprintln!("not an email address: {to}");
+            // An email address gets a test mail; a mobile number a test text (through SMS_URL).
+            let is_phone = domain::sms::Channel::of(&to).is_some_and(|(c, _)| c == domain::sms::Channel::Sms);
+            if !is_phone && to.parse::<lettre::message::Mailbox>().is_err() {
+                eprintln!("not an email address or a mobile number: {to}");
                 std::process::exit(2)
             }
             let m = store::MailRequest {
@@ -288,10 +290,13 @@ async fn mail(config: &Config, db: &store::Db, cmd: Mail) {
             }
             match last {
                 Ok(Some(id)) => println!(
-                    "queued {count} test mail(s) (last #{id}) to {to}; the running server's worker sends them {} (see `server mail status`)",
-                    match &config.smtp_url {
-                        Some(url) => format!("through {}", server::config::smtp_host(url)),
-                        None => format!("as a file under {} (no SMTP_URL)", config.mail_dir),
+                    "queued {count} test {}(s) (last #{id}) to {to}; the running server's worker sends them {} (see `server mail status`)",
+                    if is_phone { "text" } else { "mail" },
+                    match (is_phone, &config.smtp_url, &config.sms_url) {
+                        (false, Some(url), _) => format!("through {}", server::config::smtp_host(url)),
+                        (true, _, Some(url)) => format!("through {}", server::config::redact_url(url)),
+                        (false, None, _) => format!("as a file under {} (no SMTP_URL)", config.mail_dir),
+                        (true, _, None) => format!("as a file under {} (no SMS_URL)", config.mail_dir),
                     }
                 ),
                 Ok(None) => println!("not queued"),

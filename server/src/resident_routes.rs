@@ -305,3 +305,38 @@ pub(crate) async fn track_qr(State(st): State<AppState>, Path((token, what)): Pa
         Err(e) => app::error::AppError::from(e).into_response(),
     }
 }
+
+/// `GET /s/{code}`: a text's short link leads to its page (a tracking page, a claim, the preferences)
+/// with 303. Private like the pages it leads to (`no-store`); an unknown code is 404.
+pub(crate) async fn short_link(State(st): State<AppState>, Path(code): Path<String>) -> Response {
+    match st.db.short_link_path(&code).await {
+        Ok(Some(path)) => see_other(&path),
+        Ok(None) => crate::respond::refuse(domain::ErrorKind::NotFound),
+        Err(e) => {
+            tracing::error!(error = %e, "short link lookup failed");
+            crate::respond::refuse(domain::ErrorKind::Internal)
+        }
+    }
+}
+
+/// `GET /sms/report/{id}/{sig}?type=…`: the SMS gateway's delivery report for outbox row `id`. The
+/// address was signed when the text was sent, so nobody else can report on a text: a wrong signature
+/// is 403 and writes nothing.
+pub(crate) async fn sms_report(
+    State(st): State<AppState>,
+    Path((id, sig)): Path<(i64, String)>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let Some(read) = st.sms_reports.as_ref() else { return crate::respond::refuse(domain::ErrorKind::NotFound) };
+    let Some((delivery, code)) = read(id, &sig, &query) else {
+        return crate::respond::refuse(domain::ErrorKind::Forbidden);
+    };
+    match st.db.record_sms_report(id, delivery, code, store::now()).await {
+        Ok(true) => (StatusCode::OK, "ok").into_response(),
+        Ok(false) => crate::respond::refuse(domain::ErrorKind::NotFound),
+        Err(e) => {
+            tracing::error!(error = %e, "could not record an SMS delivery report");
+            crate::respond::refuse(domain::ErrorKind::Internal)
+        }
+    }
+}

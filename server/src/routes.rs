@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .route("/me/verify", post(post_me_verify))
         .route("/me/sign-out", post(post_me_sign_out))
         .route("/mail/preferences/{token}", post(post_mail_prefs))
+        .route("/s/{code}", get(short_link))
+        .route("/sms/report/{id}/{sig}", get(sms_report))
         .route("/staff/sign-in", post(staff_routes::post_sign_in))
         .route("/staff/sign-out", post(staff_routes::post_sign_out))
         .route("/staff/password", post(staff_routes::post_password))

@@ -182,7 +182,7 @@ fn default_csp() -> HeaderValue {
 
 /// Paths whose answers are private to one visitor (tokens, sessions) besides every HTML page.
 fn private_path(path: &str) -> bool {
-    ["/t/", "/c/", "/me", "/staff", "/dashboard", "/mail/", "/api/"].iter().any(|p| path.starts_with(p))
+    ["/t/", "/c/", "/s/", "/sms/", "/me", "/staff", "/dashboard", "/mail/", "/api/"].iter().any(|p| path.starts_with(p))
 }
 
 /// Security headers on every answer.

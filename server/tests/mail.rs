@@ -15,40 +15,7 @@ use support::{add_user, backends, free_port, get_with, post_with, six_digits, wo
 
 /// Submits a wish in `town` through the resident form, in `lang`, with `email`; returns (id, number, token).
 async fn submit_wish(app: &TestApp, town: &str, email: &str, lang: &str) -> (i64, String, String) {
-    let community: i64 =
-        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id LIMIT 1")
-            .bind(town)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    let community = community.to_string();
-    let key = store::new_token();
-    let form = [
-        ("beneficiary", "elderly_alone"),
-        ("submitted_by", "self"),
-        ("need", "独居老人需要一台轮椅"),
-        ("amount", "800"),
-        ("town", town),
-        ("community", community.as_str()),
-        ("contact_name", "王小明"),
-        ("phone", "13812341234"),
-        ("email", email),
-        ("consent", "on"),
-        ("submission_key", key.as_str()),
-    ];
-    let r = app
-        .http
-        .post(format!("{}/wish/new", app.base))
-        .header("cookie", format!("lang={lang}"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let loc = r.headers()["location"].to_str().unwrap();
-    let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
-    let item = app.db.item_by_token(&token).await.unwrap().unwrap();
-    (item.id, item.number, token)
+    support::submit_wish_with(app, town, "13812341234", email, lang).await
 }
 
 fn staff() -> By {
@@ -59,9 +26,15 @@ async fn act(app: &TestApp, id: i64, action: Action) {
     app.db.act_by(id, None, &staff(), &action, store::now()).await.unwrap();
 }
 
-/// How many outbox rows are in each status.
+/// How many mails (not texts: `tests/sms.rs`) are in each status.
 async fn statuses(app: &TestApp) -> HashMap<String, i64> {
-    app.db.mail_counts().await.unwrap().into_iter().collect()
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, CAST(COUNT(*) AS BIGINT) FROM mail_outbox WHERE channel = 'mail' GROUP BY status",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    rows.into_iter().collect()
 }
 
 #[tokio::test]
@@ -76,8 +49,10 @@ async fn each_event_mails_the_right_people_once_in_their_language() {
         // A wish in English: receipt to the resident, "new item" to Dongcheng's staff only.
         let (id, number, token) = submit_wish(&app, "dongcheng", "Resident.One@Example.org", "en").await;
         let r = w.deliver_due(store::now(), 100).await.unwrap();
-        assert_eq!((r.sent, r.retrying, r.parked), (2, 0, 0), "{b}");
+        // Two mails, and the receipt's text to the resident's phone (written to a file: no SMS_URL).
+        assert_eq!((r.sent, r.retrying, r.parked), (3, 0, 0), "{b}");
         let mails = smtp.mails();
+        assert_eq!(mails.len(), 2, "{b}");
         let receipt = mails.iter().find(|m| m.to == ["resident.one@example.org"]).expect("receipt");
         assert_eq!(receipt.subject, format!("We received your request {number}"));
         assert!(receipt.text.contains(&format!("https://portal.test/t/{token}")), "{}", receipt.text);
@@ -98,7 +73,7 @@ async fn each_event_mails_the_right_people_once_in_their_language() {
         app.db.act(id, None, Actor::Resident, "", &rate, store::now()).await.unwrap();
         app.db.act(id, None, Actor::Resident, "", &Action::RequestReopen, store::now()).await.unwrap();
         let r = w.deliver_due(store::now(), 100).await.unwrap();
-        assert_eq!(r.sent, 6, "{b}: accepted, 2× progress, feedback, reopened, staff");
+        assert_eq!(r.sent, 11, "{b}: accepted, 2× progress, feedback, reopened (each by mail and text), staff");
         let subjects: Vec<String> =
             smtp.mails().iter().filter(|m| m.to == ["resident.one@example.org"]).map(|m| m.subject.clone()).collect();
         assert_eq!(
@@ -195,7 +170,7 @@ async fn the_mail_server_down_then_up_loses_nothing_and_parked_mail_can_be_retri
         }
         let t0 = store::now();
         let r = w.deliver_due(t0, 100).await.unwrap();
-        assert_eq!((r.sent, r.retrying), (0, 3), "{b}: nobody listens");
+        assert_eq!((r.sent, r.retrying), (3, 3), "{b}: nobody listens (the three texts go to files)");
         let attempts: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM mail_attempts WHERE ok = 0")
             .fetch_one(&app.db.pool)
             .await
@@ -351,7 +326,7 @@ async fn residents_sign_in_with_a_code_and_see_their_items() {
         assert!(page.contains("name=\"email\""), "{b}: asks for the address");
         let (status, _, page) = post_with(&me, &app.base, "/me/code", &[("email", "not-an-address")]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(page.contains("not-an-address") && page.contains("邮箱格式不正确"), "{b}: kept and explained");
+        assert!(page.contains("not-an-address") && page.contains("请填写11位手机号"), "{b}: kept and explained");
         let (status, to, _) = post_with(&me, &app.base, "/me/code", &[("email", " MEI@example.org ")]).await;
         assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/me"));
         w.deliver_due(store::now(), 100).await.unwrap();

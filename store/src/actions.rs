@@ -189,6 +189,7 @@ impl Db {
             description: &item.description,
             token: &item.token,
             contact_email: item.contact_email.as_deref(),
+            contact_phone: &item.contact_phone,
             lang: &item.lang,
         };
         let event = ItemMailEvent::Acted { action, out: &out, actor, town: f.town_slug.as_deref() };

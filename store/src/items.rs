@@ -463,6 +463,7 @@ impl Db {
             description: &n.description,
             token: &token,
             contact_email: n.contact_email.as_deref(),
+            contact_phone: &n.contact_phone,
             lang: &n.lang,
         };
         queue_item_mails(

@@ -69,8 +69,14 @@ pub struct MailView {
     pub dir: String,
     /// Mails per status.
     pub counts: Vec<(String, i64)>,
-    /// Parked and uncertain mails, newest first (at most 50).
+    /// Parked and uncertain mails and texts, newest first (at most 50).
     pub problems: Vec<store_types::OutboxEntryView>,
+    /// How texts leave: `Some((gateway, address))` through a gateway, `None` as files in `dir`.
+    pub sms_gateway: Option<(String, String)>,
+    /// Texts sent in the last 24 hours, and their parts (what the carrier bills).
+    pub sms_day: (i64, i64),
+    /// Each text template in each language: (template, language, parts, UTF-16 units) of a sample.
+    pub sms_templates: Vec<(String, String, i64, i64)>,
 }
 
 /// Plain copies of store types the page needs (the store is server-only).
@@ -82,6 +88,9 @@ pub mod store_types {
     pub struct OutboxEntryView {
         pub id: i64,
         pub kind: String,
+        /// `mail` or `sms`.
+        pub channel: String,
+        /// The recipient (a phone partly hidden).
         pub to: String,
         pub status: String,
         pub attempts: i64,

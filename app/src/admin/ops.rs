@@ -89,7 +89,8 @@ async fn mail_view(st: &AppState) -> AppResult<MailView> {
         .map(|m| store_types::OutboxEntryView {
             id: m.id,
             kind: m.kind,
-            to: m.to,
+            to: if m.channel == "sms" { domain::mask::mask_phone(&m.to) } else { m.to },
+            channel: m.channel,
             status: m.status,
             attempts: m.attempts,
             created_at: m.created_at,
@@ -97,7 +98,19 @@ async fn mail_view(st: &AppState) -> AppResult<MailView> {
             item_number: m.item_number,
         })
         .collect();
-    Ok(MailView { smtp_host, dir, counts: st.db.mail_counts().await?, problems })
+    let sms_gateway = match &st.sms_delivery {
+        crate::state::SmsDelivery::Gateway { kind, address } => Some((kind.clone(), address.clone())),
+        crate::state::SmsDelivery::Files { .. } => None,
+    };
+    Ok(MailView {
+        smtp_host,
+        dir,
+        counts: st.db.mail_counts().await?,
+        problems,
+        sms_gateway,
+        sms_day: st.db.sms_sent_since(store::now() - 86_400).await?,
+        sms_templates: st.sms_templates.as_ref().clone(),
+    })
 }
 
 /// What a done admin post leads to.

@@ -313,6 +313,22 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
             <p>{if v.mail.counts.is_empty() { t(lang, "admin.mail.empty") } else {
                 v.mail.counts.iter().map(|(s, n)| format!("{} {n}", t(lang, &format!("admin.mail.s.{s}")))).collect::<Vec<_>>().join(" · ")
             }}</p>
+            <h3>{t(lang, "admin.sms")}</h3>
+            {match v.mail.sms_gateway.clone() {
+                Some((kind, address)) => view! { <p>{tf(lang, "admin.sms.gateway", &[("kind", &kind), ("address", &address)])}</p> }.into_any(),
+                None => view! { <p class="notice bad" role="status">{tf(lang, "admin.sms.files", &[("dir", &v.mail.dir)])}</p> }.into_any(),
+            }}
+            <p>{tf(lang, "admin.sms.day", &[("n", &v.mail.sms_day.0.to_string()), ("parts", &v.mail.sms_day.1.to_string())])}</p>
+            <details>
+                <summary>{t(lang, "admin.sms.templates")}</summary>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t(lang, "admin.sms.templates")><table class="inbox">
+                    <thead><tr><th scope="col">{t(lang, "admin.sms.template")}</th><th scope="col">{t(lang, "admin.sms.lang")}</th>
+                        <th scope="col">{t(lang, "admin.sms.parts")}</th><th scope="col">{t(lang, "admin.sms.units")}</th></tr></thead>
+                    <tbody>{v.mail.sms_templates.iter().map(|(name, l, parts, units)| view! {
+                        <tr><td>{name.clone()}</td><td>{l.clone()}</td><td>{*parts}</td><td>{*units}</td></tr>
+                    }).collect_view()}</tbody>
+                </table></div>
+            </details>
             {(!v.mail.problems.is_empty()).then(|| view! {
                 <div class="table-wrap"><table class="inbox">
                     <thead><tr>
@@ -325,7 +341,7 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
                             <tr>
                                 <td>{id.clone()}</td>
                                 <td>{m.to.clone()}</td>
-                                <td>{m.kind.clone()}{m.item_number.clone().map(|n| format!(" · {n}"))}</td>
+                                <td>{t(lang, &format!("admin.channel.{}", m.channel))}" · "{m.kind.clone()}{m.item_number.clone().map(|n| format!(" · {n}"))}</td>
                                 <td>{t(lang, &format!("admin.mail.s.{}", m.status))}{format!(" ({})", m.attempts)}</td>
                                 <td>{m.last_error.clone()}</td>
                                 <td class="row-actions">

@@ -66,10 +66,12 @@ pub struct MailPrefsView {
     pub updates_off: bool,
 }
 
-/// Hides most of an address: `wang.fang@example.org` → `wa***@example.org`.
+/// Hides most of an address: `wang.fang@example.org` → `wa***@example.org`, `13800138000` →
+/// `138****8000`.
 pub fn mask_address(address: &str) -> String {
     match address.split_once('@') {
         Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
+        None if address.chars().filter(char::is_ascii_digit).count() >= 8 => domain::mask::mask_phone(address),
         None => "***".into(),
     }
 }

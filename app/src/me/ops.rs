@@ -46,8 +46,9 @@ pub async fn my_items(st: &AppState, session: &Session) -> AppResult<MyItemsView
     Ok(MyItemsView { address, pending, items, voices })
 }
 
-/// Step 1: a code to this address (if it has items, or always when `for_voice`: a resident proving
-/// an address to support or object to a project; the answer is the same either way).
+/// Step 1: a code to this address — an email, or a mobile number by text — (if it has items, or
+/// always when `for_voice`: a resident proving an address to support or object to a project; the
+/// answer is the same either way).
 pub async fn request_code(
     st: &AppState,
     session: &Session,
@@ -56,12 +57,19 @@ pub async fn request_code(
     lang: domain::Lang,
     for_voice: bool,
 ) -> AppResult<()> {
+    // An email address, or a mobile number (the code then comes by text).
     let email = store::mail::normalise_address(email);
     if email.is_empty() {
         return Err(AppError::field("email", "required"));
     }
-    if !domain::validate::is_plausible_email(&email) {
-        return Err(AppError::field("email", "email_invalid"));
+    match domain::sms::Channel::of(&email) {
+        Some((domain::sms::Channel::Sms, _)) => {}
+        _ if email.contains('@') => {
+            if !domain::validate::is_plausible_email(&email) {
+                return Err(AppError::field("email", "email_invalid"));
+            }
+        }
+        _ => return Err(AppError::field("email", "address_invalid")),
     }
     // The day's limits, counted atomically before the hour's (in the store, with the code).
     let limits = st.db.settings().await?.abuse;

@@ -116,7 +116,7 @@ fn MyItemsBody(lang: domain::Lang, v: MyItemsView, posted: Option<PostedMe>, oth
         <form method="post" action="/me/code" class="card lookup" novalidate>
             <div class="field">
                 <label for="email">{t(lang, "me.email")}</label>
-                <input type="email" id="email" name="email" autocomplete="email" value=posted.email
+                <input type="text" id="email" name="email" autocomplete="username" spellcheck="false" autocapitalize="none" value=posted.email
                     aria-invalid=email_err.is_some().then_some("true") aria-describedby="email-error" />
                 <p class="error" id="email-error">{email_err}</p>
             </div>

@@ -269,7 +269,7 @@ fn VoiceSection(
             <form method="post" action=format!("{base}/code") class="lookup" novalidate>
                 <div class="field">
                     <label for="email">{t(lang, "me.email")}</label>
-                    <input type="email" id="email" name="email" autocomplete="email" value=p.email.clone()
+                    <input type="text" id="email" name="email" autocomplete="username" spellcheck="false" autocapitalize="none" value=p.email.clone()
                         aria-invalid=email_err.is_some().then_some("true") aria-describedby="email-error" />
                     <p class="error" id="email-error">{email_err}</p>
                 </div>

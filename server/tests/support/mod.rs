@@ -4,6 +4,7 @@
 use app::state::AppState;
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use store::Db;
 
@@ -28,9 +29,16 @@ pub struct TestAppBuilder {
     trusted_proxies: String,
     public_base_url: Option<String>,
     smtp_url: Option<String>,
+    sms_url: Option<String>,
 }
 
 impl TestAppBuilder {
+    /// The SMS gateway this server's texts go through (it reads that gateway's delivery reports).
+    pub fn with_sms(mut self, url: &str) -> Self {
+        self.sms_url = Some(url.into());
+        self
+    }
+
     /// The load balancers whose `X-Forwarded-For` the server believes (`127.0.0.1/32` lets a test
     /// speak for many client addresses).
     pub fn with_trusted_proxies(mut self, nets: &str) -> Self {
@@ -74,12 +82,17 @@ impl TestAppBuilder {
             photo_dir.to_str().unwrap(),
             "--trusted-proxies",
             &self.trusted_proxies,
+            "--sms-report-key",
+            SMS_REPORT_KEY,
         ];
         if let Some(url) = &self.public_base_url {
             argv.extend(["--public-base-url", url]);
         }
         if let Some(url) = &self.smtp_url {
             argv.extend(["--smtp-url", url]);
+        }
+        if let Some(url) = &self.sms_url {
+            argv.extend(["--sms-url", url, "--sms-password", KannelGateway::PASSWORD]);
         }
         let cli = <server::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap();
         let state = server::build_state(&cli.settings.config(), db.clone());
@@ -100,6 +113,7 @@ impl TestApp {
             trusted_proxies: String::new(),
             public_base_url: None,
             smtp_url: None,
+            sms_url: None,
         }
     }
 
@@ -257,6 +271,272 @@ pub async fn worker(db: &Db, smtp_url: Option<&str>, policy: store::RetryPolicy)
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The key that signs SMS delivery-report addresses, shared by the test server and its workers.
+pub const SMS_REPORT_KEY: &str = "test-sms-report-key";
+
+/// A mail worker that also sends texts through the SMS gateway at `sms_url` (Kannel's sendsms), with
+/// delivery reports addressed to `app` itself.
+pub async fn sms_worker(app: &TestApp, sms_url: &str, policy: store::RetryPolicy) -> server::mail::MailWorker {
+    let dir = std::env::temp_dir().join(format!("portal-files-{}", free_port()));
+    let (attempts, retry) = (policy.max_attempts.to_string(), policy.base_secs.to_string());
+    let argv = vec![
+        "server",
+        "--public-base-url",
+        "https://portal.test",
+        "--mail-dir",
+        dir.to_str().unwrap(),
+        "--mail-max-attempts",
+        &attempts,
+        "--mail-retry-secs",
+        &retry,
+        "--sms-url",
+        sms_url,
+        "--sms-user",
+        "portal",
+        "--sms-password",
+        KannelGateway::PASSWORD,
+        "--sms-from",
+        "10690769",
+        "--sms-report-base-url",
+        &app.base,
+        "--sms-report-key",
+        SMS_REPORT_KEY,
+    ];
+    let config = <server::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap().settings.config();
+    let mut w = config.mail_worker(&app.db).await.unwrap();
+    w.policy = policy;
+    w
+}
+
+/// A real SMS gateway on 127.0.0.1: Kannel's bearerbox and smsbox (Debian `kannel`), with Kannel's own
+/// `fakesmsc` as the carrier on the other side. What the carrier received is read from fakesmsc's
+/// log. Every listener is bound to 127.0.0.1. Stopped when dropped.
+pub struct KannelGateway {
+    pub dir: std::path::PathBuf,
+    /// The sendsms port (smsbox).
+    pub port: u16,
+    conf: std::path::PathBuf,
+    smsc_port: u16,
+    children: Vec<std::process::Child>,
+}
+
+/// A long text's parts so far: the sender, how many parts, the parts' bytes by number.
+type LongText = (String, u8, std::collections::BTreeMap<u8, Vec<u8>>);
+
+/// A text as the carrier received it (long texts joined from their parts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CarrierText {
+    pub from: String,
+    pub to: String,
+    pub text: String,
+    /// How many parts went over the air.
+    pub parts: usize,
+}
+
+impl KannelGateway {
+    pub const PASSWORD: &'static str = "kannel-test-pw";
+
+    /// Starts bearerbox, smsbox and fakesmsc on free ports and waits until a text can be sent (tried
+    /// again on other ports if a port was taken meanwhile by a test running beside it).
+    pub fn start() -> KannelGateway {
+        for _ in 0..3 {
+            if let Ok(k) = std::panic::catch_unwind(Self::start_once) {
+                return k;
+            }
+        }
+        panic!("Kannel did not start three times; see /tmp/portal-kannel-*/");
+    }
+
+    fn start_once() -> KannelGateway {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let dir = std::env::temp_dir().join(format!("portal-kannel-{nanos}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (admin, boxes, smsc, port) = (free_port(), free_port(), free_port(), free_port());
+        let d = dir.display();
+        let conf = format!(
+            "group = core\nadmin-port = {admin}\nadmin-password = admin-{nanos}\nadmin-interface = 127.0.0.1\n\
+             smsbox-port = {boxes}\nsmsbox-interface = 127.0.0.1\nwdp-interface-name = \"127.0.0.1\"\n\
+             box-allow-ip = \"127.0.0.1\"\nlog-file = \"{d}/bearerbox.log\"\nlog-level = 1\n\
+             dlr-storage = internal\nstore-type = file\nstore-location = \"{d}/kannel.store\"\n\n\
+             group = smsc\nsmsc = fake\nsmsc-id = fake\nhost = 127.0.0.1\nport = {smsc}\nour-host = 127.0.0.1\n\
+             connect-allow-ip = 127.0.0.1\n\n\
+             group = smsbox\nbearerbox-host = 127.0.0.1\nbearerbox-port = {boxes}\nsendsms-port = {port}\n\
+             sendsms-interface = 127.0.0.1\nlog-file = \"{d}/smsbox.log\"\nlog-level = 1\n\n\
+             group = sendsms-user\nusername = portal\npassword = {}\nmax-messages = 10\nconcatenation = true\n",
+            Self::PASSWORD
+        );
+        let conf_path = dir.join("kannel.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let mut k = KannelGateway { dir, port, conf: conf_path, smsc_port: smsc, children: Vec::new() };
+        k.start_boxes();
+        k
+    }
+
+    fn spawn(&mut self, program: &str, args: &[&str], log: &str) {
+        let out = std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join(log)).unwrap();
+        let child = std::process::Command::new(program)
+            .args(args)
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{program}: {e} (apt-get install kannel kannel-extras)"));
+        self.children.push(child);
+    }
+
+    fn wait_for_port(port: u16) {
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("Kannel did not listen on 127.0.0.1:{port}");
+    }
+
+    fn carrier_connections(&self) -> usize {
+        let log = std::fs::read(self.dir.join("bearerbox.log")).unwrap_or_default();
+        String::from_utf8_lossy(&log).matches("Fakesmsc client connected").count()
+    }
+
+    fn start_boxes(&mut self) {
+        let before = self.carrier_connections();
+        let conf = self.conf.display().to_string();
+        self.spawn("/usr/sbin/bearerbox", &[&conf], "bearerbox.out");
+        Self::wait_for_port(self.smsc_port);
+        self.spawn("/usr/sbin/smsbox", &[&conf], "smsbox.out");
+        let smsc = self.smsc_port.to_string();
+        self.spawn(
+            "/usr/lib/kannel/test/fakesmsc",
+            &["-H", "127.0.0.1", "-r", &smsc, "-m", "0", "1 2 text nothing"],
+            "carrier.log",
+        );
+        Self::wait_for_port(self.port);
+        // The carrier side connected: bearerbox says so in its log.
+        for _ in 0..100 {
+            if self.carrier_connections() > before {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the fake carrier did not connect to bearerbox");
+    }
+
+    /// The sendsms address to give the portal as `SMS_URL`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/cgi-bin/sendsms", self.port)
+    }
+
+    /// Stops every box (the gateway is down).
+    pub fn stop(&mut self) {
+        for mut c in self.children.drain(..) {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the boxes again on the same ports (the gateway is back).
+    pub fn restart(&mut self) {
+        self.stop();
+        self.start_boxes();
+    }
+
+    /// Every text the carrier received so far, parts of a long text joined, oldest first.
+    pub fn received(&self) -> Vec<CarrierText> {
+        let log =
+            String::from_utf8_lossy(&std::fs::read(self.dir.join("carrier.log")).unwrap_or_default()).into_owned();
+        let mut out: Vec<CarrierText> = Vec::new();
+        // A long text's parts: (to, reference) → (from, total, parts by number).
+        let mut open: HashMap<(String, u8), LongText> = HashMap::new();
+        for line in log.lines() {
+            let Some(rest) = line.split("Got message ").nth(1) else { continue };
+            let Some(body) = rest.split_once(": <").map(|(_, b)| b.trim_end_matches('>')) else { continue };
+            let f: Vec<&str> = body.split(' ').collect();
+            if f.len() < 4 {
+                continue;
+            }
+            let (from, to, kind) = (f[0].to_string(), f[1].to_string(), f[2]);
+            match kind {
+                "ucs-2" => out.push(CarrierText { from, to, text: ucs2(&url_bytes(f[3])), parts: 1 }),
+                "text" => out.push(CarrierText {
+                    from,
+                    to,
+                    text: String::from_utf8_lossy(&url_bytes(&f[3..].join(" "))).into_owned(),
+                    parts: 1,
+                }),
+                "udh" if f.len() >= 6 => {
+                    let udh = url_bytes(f[3]);
+                    // 05 00 03 ref total number: the concatenation header.
+                    let (reference, total, number) = (udh[3], udh[4], udh[5]);
+                    let e = open.entry((to.clone(), reference)).or_insert((from, total, Default::default()));
+                    e.2.insert(number, url_bytes(f[5]));
+                    if e.2.len() == usize::from(e.1) {
+                        let (from, total, parts) = open.remove(&(to.clone(), reference)).unwrap();
+                        let bytes: Vec<u8> = parts.into_values().flatten().collect();
+                        out.push(CarrierText { from, to, text: ucs2(&bytes), parts: usize::from(total) });
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The texts the carrier received for `phone`.
+    pub fn received_by(&self, phone: &str) -> Vec<CarrierText> {
+        self.received().into_iter().filter(|t| t.to == phone).collect()
+    }
+}
+
+impl Drop for KannelGateway {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// fakesmsc's URL-encoded data (`%xx`, `+` for a space byte).
+fn url_bytes(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn ucs2(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+    String::from_utf16_lossy(&units)
+}
+
+/// Waits until `check` holds (a delivery report arriving, a gateway's queue emptying), up to `secs`.
+pub async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..secs * 10 {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
 /// Adds a staff account with [`PASSWORD`].
 pub async fn add_user(app: &TestApp, email: &str, role: domain::Role, town: Option<&str>) -> i64 {
     let u = store::NewStaffUser {
@@ -289,4 +569,49 @@ pub fn six_digits(text: &str) -> String {
         .find(|w| w.iter().all(|c| c.is_ascii_digit()))
         .map(|w| w.iter().collect())
         .expect("a code in the mail")
+}
+
+/// Submits a wish in `town` through the resident form, in `lang`, with this mobile and email (may be
+/// empty); returns (id, number, token).
+pub async fn submit_wish_with(
+    app: &TestApp,
+    town: &str,
+    phone: &str,
+    email: &str,
+    lang: &str,
+) -> (i64, String, String) {
+    let community: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id LIMIT 1")
+            .bind(town)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let community = community.to_string();
+    let key = store::new_token();
+    let form = [
+        ("beneficiary", "elderly_alone"),
+        ("submitted_by", "self"),
+        ("need", "独居老人需要一台轮椅"),
+        ("amount", "800"),
+        ("town", town),
+        ("community", community.as_str()),
+        ("contact_name", "王小明"),
+        ("phone", phone),
+        ("email", email),
+        ("consent", "on"),
+        ("submission_key", key.as_str()),
+    ];
+    let r = app
+        .http
+        .post(format!("{}/wish/new", app.base))
+        .header("cookie", format!("lang={lang}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let loc = r.headers()["location"].to_str().unwrap();
+    let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
+    let item = app.db.item_by_token(&token).await.unwrap().unwrap();
+    (item.id, item.number, token)
 }

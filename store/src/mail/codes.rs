@@ -1,5 +1,6 @@
-//! Residents' one-time codes: asked for by email ("my items", a project voice), stored as a hash,
-//! tried a few times at most; and the items an address proved this way may see.
+//! Residents' one-time codes: asked for by email or mobile ("my items", a project voice), stored as a
+//! hash, tried a few times at most; and the items an address proved this way may see. Staff prove a
+//! phone for deadline texts with the same codes.
 
 use super::*;
 use crate::{opt_i64, Db, Result};
@@ -63,11 +64,15 @@ impl Db {
         .bind(client)
         .execute(&mut *tx)
         .await?;
-        let has_items = sqlx::query("SELECT 1 AS one FROM items WHERE lower(contact_email) = $1 LIMIT 1")
-            .bind(&address)
-            .fetch_all(&mut *tx)
-            .await?
-            .len()
+        let has_items = sqlx::query(if Channel::of(&address).is_some_and(|(c, _)| c == Channel::Sms) {
+            "SELECT 1 AS one FROM items WHERE contact_phone = $1 LIMIT 1"
+        } else {
+            "SELECT 1 AS one FROM items WHERE lower(contact_email) = $1 LIMIT 1"
+        })
+        .bind(&address)
+        .fetch_all(&mut *tx)
+        .await?
+        .len()
             == 1;
         if has_items || always {
             let m = MailRequest {
@@ -133,13 +138,16 @@ impl Db {
         Ok(check)
     }
 
-    /// The items submitted with this email address, newest first (at most 200).
+    /// The items submitted with this email address or mobile number, newest first (at most 200).
     pub async fn items_of_address(&self, address: &str) -> Result<Vec<MyItem>> {
-        let rows = sqlx::query(
-            "SELECT number, kind, title, description, status, token, submitted_at FROM items WHERE lower(contact_email) = $1 \
-             ORDER BY submitted_at DESC, id DESC LIMIT 200",
-        )
-        .bind(normalise_address(address))
+        let address = normalise_address(address);
+        let by_phone = Channel::of(&address).is_some_and(|(c, _)| c == Channel::Sms);
+        let column = if by_phone { "contact_phone" } else { "lower(contact_email)" };
+        let rows = sqlx::query(&format!(
+            "SELECT number, kind, title, description, status, token, submitted_at FROM items WHERE {column} = $1 \
+             ORDER BY submitted_at DESC, id DESC LIMIT 200"
+        ))
+        .bind(address)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -156,5 +164,46 @@ impl Db {
                 })
             })
             .collect()
+    }
+
+    /// A staff member asks for a code to prove `phone` (for deadline texts): the resident codes' limits
+    /// and expiry, the code texted to the phone at once.
+    pub async fn request_staff_phone_code(&self, user_id: i64, phone: &str, now: i64) -> Result<CodeRequest> {
+        self.sign_in_code(phone, &format!("staff:{user_id}"), domain::Lang::ZhHans.code(), now, true).await
+    }
+
+    /// The code typed for a staff member's phone: on success the phone is theirs and texts are on.
+    pub async fn verify_staff_phone(&self, user_id: i64, phone: &str, typed: &str, now: i64) -> Result<CodeCheck> {
+        let check = self.verify_sign_in_code(phone, typed, now).await?;
+        if check == CodeCheck::Ok {
+            let _w = self.write_guard().await;
+            sqlx::query("UPDATE staff_users SET phone = $2, sms_alerts = 1 WHERE id = $1")
+                .bind(user_id)
+                .bind(normalise_address(phone))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(check)
+    }
+
+    /// A staff member turns deadline texts on or off (off also forgets the phone when `forget`).
+    pub async fn set_staff_sms_alerts(&self, user_id: i64, on: bool, forget: bool) -> Result<()> {
+        let _w = self.write_guard().await;
+        let sql = if forget {
+            "UPDATE staff_users SET sms_alerts = 0, phone = NULL WHERE id = $1"
+        } else {
+            "UPDATE staff_users SET sms_alerts = $2 WHERE id = $1 AND phone IS NOT NULL"
+        };
+        sqlx::query(sql).bind(user_id).bind(i64::from(on)).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A staff member's proved phone and whether texts are on.
+    pub async fn staff_sms(&self, user_id: i64) -> Result<(Option<String>, bool)> {
+        let r = sqlx::query("SELECT phone, sms_alerts FROM staff_users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((r.try_get("phone")?, r.try_get::<i64, _>("sms_alerts")? != 0))
     }
 }

@@ -14,6 +14,7 @@ mod prefs;
 
 use domain::lifecycle::{Action, Actor, Outcome};
 use domain::mail::MailKind;
+use domain::sms::Channel;
 use domain::Kind;
 pub(crate) use outbox::{enqueue, queue_item_mails};
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,12 @@ pub struct MailParams {
     /// A one-time sign-in code (erased from the row once sent).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub code: String,
+    /// A text's short link (`/s/{short}`) to the page the mail would link to, made when it is queued.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short: String,
+    /// A non-essential text's short link to the recipient's preferences page.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prefs_short: String,
 }
 
 /// A mail taken by a worker.
@@ -72,6 +79,8 @@ pub struct MailParams {
 pub struct OutboxMail {
     pub id: i64,
     pub kind: MailKind,
+    /// A mail, or a text to a mobile phone.
+    pub channel: Channel,
     pub to: String,
     pub lang: String,
     pub item_id: Option<i64>,
@@ -88,6 +97,12 @@ pub struct OutboxMail {
 pub struct OutboxEntry {
     pub id: i64,
     pub kind: String,
+    /// `mail` or `sms`.
+    pub channel: String,
+    /// A text's parts, once sent.
+    pub segments: Option<i64>,
+    /// A text's latest delivery report (`delivered`, `failed`, …).
+    pub delivery: Option<String>,
     pub to: String,
     pub status: String,
     pub attempts: i64,
@@ -165,6 +180,8 @@ pub(crate) struct MailItem<'a> {
     pub description: &'a str,
     pub token: &'a str,
     pub contact_email: Option<&'a str>,
+    /// The resident's mobile: the essential messages always go there as texts.
+    pub contact_phone: &'a str,
     pub lang: &'a str,
 }
 
@@ -187,9 +204,13 @@ pub fn mail_title(title: &str, description: &str) -> String {
     }
 }
 
-/// Normalises an address for matching: trimmed, lower case.
+/// Normalises an address for matching: a mobile number as its eleven digits (`+86 138-0013-8000` →
+/// `13800138000`), an email trimmed and in lower case.
 pub fn normalise_address(address: &str) -> String {
-    address.trim().to_lowercase()
+    match Channel::of(address) {
+        Some((Channel::Sms, phone)) => phone,
+        _ => address.trim().to_lowercase(),
+    }
 }
 
 fn hash_code(address: &str, code: &str) -> String {

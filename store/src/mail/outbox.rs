@@ -21,13 +21,15 @@ pub(crate) async fn queue_item_mails(
         token: item.token.to_string(),
         ..MailParams::default()
     };
+    // The resident hears by mail when they gave an email, and always by text on their mobile.
     let resident = |kind: MailKind, params: MailParams| {
-        item.contact_email.filter(|e| !e.trim().is_empty()).map(|to| MailRequest {
+        let email = item.contact_email.filter(|e| !e.trim().is_empty());
+        email.into_iter().chain(Some(item.contact_phone).filter(|p| !p.trim().is_empty())).map(move |to| MailRequest {
             kind,
             to: normalise_address(to),
             lang: item.lang.to_string(),
             item_id: Some(item.id),
-            params,
+            params: params.clone(),
             dedupe_key: None,
         })
     };
@@ -96,32 +98,43 @@ pub(crate) async fn queue_item_mails(
     Ok(())
 }
 
-/// Active town staff of `town` with an address; dispatchers for the city queue (`None`).
+/// Active town staff of `town`; dispatchers for the city queue (`None`). Each by email, and by text
+/// too when they proved a phone and chose texts.
 async fn staff_recipients(tx: &mut Transaction<'_, Any>, town: Option<&str>) -> Result<Vec<String>> {
-    let rows = match town {
-        Some(t) => {
-            // The town's own staff; village workers (town staff with a community) hear from their town.
-            sqlx::query(
-                "SELECT email FROM staff_users WHERE active = 1 AND role = 'town_staff' AND town_slug = $1 \
-                 AND community_id IS NULL",
-            )
-            .bind(t)
-            .fetch_all(&mut **tx)
-            .await?
-        }
-        None => {
-            sqlx::query("SELECT email FROM staff_users WHERE active = 1 AND role = 'dispatcher'")
+    let rows =
+        match town {
+            Some(t) => {
+                // The town's own staff; village workers (town staff with a community) hear from their town.
+                sqlx::query(
+                    "SELECT email, phone, sms_alerts FROM staff_users WHERE active = 1 AND role = 'town_staff' \
+                 AND town_slug = $1 AND community_id IS NULL ORDER BY id",
+                )
+                .bind(t)
                 .fetch_all(&mut **tx)
                 .await?
+            }
+            None => sqlx::query(
+                "SELECT email, phone, sms_alerts FROM staff_users WHERE active = 1 AND role = 'dispatcher' ORDER BY id",
+            )
+            .fetch_all(&mut **tx)
+            .await?,
+        };
+    let mut to = Vec::new();
+    for r in &rows {
+        to.push(r.try_get::<String, _>("email")?);
+        let phone: Option<String> = r.try_get("phone")?;
+        if let Some(phone) = phone.filter(|_| r.try_get::<i64, _>("sms_alerts").unwrap_or(0) != 0) {
+            to.push(phone);
         }
-    };
-    rows.iter().map(|r| Ok(r.try_get::<String, _>("email")?)).collect()
+    }
+    Ok(to)
 }
 
 /// Writes one outbox row unless the recipient turned this kind off or its dedupe key exists; returns
-/// the new row's id.
+/// the new row's id. An email address gets a mail; a mobile number a text (with short links to the
+/// page a mail would link to); anything else (a landline) nothing.
 pub(crate) async fn enqueue(tx: &mut Transaction<'_, Any>, m: &MailRequest, at: i64) -> Result<Option<i64>> {
-    let to = normalise_address(&m.to);
+    let Some((channel, to)) = Channel::of(&m.to) else { return Ok(None) };
     sqlx::query("INSERT INTO mail_recipients (address, token, updates_off, updated_at) VALUES ($1, $2, 0, $3) ON CONFLICT (address) DO NOTHING")
         .bind(&to)
         .bind(crate::new_token())
@@ -138,10 +151,24 @@ pub(crate) async fn enqueue(tx: &mut Transaction<'_, Any>, m: &MailRequest, at: 
             return Ok(None);
         }
     }
-    let params = serde_json::to_string(&m.params).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+    let mut params = m.params.clone();
+    if channel == Channel::Sms {
+        if let Some(path) = domain::mail::link_path(m.kind, &params.number, &params.token) {
+            params.short = short_link(tx, &path, at).await?;
+        }
+        if !m.kind.essential() {
+            let token: String = sqlx::query("SELECT token FROM mail_recipients WHERE address = $1")
+                .bind(&to)
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get("token")?;
+            params.prefs_short = short_link(tx, &format!("/mail/preferences/{token}"), at).await?;
+        }
+    }
+    let params = serde_json::to_string(&params).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
     let row = sqlx::query(
-        "INSERT INTO mail_outbox (kind, to_addr, lang, item_id, params, dedupe_key, status, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+        "INSERT INTO mail_outbox (kind, channel, to_addr, lang, item_id, params, dedupe_key, status, next_attempt_at, created_at) \
+         VALUES ($1, $8, $2, $3, $4, $5, $6, 'queued', $7, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
     )
     .bind(m.kind.code())
     .bind(&to)
@@ -150,19 +177,56 @@ pub(crate) async fn enqueue(tx: &mut Transaction<'_, Any>, m: &MailRequest, at: 
     .bind(params)
     .bind(m.dedupe_key.as_deref())
     .bind(at)
+    .bind(channel.code())
     .fetch_optional(&mut **tx)
     .await?;
     row.map(|r| Ok(r.try_get::<i64, _>("id")?)).transpose()
 }
 
-const OUTBOX_COLUMNS: &str = "id, kind, to_addr, lang, item_id, params, attempts, created_at";
+/// The short code for a portal path, made once per path (a second text about the same item reuses it).
+async fn short_link(tx: &mut Transaction<'_, Any>, path: &str, at: i64) -> Result<String> {
+    use domain::sms::short_link::{ALPHABET, LEN};
+    let existing =
+        sqlx::query("SELECT code FROM short_links WHERE path = $1").bind(path).fetch_optional(&mut **tx).await?;
+    if let Some(r) = existing {
+        return Ok(r.try_get("code")?);
+    }
+    // 57 random bits: a clash is not expected in the portal's lifetime, and is drawn again if it comes.
+    for _ in 0..4 {
+        let code: String = {
+            let mut rng = rand::thread_rng();
+            (0..LEN).map(|_| ALPHABET[rand::Rng::gen_range(&mut rng, 0..ALPHABET.len())] as char).collect()
+        };
+        let done =
+            sqlx::query("INSERT INTO short_links (code, path, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(&code)
+                .bind(path)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+        if done.rows_affected() == 1 {
+            return Ok(code);
+        }
+        if let Some(r) =
+            sqlx::query("SELECT code FROM short_links WHERE path = $1").bind(path).fetch_optional(&mut **tx).await?
+        {
+            return Ok(r.try_get("code")?);
+        }
+    }
+    Err(crate::StoreError::Corrupt("no free short link code".into()))
+}
+
+const OUTBOX_COLUMNS: &str = "id, kind, channel, to_addr, lang, item_id, params, attempts, created_at";
 
 fn outbox_mail(r: &AnyRow) -> Result<OutboxMail> {
     let kind: String = r.try_get("kind")?;
+    let channel: String = r.try_get("channel")?;
     let params: String = r.try_get("params")?;
     Ok(OutboxMail {
         id: r.try_get("id")?,
         kind: MailKind::from_code(&kind).ok_or_else(|| crate::StoreError::Corrupt(format!("mail kind {kind}")))?,
+        channel: Channel::from_code(&channel)
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("channel {channel}")))?,
         to: r.try_get("to_addr")?,
         lang: r.try_get("lang")?,
         item_id: opt_i64(r, "item_id")?,
@@ -208,17 +272,26 @@ impl Db {
 
     /// The mail server accepted the mail (or it was written to a file): it is never sent again. A
     /// sign-in code is erased from the row.
-    pub async fn mail_sent(&self, id: i64, at: i64, transport: &str, instance: &str) -> Result<()> {
+    /// `segments` counts a text's parts.
+    pub async fn mail_sent(
+        &self,
+        id: i64,
+        at: i64,
+        transport: &str,
+        segments: Option<i64>,
+        instance: &str,
+    ) -> Result<()> {
         let _w = self.write_guard().await;
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE mail_outbox SET status = 'sent', sent_at = $2, transport = $3, attempts = attempts + 1, \
+            "UPDATE mail_outbox SET status = 'sent', sent_at = $2, transport = $3, attempts = attempts + 1, segments = $4, \
              sending_since = NULL, last_error = '', params = CASE WHEN kind = 'sign_in_code' THEN '{}' ELSE params END \
              WHERE id = $1",
         )
         .bind(id)
         .bind(at)
         .bind(transport)
+        .bind(segments)
         .execute(&mut *tx)
         .await?;
         record_attempt(&mut tx, id, at, true, "", instance).await?;
@@ -296,6 +369,74 @@ impl Db {
         row.map(|r| Ok(r.try_get::<i64, _>("next_attempt_at")?)).transpose()
     }
 
+    /// A gateway's delivery report for a sent text: kept, and the row shows the latest (a final report
+    /// is not replaced by an intermediate one). Returns whether the text exists.
+    pub async fn record_sms_report(
+        &self,
+        id: i64,
+        delivery: domain::sms::Delivery,
+        code: i64,
+        at: i64,
+    ) -> Result<bool> {
+        let _w = self.write_guard().await;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT delivery FROM mail_outbox WHERE id = $1 AND channel = 'sms'")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else { return Ok(false) };
+        sqlx::query("INSERT INTO sms_reports (outbox_id, delivery, code, at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(delivery.code())
+            .bind(code)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        let before: Option<String> = row.try_get("delivery")?;
+        let keep = before.as_deref().and_then(domain::sms::Delivery::from_code).is_some_and(|d| d.is_final());
+        if !keep || delivery.is_final() {
+            sqlx::query("UPDATE mail_outbox SET delivery = $2, delivery_at = $3 WHERE id = $1")
+                .bind(id)
+                .bind(delivery.code())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The delivery reports of a text, oldest first: `(delivery, gateway code, at)`.
+    pub async fn sms_reports(&self, id: i64) -> Result<Vec<(String, i64, i64)>> {
+        let rows = sqlx::query("SELECT delivery, code, at FROM sms_reports WHERE outbox_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("delivery")?, r.try_get("code")?, r.try_get("at")?))).collect()
+    }
+
+    /// The portal path behind a text's short link.
+    pub async fn short_link_path(&self, code: &str) -> Result<Option<String>> {
+        if !domain::sms::short_link::plausible(code) {
+            return Ok(None);
+        }
+        let row =
+            sqlx::query("SELECT path FROM short_links WHERE code = $1").bind(code).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok(r.try_get::<String, _>("path")?)).transpose()
+    }
+
+    /// Texts sent since `since`, and their parts: `(texts, parts)`.
+    pub async fn sms_sent_since(&self, since: i64) -> Result<(i64, i64)> {
+        let r = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n, CAST(COALESCE(SUM(segments), 0) AS BIGINT) AS parts FROM mail_outbox \
+             WHERE channel = 'sms' AND status = 'sent' AND sent_at >= $1",
+        )
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((r.try_get("n")?, r.try_get("parts")?))
+    }
+
     /// How many mails are in each status.
     pub async fn mail_counts(&self) -> Result<Vec<(String, i64)>> {
         let rows = sqlx::query(
@@ -310,8 +451,8 @@ impl Db {
     pub async fn mail_list(&self, statuses: &[&str], limit: i64) -> Result<Vec<OutboxEntry>> {
         let list = statuses.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT o.id, o.kind, o.to_addr, o.status, o.attempts, o.created_at, o.next_attempt_at, o.sent_at, o.last_error, \
-             i.number FROM mail_outbox o LEFT JOIN items i ON i.id = o.item_id WHERE o.status IN ({list}) \
+            "SELECT o.id, o.kind, o.channel, o.segments, o.delivery, o.to_addr, o.status, o.attempts, o.created_at, \
+             o.next_attempt_at, o.sent_at, o.last_error, i.number FROM mail_outbox o LEFT JOIN items i ON i.id = o.item_id WHERE o.status IN ({list}) \
              ORDER BY o.id DESC LIMIT $1"
         );
         let rows = sqlx::query(&sql).bind(limit).fetch_all(&self.pool).await?;
@@ -320,6 +461,9 @@ impl Db {
                 Ok(OutboxEntry {
                     id: r.try_get("id")?,
                     kind: r.try_get("kind")?,
+                    channel: r.try_get("channel")?,
+                    segments: opt_i64(r, "segments")?,
+                    delivery: r.try_get("delivery")?,
                     to: r.try_get("to_addr")?,
                     status: r.try_get("status")?,
                     attempts: r.try_get("attempts")?,
