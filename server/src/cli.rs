@@ -270,6 +270,8 @@ pub enum Mail {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         count: u32,
     },
+    /// Each text template's length in each language (parts and UTF-16 units, on PUBLIC_BASE_URL)
+    Texts,
     /// Mails per status; the parked and uncertain ones
     Status,
     /// Send parked or uncertain mails again

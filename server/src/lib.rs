@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod dashboard_routes;
 pub mod mail;
+pub mod outbox;
 pub mod photos;
 pub mod public_routes;
 pub mod resident_routes;

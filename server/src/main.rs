@@ -303,6 +303,12 @@ async fn mail(config: &Config, db: &store::Db, cmd: Mail) {
                 Err(e) => fail("cannot queue the mail", e),
             }
         }
+        Mail::Texts => {
+            println!("| template | language | parts | units |\n|---|---|---|---|");
+            for (name, lang, parts, units) in server::sms::template_sizes(&config.public_base_url) {
+                println!("| {name} | {lang} | {parts} | {units} |");
+            }
+        }
         Mail::Status => {
             let counts = db.mail_counts().await.unwrap_or_else(|e| fail("cannot read the outbox", e));
             for (status, n) in &counts {

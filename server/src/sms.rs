@@ -8,7 +8,7 @@
 //! file beside the `.eml` files when no `SMS_URL` is set. A commercial provider's API is one more
 //! implementation; the outbox does not change.
 
-use crate::mail::{SendError, TownNames};
+use crate::outbox::{SendError, TownNames};
 use domain::mail::MailKind;
 use domain::sms::{segments, Delivery, Encoding, Segments, SIGNATURE};
 use domain::Lang;
@@ -175,8 +175,16 @@ impl SmsGateway for Kannel {
         "kannel"
     }
 
+    /// The send address without a password or query (where credentials could hide).
     fn describe(&self) -> String {
-        crate::config::redact_url(&self.url)
+        match reqwest::Url::parse(&self.url) {
+            Ok(mut u) => {
+                let _ = u.set_password(None);
+                u.set_query(None);
+                u.to_string()
+            }
+            Err(_) => String::new(),
+        }
     }
 
     fn send<'a>(&'a self, _id: i64, to: &'a str, text: &'a str, report_to: &'a str) -> Sending<'a> {
@@ -347,9 +355,9 @@ mod tests {
     fn a_receipt_is_signed_names_the_number_and_links_short_in_each_language() {
         let base = "https://dg12345.cn";
         let zh = render(&row(MailKind::Receipt, "zh-Hans", params()), base, &TownNames::default());
-        assert_eq!(zh, "【民生大莞家】您的微心愿已提交，编号W-2026-000123，24小时内答复是否受理。进度：https://dg12345.cn/s/ab3dE9kQ2x");
+        assert_eq!(zh, "【民生大莞家】微心愿W-2026-000123已收到，24小时内答复。进度：https://dg12345.cn/s/ab3dE9kQ2x");
         let hant = render(&row(MailKind::Receipt, "zh-Hant", params()), base, &TownNames::default());
-        assert!(hant.contains("微心願已提交，編號W-2026-000123"), "{hant}");
+        assert!(hant.contains("微心願W-2026-000123已收到，24小時內答覆"), "{hant}");
         let en = render(&row(MailKind::Receipt, "en", params()), base, &TownNames::default());
         assert!(en.starts_with("【民生大莞家】Your wish W-2026-000123 is in"), "{en}");
     }

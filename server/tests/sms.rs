@@ -67,7 +67,7 @@ async fn every_event_that_mails_a_resident_reaches_their_phone_in_their_language
         let got = texts_for(&k, &p1, 6).await;
         let words: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
         let expect = [
-            format!("您的微心愿已提交，编号{number}"),
+            format!("微心愿{number}已收到，24小时内答复"),
             format!("您的微心愿{number}已由东城街道受理"),
             format!("您的微心愿{number}有新进展：已上心愿墙"),
             format!("您的微心愿{number}有新进展：心愿已实现"),
@@ -107,7 +107,7 @@ async fn every_event_that_mails_a_resident_reaches_their_phone_in_their_language
         act(&app, id2, Action::Decline { reason: "不屬於微心願範圍".into() }).await;
         w.deliver_due(store::now(), 100).await.unwrap();
         let got = texts_for(&k, &p2, 2).await;
-        assert!(got[0].text.contains(&format!("您的微心願已提交，編號{number2}")), "{b}: {}", got[0].text);
+        assert!(got[0].text.contains(&format!("微心願{number2}已收到")), "{b}: {}", got[0].text);
         assert!(got[1].text.contains(&format!("您的微心願{number2}未予受理，原因請看")), "{b}: {}", got[1].text);
         assert!(!got[1].text.contains("不屬於"), "{b}: staff words stay behind the link");
 
@@ -455,7 +455,7 @@ async fn without_a_gateway_texts_are_files_beside_the_mails_and_the_admin_page_s
         let file = std::path::Path::new(&w.sms.describe()).join(format!("{id:08}.sms.txt"));
         let written = std::fs::read_to_string(&file).unwrap();
         assert!(written.starts_with(&format!("To: {p}\nSegments: ")), "{b}: {written}");
-        assert!(written.contains(&format!("【民生大莞家】您的微心愿已提交，编号{number}")), "{b}: {written}");
+        assert!(written.contains(&format!("【民生大莞家】微心愿{number}已收到")), "{b}: {written}");
         add_user(&app, "admin@dg.gov.cn", domain::Role::Admin, None).await;
         let admin = signed_in(&app, "admin@dg.gov.cn").await;
         let (status, page) = get_with(&admin, &app.base, "/staff/admin").await;
