@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/sign-in", post(staff_routes::post_sign_in))
         .route("/staff/sign-out", post(staff_routes::post_sign_out))
         .route("/staff/password", post(staff_routes::post_password))
+        .route("/staff/texts", post(staff_routes::post_texts))
         .route("/staff/items/{number}/act", post(staff_routes::post_staff_action))
         .route(
             "/staff/items/{number}/photos",

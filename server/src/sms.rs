@@ -64,7 +64,13 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> String {
     let status =
         if p.status.is_empty() { String::new() } else { app::ui::i18n::t(lang, &format!("status.{}", p.status)) };
     let town = if p.town.is_empty() { String::new() } else { towns.name(&p.town, lang) };
-    let deadline = if p.text.is_empty() { String::new() } else { text(lang, &format!("deadline.{}", p.text), &[]) };
+    // Deadline warnings name which deadline in `text`: only the known ones are ever shown.
+    let deadline = match (mail.kind, p.text.as_str()) {
+        (MailKind::StaffDueSoon | MailKind::StaffOverdue, which @ ("reply" | "feedback")) => {
+            text(lang, &format!("deadline.{which}"), &[])
+        }
+        _ => String::new(),
+    };
     let due = p.due_at.map(app::ui::i18n::local_time).unwrap_or_default();
     let link = if !p.short.is_empty() {
         format!("{base}/s/{}", p.short)
@@ -72,8 +78,9 @@ pub fn render(mail: &OutboxMail, base_url: &str, towns: &TownNames) -> String {
         domain::mail::link_path(mail.kind, &p.number, &p.token).map(|path| format!("{base}{path}")).unwrap_or_default()
     };
     let prefs = if p.prefs_short.is_empty() { String::new() } else { format!("{base}/s/{}", p.prefs_short) };
-    // Only the extension's new date comes from the event's text.
-    let date = if mail.kind == MailKind::Extended { p.text.as_str() } else { "" };
+    // Only the extension's new date comes from the event's text, and only if it is a date.
+    let is_date = p.text.len() == 10 && p.text.chars().all(|c| c.is_ascii_digit() || c == '-');
+    let date = if mail.kind == MailKind::Extended && is_date { p.text.as_str() } else { "" };
     let args: [(&str, &str); 10] = [
         ("number", &p.number),
         ("kind", &kind),

@@ -188,6 +188,42 @@ pub async fn post_password(
     }
 }
 
+/// The 短信提醒 form's fields (each step uses some).
+#[derive(Deserialize)]
+pub struct TextsForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /staff/texts`: a staff member proves a mobile with a texted code, or turns deadline texts off.
+/// Problems re-render `/staff/password` with the message next to the field and what was typed.
+pub async fn post_texts(
+    State(st): State<AppState>,
+    ClientIp(client): ClientIp,
+    session: Session,
+    headers: HeaderMap,
+    Form(f): Form<TextsForm>,
+) -> Response {
+    let user = match staff_session::staff_of_session(&st, &session).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return see_other("/staff/sign-in"),
+        Err(e) => return e.into_response(),
+    };
+    let client = client.to_string();
+    match app::staff::texts_ops::texts_post(&st, &session, &user, &f.step, &f.phone, &f.code, &client).await {
+        Ok(done) => see_other(&format!("/staff/password?done={done}#texts")),
+        Err(AppError::Invalid(errors)) => {
+            let posted = app::staff::PostedTexts { step: f.step, phone: f.phone, errors };
+            render_with_session(&st, &headers, "/staff/password", posted, Some(session)).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
 pub async fn post_sign_out(State(st): State<AppState>, ClientIp(client): ClientIp, session: Session) -> Response {
     if let Ok(Some(staff_session::SessionStaff { user: u, .. })) = staff_session::session_staff(&st, &session).await {
         let entry = store::AuditEntry {

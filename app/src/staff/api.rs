@@ -23,3 +23,9 @@ pub async fn get_staff_item(number: String, lang: String) -> Result<Guarded<Staf
     let lang = Lang::from_code(&lang).unwrap_or_default();
     Guarded::of(crate::staff::ops::item_view(&st(), &number, lang).await)
 }
+
+/// The signed-in staff member's deadline texts (the 短信提醒 section of `/staff/password`).
+#[server(endpoint = "staff_texts")]
+pub async fn get_staff_texts() -> Result<Guarded<StaffTextsView>, ServerFnError> {
+    Guarded::of(crate::staff::texts_ops::texts_view(&st()).await)
+}

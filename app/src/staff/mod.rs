@@ -13,6 +13,9 @@ pub mod ops;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
+pub mod texts;
+#[cfg(feature = "ssr")]
+pub mod texts_ops;
 
 use crate::ui::{CommunityOption, DeadlineView, TownOption};
 use domain::staff::DueBadge;
@@ -389,4 +392,23 @@ pub struct PostedSignIn {
     pub email: String,
     pub errors: Vec<FieldError>,
     pub too_many: bool,
+}
+
+/// The signed-in staff member's texts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffTextsView {
+    /// The proved mobile, partly hidden (`138****8000`).
+    pub phone: Option<String>,
+    /// Texts are on.
+    pub on: bool,
+    /// A code was texted to this mobile (partly hidden) and is awaited.
+    pub pending: Option<String>,
+}
+
+/// A texts form posted with problems: which step (`send`, `verify`), what was typed, the errors.
+#[derive(Clone, Debug, Default)]
+pub struct PostedTexts {
+    pub step: String,
+    pub phone: String,
+    pub errors: Vec<FieldError>,
 }

@@ -1,6 +1,7 @@
 //! `/staff/password`: a staff member changes their own password — at once after an admin issued one
 //! (every other staff page waits until then), or whenever they like from the staff bar. The form posts
-//! to `server::staff_routes::post_password`; a change ends the account's other sessions.
+//! to `server::staff_routes::post_password`; a change ends the account's other sessions. Below it,
+//! the 短信提醒 section (`texts.rs`).
 
 use crate::ui::i18n::t;
 use crate::ui::{field_error, set_status, use_lang};
@@ -46,6 +47,7 @@ pub fn StaffPasswordPage() -> impl IntoView {
             {field("repeat", "pw.repeat", "new-password", None)}
             <button type="submit" class="primary">{t(lang, "pw.save")}</button>
         </form>
+        <super::texts::StaffTexts />
         <form method="post" action="/staff/sign-out">
             <button type="submit" class="secondary">{t(lang, "staff.sign_out")}</button>
         </form>

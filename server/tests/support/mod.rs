@@ -339,12 +339,12 @@ impl KannelGateway {
     /// Starts bearerbox, smsbox and fakesmsc on free ports and waits until a text can be sent (tried
     /// again on other ports if a port was taken meanwhile by a test running beside it).
     pub fn start() -> KannelGateway {
-        for _ in 0..3 {
+        for _ in 0..5 {
             if let Ok(k) = std::panic::catch_unwind(Self::start_once) {
                 return k;
             }
         }
-        panic!("Kannel did not start three times; see /tmp/portal-kannel-*/");
+        panic!("Kannel did not start five times; see /tmp/portal-kannel-*/");
     }
 
     fn start_once() -> KannelGateway {
@@ -355,7 +355,7 @@ impl KannelGateway {
         let d = dir.display();
         let conf = format!(
             "group = core\nadmin-port = {admin}\nadmin-password = admin-{nanos}\nadmin-interface = 127.0.0.1\n\
-             smsbox-port = {boxes}\nsmsbox-interface = 127.0.0.1\nwdp-interface-name = \"127.0.0.1\"\n\
+             smsbox-port = {boxes}\nsmsbox-interface = 127.0.0.1\n\
              box-allow-ip = \"127.0.0.1\"\nlog-file = \"{d}/bearerbox.log\"\nlog-level = 1\n\
              dlr-storage = internal\nstore-type = file\nstore-location = \"{d}/kannel.store\"\n\n\
              group = smsc\nsmsc = fake\nsmsc-id = fake\nhost = 127.0.0.1\nport = {smsc}\nour-host = 127.0.0.1\n\
@@ -383,10 +383,15 @@ impl KannelGateway {
         self.children.push(child);
     }
 
-    fn wait_for_port(port: u16) {
+    /// Waits for a box to listen on `port`; fails at once when a box died (Kannel 1.4.5's fake SMSC
+    /// sometimes panics at start, "read_available: Assertion `fd >= 0' failed": a race in its listener).
+    fn wait_for_port(&mut self, port: u16) {
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return;
+            }
+            if self.children.iter_mut().any(|c| c.try_wait().ok().flatten().is_some()) {
+                panic!("a Kannel box exited at start; see {}", self.dir.display());
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
@@ -402,7 +407,7 @@ impl KannelGateway {
         let before = self.carrier_connections();
         let conf = self.conf.display().to_string();
         self.spawn("/usr/sbin/bearerbox", &[&conf], "bearerbox.out");
-        Self::wait_for_port(self.smsc_port);
+        self.wait_for_port(self.smsc_port);
         self.spawn("/usr/sbin/smsbox", &[&conf], "smsbox.out");
         let smsc = self.smsc_port.to_string();
         self.spawn(
@@ -410,7 +415,7 @@ impl KannelGateway {
             &["-H", "127.0.0.1", "-r", &smsc, "-m", "0", "1 2 text nothing"],
             "carrier.log",
         );
-        Self::wait_for_port(self.port);
+        self.wait_for_port(self.port);
         // The carrier side connected: bearerbox says so in its log.
         for _ in 0..100 {
             if self.carrier_connections() > before {

@@ -384,7 +384,9 @@ impl Db {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-        let Some(row) = row else { return Ok(false) };
+        if row.is_none() {
+            return Ok(false);
+        }
         sqlx::query("INSERT INTO sms_reports (outbox_id, delivery, code, at) VALUES ($1, $2, $3, $4)")
             .bind(id)
             .bind(delivery.code())
@@ -392,16 +394,18 @@ impl Db {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-        let before: Option<String> = row.try_get("delivery")?;
-        let keep = before.as_deref().and_then(domain::sms::Delivery::from_code).is_some_and(|d| d.is_final());
-        if !keep || delivery.is_final() {
-            sqlx::query("UPDATE mail_outbox SET delivery = $2, delivery_at = $3 WHERE id = $1")
-                .bind(id)
-                .bind(delivery.code())
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-        }
+        // One statement decides, so two reports arriving at once (Kannel sends 1 and 8 together, in
+        // either order) cannot both read "nothing yet": a final report always wins.
+        sqlx::query(
+            "UPDATE mail_outbox SET delivery = $2, delivery_at = $3 WHERE id = $1 \
+             AND ($4 = 1 OR delivery IS NULL OR delivery NOT IN ('delivered', 'failed', 'rejected'))",
+        )
+        .bind(id)
+        .bind(delivery.code())
+        .bind(at)
+        .bind(i64::from(delivery.is_final()))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
