@@ -87,3 +87,19 @@ export async function act(page: Page, action: string, fields: Record<string, str
   await form.getByRole('button').last().click();
   await expect(page.getByText('已办理，记录已保存。')).toBeVisible();
 }
+
+/** The six-digit code in the newest text to `phone` that the worker wrote under MAIL_DIR (no SMS_URL in e2e). */
+export async function codeTextedTo(phone: string): Promise<string> {
+  const dir = process.env.MAIL_DIR ?? '';
+  for (let i = 0; i < 100; i++) {
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sms.txt')).sort().reverse() : [];
+    for (const f of files) {
+      const raw = readFileSync(join(dir, f), 'utf8');
+      if (!raw.startsWith(`To: ${phone}\n`)) continue;
+      const code = raw.match(/验证码(\d{6})/);
+      if (code) return code[1];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no code texted to ${phone} under ${dir}`);
+}

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { codeMailedTo, expectAccessibleWithoutJs } from './helpers';
+import { codeMailedTo, codeTextedTo, expectAccessibleWithoutJs } from './helpers';
 
 test.use({ javaScriptEnabled: false });
 
@@ -26,7 +26,7 @@ test('a resident who gave an email signs in with a mailed code and sees the requ
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的诉求');
   await page.getByLabel('邮箱').fill('not an address');
   await page.getByRole('button', { name: '发送验证码' }).click();
-  await expect(page.locator('#email-error')).toContainText('邮箱格式不正确');
+  await expect(page.locator('#email-error')).toContainText('请填写11位手机号');
   await expect(page.getByLabel('邮箱')).toHaveValue('not an address');
   await expectAccessibleWithoutJs(browser, page);
 
@@ -47,4 +47,34 @@ test('a resident who gave an email signs in with a mailed code and sees the requ
   await page.screenshot({ path: 'test-results/my-items.png', fullPage: true });
   await page.getByRole('link', { name: number }).click();
   await expect(page.locator('.kind-badge .number')).toHaveText(number);
+});
+
+test('a resident who gave only a mobile number signs in with a texted code', async ({ page, browser }) => {
+  const phone = `137${String(Date.now()).slice(-8)}`;
+  await page.goto('/project/new');
+  await page.getByLabel('事项名称').fill('村口增设路灯');
+  await page.getByLabel('详细说明').fill('村口到公交站一段路晚上没有灯，老人走路不安全');
+  await page.getByLabel('环境卫生').check();
+  await page.locator('#town').selectOption('changan');
+  await page.getByRole('button', { name: '显示该镇街的村（社区）' }).click();
+  await page.locator('#community').selectOption({ label: '霄边社区' });
+  await page.getByLabel('具体位置').fill('霄边村口');
+  await page.getByLabel('估计费用（元）').fill('8000');
+  await page.getByLabel('联系人姓名').fill('黄伯');
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByLabel(/我同意/).check();
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page).toHaveURL(/\/t\/[a-z0-9]{26}\?created=1$/);
+  const number = (await page.locator('.kind-badge .number').textContent())!.trim();
+
+  await page.goto('/me');
+  // Typed the way people say it, with spaces.
+  await page.getByLabel('手机号或邮箱').fill(`${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`);
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await expect(page.getByRole('status')).toContainText(phone);
+  const code = await codeTextedTo(phone);
+  await page.getByLabel('6 位验证码').fill(code);
+  await page.getByRole('button', { name: '查看我的诉求' }).click();
+  await expect(page.getByRole('link', { name: number })).toBeVisible();
+  await expectAccessibleWithoutJs(browser, page);
 });

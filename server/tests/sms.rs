@@ -22,7 +22,8 @@ fn staff() -> By {
 }
 
 async fn act(app: &TestApp, id: i64, action: Action) {
-    app.db.act_by(id, None, &staff(), &action, store::now()).await.unwrap();
+    let r = app.db.act_by(id, None, &staff(), &action, store::now()).await;
+    r.unwrap_or_else(|e| panic!("{}: {e:?}", action.code()));
 }
 
 /// A phone number of its own for each backend, so two runs never read each other's texts.
@@ -527,5 +528,96 @@ async fn staff_prove_a_phone_on_their_page_then_get_new_items_by_text_until_they
         let actions: Vec<&str> = audit.iter().map(|(a, _)| a.as_str()).collect();
         assert_eq!(actions, ["staff_phone_code", "staff_texts_on", "staff_texts_off"], "{b}");
         assert!(audit.iter().all(|(_, d)| !d.contains(&p)), "{b}: {audit:?}");
+    }
+}
+
+#[tokio::test]
+async fn merged_extended_rectified_supervised_and_deadline_texts_reach_the_phones_too() {
+    use domain::mail::deadlines::REPLY_DUE_SOON_SECS;
+    let k = KannelGateway::start();
+    for b in backends() {
+        let app = TestApp::on(b).with_sms(&k.url()).start().await;
+        let w = sms_worker(&app, &k.url(), RetryPolicy::default()).await;
+        let staff_id = add_user(&app, "hm3@dg.gov.cn", domain::Role::TownStaff, Some("humen")).await;
+        let (staff_phone, p1, p2, p3) = (phone(b, 90), phone(b, 91), phone(b, 92), phone(b, 93));
+        app.db.request_staff_phone_code(staff_id, &staff_phone, store::now()).await.unwrap();
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let code = six_digits(&texts_for(&k, &staff_phone, 1).await[0].text);
+        assert_eq!(
+            app.db.verify_staff_phone(staff_id, &staff_phone, &code, store::now()).await.unwrap(),
+            CodeCheck::Ok
+        );
+
+        // Extended, then rectified after a bad rating (Traditional Chinese).
+        let (id, number, token) = submit_wish_with(&app, "humen", &p1, "", "zh-Hant").await;
+        act(&app, id, Action::Accept { plan: "上門核實".into() }).await;
+        // Supervised by the city: the town's staff hear by text.
+        act(&app, id, Action::Supervise { note: "請盡快辦理".into() }).await;
+        let due = app.db.item_by_token(&token).await.unwrap().unwrap().feedback_due_at;
+        let until = due + 2 * 86_400;
+        act(&app, id, Action::RequestExtension { until, reason: "需要採購".into() }).await;
+        act(&app, id, Action::ApproveExtension { until }).await;
+        act(&app, id, Action::Publish { text: "一位獨居老人需要一台輪椅".into() }).await;
+        act(&app, id, Action::RecordFulfilment { note: "志願者已送達".into() }).await;
+        act(&app, id, Action::GiveFeedback { message: "已送達".into() }).await;
+        let rate = Action::Rate { rating: Rating::Unsatisfied, comment: String::new(), aware: Some(true) };
+        app.db.act(id, None, Actor::Resident, "", &rate, store::now()).await.unwrap();
+        act(&app, id, Action::Rectify { note: "已上門整改".into() }).await;
+        w.deliver_due(store::now(), 100).await.unwrap();
+        // Receipt, accepted, extended, published, fulfilled, outcome, rectified.
+        let got = texts_for(&k, &p1, 7).await;
+        let date = domain::Date::from_timestamp(until).to_string();
+        let words: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
+        assert!(
+            words.iter().any(|t| t.contains(&format!("您的微心願{number}經市級同意延期，{date}前答覆"))),
+            "{b}: {words:#?}"
+        );
+        assert!(
+            words.iter().any(|t| t.contains(&format!("虎門鎮已就您的微心願{number}整改，請評價"))),
+            "{b}: {words:#?}"
+        );
+        let staff_texts = texts_for(&k, &staff_phone, 3).await;
+        assert!(staff_texts.iter().any(|t| t.text.contains(&format!("{number}被市级督办"))), "{b}: {staff_texts:#?}");
+
+        // Merged into another request (English).
+        let (id2, number2, _) = submit_wish_with(&app, "humen", &p2, "", "en").await;
+        act(&app, id2, Action::MarkDuplicate { of_number: number.clone() }).await;
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let got = texts_for(&k, &p2, 2).await;
+        assert!(
+            got[1].text.contains(&format!("Your wish {number2} is handled with the same request")),
+            "{b}: {}",
+            got[1].text
+        );
+
+        // Deadline warnings to the staff member's phone: the acceptance reply soon due, then overdue.
+        let (_, number3, token3) = submit_wish_with(&app, "humen", &p3, "", "zh-Hans").await;
+        let due = app.db.item_by_token(&token3).await.unwrap().unwrap().facts.acceptance_due_at;
+        assert_eq!(
+            app.db.queue_deadline_mails(due - REPLY_DUE_SOON_SECS - 1, due - REPLY_DUE_SOON_SECS).await.unwrap(),
+            2
+        );
+        assert_eq!(app.db.queue_deadline_mails(due - 1, due).await.unwrap(), 2, "{b}: by mail and by text");
+        // The warnings are queued at their moment (the scan's end), a day ahead here.
+        w.deliver_due(due + 1, 100).await.unwrap();
+        let before = staff_texts.len();
+        let staff_texts = texts_for(&k, &staff_phone, before + 3).await;
+        let warn = |s: &str| staff_texts.iter().any(|t| t.text.contains(&format!("{number3}的受理回复{s}")));
+        assert!(warn("将于") && warn("已于"), "{b}: {staff_texts:#?}");
+
+        // A donor who claims with a mobile gets their private link by text.
+        let (id4, number4, _) = submit_wish_with(&app, "humen", &phone(b, 94), "", "zh-Hans").await;
+        act(&app, id4, Action::Accept { plan: "核实属实".into() }).await;
+        act(&app, id4, Action::Publish { text: "一位老人需要一台轮椅".into() }).await;
+        let donor = phone(b, 95);
+        let form = [("donor_kind", "person"), ("donor_name", "李先生"), ("contact", donor.as_str()), ("consent", "on")];
+        let (status, _, body) = post_with(&app.http, &app.base, &format!("/wishes/{number4}/claim"), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}: {body:.300}");
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let got = texts_for(&k, &donor, 1).await;
+        assert!(got[0].text.contains(&format!("感谢认领微心愿{number4}，为您保留到")), "{b}: {}", got[0].text);
+        let (status, to) = app.get(&short_path(&got[0].text)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert!(to.starts_with("/c/"), "{b}: the donor's private page, {to}");
     }
 }

@@ -220,8 +220,9 @@ impl Db {
             Err(e) if is_unique_violation(&e) => return Ok(ClaimOutcome::Taken),
             Err(e) => return Err(e.into()),
         }
-        // A donor who gave an email gets their private link by mail, queued with the claim.
-        if donor.contact.contains('@') {
+        // A donor gets their private link by mail or by text (a mobile), queued with the claim; a
+        // landline gets nothing (`enqueue` skips it): the page they are on shows the link.
+        {
             let m = crate::MailRequest {
                 kind: domain::mail::MailKind::DonorClaim,
                 to: donor.contact.clone(),
