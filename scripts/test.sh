@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up whatever is missing, then runs every check and test:
-#   formatting and clippy; domain, storage and HTTP tests on SQLite and on a throwaway PostgreSQL;
+#   formatting and clippy; domain, storage and HTTP tests on SQLite and on a throwaway PostgreSQL
+#   (the mail and SMS tests start a real SMTP server and a real Kannel gateway on 127.0.0.1 themselves);
 #   a release build with the bundle-size budget; Playwright in Chromium at phone size against the
 #   release binary (which proves hydration after wasm-opt).
 set -euo pipefail

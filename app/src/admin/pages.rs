@@ -322,12 +322,13 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
             <details>
                 <summary>{t(lang, "admin.sms.templates")}</summary>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=t(lang, "admin.sms.templates")><table class="inbox">
-                    <thead><tr><th scope="col">{t(lang, "admin.sms.template")}</th><th scope="col">{t(lang, "admin.sms.lang")}</th>
-                        <th scope="col">{t(lang, "admin.sms.parts")}</th><th scope="col">{t(lang, "admin.sms.units")}</th></tr></thead>
-                    <tbody>{v.mail.sms_templates.iter().map(|(name, l, parts, units)| view! {
-                        <tr><td>{name.clone()}</td><td>{l.clone()}</td><td>{*parts}</td><td>{*units}</td></tr>
+                    <thead><tr><th scope="col">{t(lang, "admin.sms.template")}</th>
+                        <th scope="col" lang="zh-Hans">"简体中文"</th><th scope="col" lang="zh-Hant">"繁體中文"</th><th scope="col" lang="en">"English"</th></tr></thead>
+                    <tbody>{sms_template_rows(&v.mail.sms_templates).into_iter().map(|(name, cells)| view! {
+                        <tr><td>{name}</td>{cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
                     }).collect_view()}</tbody>
                 </table></div>
+                <p class="hint">{t(lang, "admin.sms.cell")}</p>
             </details>
             {(!v.mail.problems.is_empty()).then(|| view! {
                 <div class="table-wrap"><table class="inbox">
@@ -384,4 +385,24 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
             </table></div>
         </section>
     }
+}
+
+/// The text templates' sizes as rows: a template, then "parts (units)" in Simplified, Traditional and
+/// English.
+fn sms_template_rows(sizes: &[(String, String, i64, i64)]) -> Vec<(String, Vec<String>)> {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, lang, parts, units) in sizes {
+        let col = match lang.as_str() {
+            "zh-Hans" => 0,
+            "zh-Hant" => 1,
+            _ => 2,
+        };
+        if rows.last().is_none_or(|(n, _)| n != name) {
+            rows.push((name.clone(), vec![String::new(); 3]));
+        }
+        if let Some((_, cells)) = rows.last_mut() {
+            cells[col] = format!("{parts} ({units})");
+        }
+    }
+    rows
 }

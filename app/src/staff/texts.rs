@@ -19,10 +19,8 @@ pub fn StaffTexts() -> impl IntoView {
     if !posted.errors.is_empty() {
         set_status(422);
     }
-    let done = use_query_map()
-        .read_untracked()
-        .get("done")
-        .filter(|d| matches!(d.as_str(), "code_sent" | "texts_on" | "texts_off"));
+    // "Code sent" is said by the code step itself, with the number; only the other two here.
+    let done = use_query_map().read_untracked().get("done").filter(|d| matches!(d.as_str(), "texts_on" | "texts_off"));
     let data = Resource::new(|| (), |_| get_staff_texts());
     view! {
         <section id="texts" class="card" aria-labelledby="texts-h">
@@ -79,7 +77,7 @@ fn texts_body(lang: Lang, v: StaffTextsView, posted: PostedTexts) -> impl IntoVi
         <form method="post" action="/staff/texts" class="lookup" novalidate>
             <input type="hidden" name="step" value="send" />
             <div class="field">
-                <label for="texts-phone">{t(lang, "texts.phone")}</label>
+                <label for="texts-phone">{t(lang, if v.pending.is_some() || v.phone.is_some() { "texts.phone_other" } else { "texts.phone" })}</label>
                 <input type="tel" id="texts-phone" name="phone" autocomplete="tel" inputmode="tel" maxlength="20" value=posted.phone.clone()
                     aria-invalid=phone_err.is_some().then_some("true") aria-describedby="phone-error" />
                 <p class="error" id="phone-error">{phone_err}</p>
