@@ -6,38 +6,26 @@
 //! at any moment leaves at most one mail whose fate is unknown; that one becomes `uncertain` after the
 //! lease and waits for an admin instead of risking a second copy (see `store::mail`).
 
+use crate::outbox::Texts;
 pub use crate::outbox::{SendError, TownNames};
 use domain::mail::MailKind;
 use domain::Lang;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Duration;
 use store::{Db, MailFate, OutboxMail, RetryPolicy};
 
-const ZH_HANS: &str = include_str!("../mail/zh-Hans.txt");
-const ZH_HANT: &str = include_str!("../mail/zh-Hant.txt");
-const EN: &str = include_str!("../mail/en.txt");
-
-fn texts(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
-    static TABLES: [OnceLock<HashMap<&'static str, &'static str>>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    match lang {
-        Lang::ZhHans => TABLES[0].get_or_init(|| app::ui::i18n::parse(ZH_HANS)),
-        Lang::ZhHant => TABLES[1].get_or_init(|| app::ui::i18n::parse(ZH_HANT)),
-        Lang::En => TABLES[2].get_or_init(|| app::ui::i18n::parse(EN)),
-    }
-}
+/// The mails in each language (`server/mail/*.txt`).
+static TEXTS: Texts = Texts::new(
+    include_str!("../mail/zh-Hans.txt"),
+    include_str!("../mail/zh-Hant.txt"),
+    include_str!("../mail/en.txt"),
+);
 
 fn text(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let mut s = texts(lang).get(key).or_else(|| texts(Lang::ZhHans).get(key)).copied().unwrap_or(key).to_string();
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
+    TEXTS.get(lang, key, args)
 }
 
 /// A mail ready to send.
@@ -382,12 +370,12 @@ mod tests {
 
     #[test]
     fn every_language_has_every_mail_text() {
-        let keys = |l| texts(l).keys().copied().collect::<std::collections::BTreeSet<_>>();
+        let keys = |l| TEXTS.table(l).keys().copied().collect::<std::collections::BTreeSet<_>>();
         assert_eq!(keys(Lang::ZhHans), keys(Lang::ZhHant));
         assert_eq!(keys(Lang::ZhHans), keys(Lang::En));
         for k in MailKind::ALL {
-            assert!(texts(Lang::En).contains_key(format!("subject.{}", k.code()).as_str()), "{k:?}");
-            assert!(texts(Lang::En).contains_key(format!("body.{}", k.code()).as_str()), "{k:?}");
+            assert!(TEXTS.table(Lang::En).contains_key(format!("subject.{}", k.code()).as_str()), "{k:?}");
+            assert!(TEXTS.table(Lang::En).contains_key(format!("body.{}", k.code()).as_str()), "{k:?}");
         }
     }
 

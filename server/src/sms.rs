@@ -8,7 +8,7 @@
 //! file beside the `.eml` files when no `SMS_URL` is set. A commercial provider's API is one more
 //! implementation; the outbox does not change.
 
-use crate::outbox::{SendError, TownNames};
+use crate::outbox::{SendError, Texts, TownNames};
 use domain::mail::MailKind;
 use domain::sms::{segments, Delivery, Encoding, Segments, SIGNATURE};
 use domain::Lang;
@@ -18,30 +18,15 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::OnceLock;
 use std::time::Duration;
 use store::OutboxMail;
 
-const ZH_HANS: &str = include_str!("../sms/zh-Hans.txt");
-const ZH_HANT: &str = include_str!("../sms/zh-Hant.txt");
-const EN: &str = include_str!("../sms/en.txt");
-
-fn texts(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
-    static TABLES: [OnceLock<HashMap<&'static str, &'static str>>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    match lang {
-        Lang::ZhHans => TABLES[0].get_or_init(|| app::ui::i18n::parse(ZH_HANS)),
-        Lang::ZhHant => TABLES[1].get_or_init(|| app::ui::i18n::parse(ZH_HANT)),
-        Lang::En => TABLES[2].get_or_init(|| app::ui::i18n::parse(EN)),
-    }
-}
+/// The texts in each language (`server/sms/*.txt`).
+static TEXTS: Texts =
+    Texts::new(include_str!("../sms/zh-Hans.txt"), include_str!("../sms/zh-Hant.txt"), include_str!("../sms/en.txt"));
 
 fn text(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let mut s = texts(lang).get(key).or_else(|| texts(Lang::ZhHans).get(key)).copied().unwrap_or(key).to_string();
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
+    TEXTS.get(lang, key, args)
 }
 
 /// The template of an outbox row (a reopened or supervised item has its own staff wording).

@@ -231,7 +231,7 @@ async fn a_server_stopped_or_killed_while_sending_sends_no_mail_twice() {
         }
         let smtp = SmtpCapture::start_on(free_port(), 10);
         let start = || {
-            Running(
+            support::Running(
                 std::process::Command::new(exe)
                     .env("DATABASE_URL", &url)
                     .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
@@ -294,17 +294,6 @@ async fn a_server_stopped_or_killed_while_sending_sends_no_mail_twice() {
         assert_eq!(sent + uncertain, N as i64, "{b}: {counts:?}");
         // Every sent row arrived; the uncertain one may or may not have.
         assert!(received as i64 >= sent && received as i64 <= sent + uncertain, "{b}: {received} received, {counts:?}");
-    }
-}
-
-/// A server process, killed (SIGKILL) when dropped, also when a test fails half-way: a process left
-/// running would keep the test's output pipe open and hang the test run.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 
@@ -520,10 +509,10 @@ async fn two_servers_on_one_database_share_sessions_and_limits_and_send_each_mai
         db.create_staff_user(&dc, store::now()).await.unwrap();
         let smtp = SmtpCapture::start_on(free_port(), 2);
         let ports = [free_port(), free_port()];
-        let servers: Vec<Running> = ports
+        let servers: Vec<support::Running> = ports
             .iter()
             .map(|p| {
-                Running(
+                support::Running(
                     std::process::Command::new(exe)
                         .env("DATABASE_URL", &url)
                         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{p}"))

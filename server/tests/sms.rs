@@ -388,7 +388,7 @@ async fn a_server_killed_while_sending_texts_sends_none_twice() {
         }
         let received = || numbers.iter().map(|n| k.received_by(n).len()).sum::<usize>();
         let start = || {
-            Running(
+            support::Running(
                 std::process::Command::new(exe)
                     .env("DATABASE_URL", &url)
                     .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
@@ -430,16 +430,6 @@ async fn a_server_killed_while_sending_texts_sends_none_twice() {
         }
         let got = received() as i64;
         assert!(got >= sent && got <= sent + uncertain, "{b}: {got} received, {counts:?}");
-    }
-}
-
-/// A server process, killed (SIGKILL) when dropped.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

@@ -620,3 +620,14 @@ pub async fn submit_wish_with(
     let item = app.db.item_by_token(&token).await.unwrap().unwrap();
     (item.id, item.number, token)
 }
+
+/// A server process, killed (SIGKILL) when dropped, also when a test fails half-way: a process left
+/// running would keep the test's output pipe open and hang the test run.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
