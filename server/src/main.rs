@@ -22,6 +22,14 @@ async fn run(cli: Cli) {
         )
         .init();
     let config = cli.settings.config();
+    // The text sizes need no database.
+    if let Some(Command::Mail(Mail::Texts)) = &cli.command {
+        println!("| template | language | parts | units |\n|---|---|---|---|");
+        for (name, lang, parts, units) in server::sms::template_sizes(&config.public_base_url) {
+            println!("| {name} | {lang} | {parts} | {units} |");
+        }
+        return;
+    }
     let db = store::Db::connect(&config.database_url).await.unwrap_or_else(|e| {
         eprintln!("cannot open the database {}: {e}", server::config::redact_url(&config.database_url));
         std::process::exit(1)
@@ -303,12 +311,7 @@ async fn mail(config: &Config, db: &store::Db, cmd: Mail) {
                 Err(e) => fail("cannot queue the mail", e),
             }
         }
-        Mail::Texts => {
-            println!("| template | language | parts | units |\n|---|---|---|---|");
-            for (name, lang, parts, units) in server::sms::template_sizes(&config.public_base_url) {
-                println!("| {name} | {lang} | {parts} | {units} |");
-            }
-        }
+        Mail::Texts => unreachable!("answered before the database is opened"),
         Mail::Status => {
             let counts = db.mail_counts().await.unwrap_or_else(|e| fail("cannot read the outbox", e));
             for (status, n) in &counts {

@@ -611,3 +611,68 @@ async fn merged_extended_rectified_supervised_and_deadline_texts_reach_the_phone
         assert!(to.starts_with("/c/"), "{b}: the donor's private page, {to}");
     }
 }
+
+#[tokio::test]
+async fn a_resident_gives_a_project_voice_with_a_texted_code_and_hears_the_decision_by_text() {
+    let k = KannelGateway::start();
+    for b in backends() {
+        let app = TestApp::on(b).with_sms(&k.url()).start().await;
+        let w = sms_worker(&app, &k.url(), RetryPolicy::default()).await;
+        let community: i64 = sqlx::query_scalar(
+            "SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        let (community, proposer) = (community.to_string(), phone(b, 110));
+        let key = store::new_token();
+        let form = [
+            ("title", "修复村口路灯"),
+            ("description", "村口主路多盏路灯损坏，夜间出行不安全"),
+            ("category", "roads_lighting"),
+            ("town", "humen"),
+            ("community", community.as_str()),
+            ("location", "村口大榕树旁"),
+            ("budget", "80000"),
+            ("contact_name", "欧阳建国"),
+            ("phone", proposer.as_str()),
+            ("consent", "on"),
+            ("submission_key", key.as_str()),
+        ];
+        let (status, loc, body) = post_with(&app.http, &app.base, "/project/new", &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}: {body:.300}");
+        let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
+        let item = app.db.item_by_token(&token).await.unwrap().unwrap();
+        act(&app, item.id, Action::Accept { plan: "符合条件".into() }).await;
+        act(&app, item.id, Action::StartNotice { days: 7 }).await;
+
+        // A neighbour proves a mobile on the project page: the code comes by text.
+        let page = format!("/projects/{}", item.number);
+        let voter = phone(b, 111);
+        let v = app.browser();
+        let (status, to, _) = post_with(&v, &app.base, &format!("{page}/code"), &[("email", &voter)]).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}#voice")), "{b}");
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let code = six_digits(&texts_for(&k, &voter, 1).await[0].text);
+        let (status, to, _) = post_with(&v, &app.base, &format!("{page}/verify"), &[("code", &code)]).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}#voice")), "{b}");
+        let (status, to, _) = post_with(&v, &app.base, &format!("{page}/voice"), &[("stance", "support")]).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{page}?voiced=1#voice")), "{b}");
+
+        // The notice ends (moved eight days back) and the town adopts the project: the supporter hears
+        // it by text, with a short link to the public project page.
+        sqlx::query("UPDATE item_events SET at = at - $1 WHERE item_id = $2 AND action = 'start_notice'")
+            .bind(8 * 86_400_i64)
+            .bind(item.id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        act(&app, item.id, Action::Approve { budget_yuan: 75_000, plan: "年内完成".into() }).await;
+        w.deliver_due(store::now(), 100).await.unwrap();
+        let got = texts_for(&k, &voter, 2).await;
+        let news = format!("您表过态的微实事{}有新进展：已立项", item.number);
+        assert!(got[1].text.contains(&news), "{b}: {}", got[1].text);
+        let (status, to) = app.get(&short_path(&got[1].text)).await;
+        assert_eq!((status, to), (StatusCode::SEE_OTHER, page.clone()), "{b}");
+    }
+}
