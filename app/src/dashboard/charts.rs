@@ -136,7 +136,7 @@ pub(super) fn TrendChart(lang: Lang, lines: Vec<MeasureLine>, f: DashboardFilter
                 </ul>
                 <details>
                     <summary>{t(lang, "dash.trend.table")}</summary>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=t(lang, "dash.trend.table")>
                         <table>
                             <thead><tr>
                                 <th scope="col">{t(lang, "dash.month")}</th>
@@ -226,8 +226,9 @@ pub(super) fn Breakdown(lang: Lang, title: String, lines: Vec<MeasureLine>) -> i
             }
         })
         .collect_view();
+    let region = title.clone();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=region>
             <table>
                 <caption>{title}</caption>
                 <thead><tr>

@@ -265,7 +265,7 @@ fn BudgetTable(lang: Lang, b: BudgetView) -> impl IntoView {
         <section aria-labelledby="budget-h">
             <h2 id="budget-h">{tf(lang, "dash.budget", &[("year", &b.year.to_string())])}</h2>
             <p class="hint">{t(lang, "dash.budget.hint")}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=tf(lang, "dash.budget", &[("year", &b.year.to_string())])>
                 <table class="budget">
                     {head}
                     <tbody>{rows}{total}</tbody>
