@@ -29,6 +29,13 @@ impl Channel {
     }
 }
 
+/// Whether staff of this role get item notices (new, reopened, supervised items and deadline
+/// warnings), so may turn text alerts on: a town's own staff and the city's dispatchers. Leaders and
+/// admins act on no item; village workers hear from their town (`store::mail` picks the same roles).
+pub fn staff_alerts(role: crate::Role) -> bool {
+    matches!(role, crate::Role::TownStaff | crate::Role::Dispatcher)
+}
+
 /// The two encodings of a text message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Encoding {
@@ -158,6 +165,13 @@ mod tests {
         assert_eq!(Channel::of("+86 138-0013-8000"), Some((Channel::Sms, "13800138000".into())));
         assert_eq!(Channel::of("0769-22831234"), None, "a landline takes no text");
         assert_eq!(Channel::of(""), None);
+    }
+
+    #[test]
+    fn only_staff_who_get_item_notices_may_turn_texts_on() {
+        use crate::Role;
+        let allowed: Vec<_> = Role::ALL.iter().filter(|r| staff_alerts(**r)).map(|r| r.code()).collect();
+        assert_eq!(allowed, ["town_staff", "dispatcher"]);
     }
 
     #[test]

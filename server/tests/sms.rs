@@ -471,10 +471,22 @@ async fn staff_prove_a_phone_on_their_page_then_get_new_items_by_text_until_they
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{b}");
         assert!(app.db.mail_list(&["queued"], 10).await.unwrap().is_empty(), "{b}: nothing queued");
 
+        // A leader acts on no item and gets no notices: no text alerts to set up.
+        add_user(&app, "lead@dg.gov.cn", domain::Role::Leader, None).await;
+        let lead = signed_in(&app, "lead@dg.gov.cn").await;
+        let (_, page) = get_with(&lead, &app.base, "/staff/password").await;
+        assert!(page.contains("修改密码") && !page.contains("短信提醒"), "{b}: no section");
+        let (_, page) = get_with(&lead, &app.base, "/dashboard").await;
+        assert!(page.contains("修改密码") && !page.contains("/staff/password#texts"), "{b}: no link in the bar");
+        let (status, _, _) = post_with(&lead, &app.base, "/staff/texts", &[("step", "send"), ("phone", &p)]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}");
+
         let c = signed_in(&app, "hm2@dg.gov.cn").await;
         let (status, page) = get_with(&c, &app.base, "/staff/password").await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("短信提醒未开启"), "{b}");
+        let (_, inbox) = get_with(&c, &app.base, "/staff").await;
+        assert!(inbox.contains("href=\"/staff/password#texts\""), "{b}: the bar links the section");
         // A number that is not a mobile: said next to the field, kept.
         let (status, _, page) =
             post_with(&c, &app.base, "/staff/texts", &[("step", "send"), ("phone", "2283 1234")]).await;

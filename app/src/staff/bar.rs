@@ -45,7 +45,7 @@ pub fn StaffBar(lang: Lang, me: Me) -> impl IntoView {
                 {(!admin).then(|| view! { <a href="/dashboard">{t(lang, "dash.title")}</a> })}
                 {admin.then(|| view! { <a href="/staff/admin">{t(lang, "admin.title")}</a> })}
                 <a href="/staff/password">{t(lang, "pw.title")}</a>
-                <a href="/staff/password#texts">{t(lang, "texts.title")}</a>
+                {domain::sms::staff_alerts(me.role).then(|| view! { <a href="/staff/password#texts">{t(lang, "texts.title")}</a> })}
             </nav>
             <form method="post" action="/staff/sign-out">
                 <button type="submit" class="secondary small">{t(lang, "staff.sign_out")}</button>

@@ -22,23 +22,27 @@ pub fn StaffTexts() -> impl IntoView {
     // "Code sent" is said by the code step itself, with the number; only the other two here.
     let done = use_query_map().read_untracked().get("done").filter(|d| matches!(d.as_str(), "texts_on" | "texts_off"));
     let data = Resource::new(|| (), |_| get_staff_texts());
+    // Only staff who get item notices see the section at all (`domain::sms::staff_alerts`).
     view! {
-        <section id="texts" class="card" aria-labelledby="texts-h">
-            <h2 id="texts-h">{t(lang, "texts.title")}</h2>
-            <p class="intro">{t(lang, "texts.intro")}</p>
-            {done.map(|d| view! { <p class="notice good" role="status">{t(lang, &format!("texts.done.{d}"))}</p> })}
-            <Suspense fallback=|| ()>
-                {move || {
-                    let posted = posted.clone();
-                    Suspend::new(async move {
-                        match data.await {
-                            Ok(Guarded::Ok(v)) => texts_body(lang, v, posted).into_any(),
-                            _ => ().into_any(),
+        <Suspense fallback=|| ()>
+            {move || {
+                let (posted, done) = (posted.clone(), done.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(Guarded::Ok(v)) => view! {
+                            <section id="texts" class="card" aria-labelledby="texts-h">
+                                <h2 id="texts-h">{t(lang, "texts.title")}</h2>
+                                <p class="intro">{t(lang, "texts.intro")}</p>
+                                {done.map(|d| view! { <p class="notice good" role="status">{t(lang, &format!("texts.done.{d}"))}</p> })}
+                                {texts_body(lang, v, posted)}
+                            </section>
                         }
-                    })
-                }}
-            </Suspense>
-        </section>
+                        .into_any(),
+                        _ => ().into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 

@@ -18,6 +18,9 @@ const SESSION_PHONE_PENDING: &str = "staff_phone_pending";
 pub async fn texts_view(st: &AppState) -> AppResult<StaffTextsView> {
     let session = leptos_axum::extract::<Session>().await.map_err(|_| AppError::SignIn)?;
     let user = staff_of_session(st, &session).await?.ok_or(AppError::SignIn)?;
+    if !domain::sms::staff_alerts(user.role) {
+        return Err(AppError::Forbidden);
+    }
     let (phone, on) = st.db.staff_sms(user.id).await?;
     let pending: Option<String> = session.get(SESSION_PHONE_PENDING).await.ok().flatten();
     Ok(StaffTextsView { phone: phone.as_deref().map(mask_phone), on, pending: pending.as_deref().map(mask_phone) })
@@ -34,6 +37,9 @@ pub async fn texts_post(
     code: &str,
     client: &str,
 ) -> AppResult<&'static str> {
+    if !domain::sms::staff_alerts(user.role) {
+        return Err(AppError::Forbidden);
+    }
     let now = store::now();
     let (done, audit) = match step {
         "send" => {
