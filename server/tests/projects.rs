@@ -14,30 +14,7 @@ const DAY: i64 = 86_400;
 
 /// A project proposal through the resident form, in Humen; returns its number.
 async fn proposal(app: &TestApp, key: &str, title: &str) -> String {
-    let community: i64 =
-        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    let community = community.to_string();
-    let form = [
-        ("title", title),
-        ("description", "村口主路多盏路灯损坏，夜间出行不安全，请联系 13912345678"),
-        ("category", "roads_lighting"),
-        ("town", "humen"),
-        ("community", community.as_str()),
-        ("location", "村口大榕树旁"),
-        ("budget", "80000"),
-        ("contact_name", "欧阳建国"),
-        ("phone", "13912345678"),
-        ("email", "ouyang@example.org"),
-        ("consent", "on"),
-        ("submission_key", key),
-    ];
-    let (status, loc, body) = post_with(&app.http, &app.base, "/project/new", &form).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
-    app.db.item_by_token(&token).await.unwrap().unwrap().number
+    support::propose_project(app, key, title, "13912345678", "ouyang@example.org").await.number
 }
 
 /// Posts a staff action; returns where it redirected.

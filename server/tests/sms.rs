@@ -630,31 +630,8 @@ async fn a_resident_gives_a_project_voice_with_a_texted_code_and_hears_the_decis
     for b in backends() {
         let app = TestApp::on(b).with_sms(&k.url()).start().await;
         let w = sms_worker(&app, &k.url(), RetryPolicy::default()).await;
-        let community: i64 = sqlx::query_scalar(
-            "SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1",
-        )
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-        let (community, proposer) = (community.to_string(), phone(b, 110));
         let key = store::new_token();
-        let form = [
-            ("title", "修复村口路灯"),
-            ("description", "村口主路多盏路灯损坏，夜间出行不安全"),
-            ("category", "roads_lighting"),
-            ("town", "humen"),
-            ("community", community.as_str()),
-            ("location", "村口大榕树旁"),
-            ("budget", "80000"),
-            ("contact_name", "欧阳建国"),
-            ("phone", proposer.as_str()),
-            ("consent", "on"),
-            ("submission_key", key.as_str()),
-        ];
-        let (status, loc, body) = post_with(&app.http, &app.base, "/project/new", &form).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{b}: {body:.300}");
-        let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
-        let item = app.db.item_by_token(&token).await.unwrap().unwrap();
+        let item = support::propose_project(&app, &key, "修复村口路灯", &phone(b, 110), "").await;
         act(&app, item.id, Action::Accept { plan: "符合条件".into() }).await;
         act(&app, item.id, Action::StartNotice { days: 7 }).await;
 

@@ -26,31 +26,10 @@ fn tag_of<'a>(html: &'a str, marker: &str) -> &'a str {
     &html[start..=end]
 }
 
-/// Submits a wish in `town` through the resident form; returns its number.
-async fn submit_wish(app: &TestApp, town: &str, key: &str) -> String {
-    let community: i64 =
-        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id LIMIT 1")
-            .bind(town)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    let community = community.to_string();
-    let form = [
-        ("beneficiary", "elderly_alone"),
-        ("submitted_by", "self"),
-        ("need", "独居老人需要一台轮椅"),
-        ("amount", "800"),
-        ("town", town),
-        ("community", community.as_str()),
-        ("contact_name", "王小明"),
-        ("phone", "13812341234"),
-        ("consent", "on"),
-        ("submission_key", key),
-    ];
-    let (status, loc, _) = post_with(&app.http, &app.base, "/wish/new", &form).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
-    app.db.item_by_token(&token).await.unwrap().unwrap().number
+/// Submits a wish in `town` through the resident form; returns its number. (`_key` names the
+/// submission in the test; each gets a fresh submission key.)
+async fn submit_wish(app: &TestApp, town: &str, _key: &str) -> String {
+    support::submit_wish_with(app, town, "13812341234", "", "zh-Hans").await.1
 }
 
 /// One more setting on the admin settings form (`form`: the other fields, valid): `bad` is refused

@@ -243,6 +243,12 @@ impl Drop for SmtpCapture {
 /// A mail worker for `app`'s database that sends to `smtp_url` (or writes files when `None`), built
 /// from the settings by `Config::mail_worker` as in production, links to `https://portal.test`.
 pub async fn worker(db: &Db, smtp_url: Option<&str>, policy: store::RetryPolicy) -> server::mail::MailWorker {
+    let smtp = smtp_url.map(|url| vec!["--smtp-url", url]).unwrap_or_default();
+    worker_with(db, policy, &smtp).await
+}
+
+/// The tests' worker: files in a folder of its own, `policy`'s attempts and waits, and `settings`.
+async fn worker_with(db: &Db, policy: store::RetryPolicy, settings: &[&str]) -> server::mail::MailWorker {
     let dir = std::env::temp_dir().join(format!("portal-files-{}", free_port()));
     let (attempts, retry) = (policy.max_attempts.to_string(), policy.base_secs.to_string());
     let mut argv = vec![
@@ -260,9 +266,7 @@ pub async fn worker(db: &Db, smtp_url: Option<&str>, policy: store::RetryPolicy)
         "--mail-lease-secs",
         "300",
     ];
-    if let Some(url) = smtp_url {
-        argv.extend(["--smtp-url", url]);
-    }
+    argv.extend(settings);
     let config = <server::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap().settings.config();
     let mut w = config.mail_worker(db).await.unwrap();
     w.policy = policy;
@@ -277,18 +281,7 @@ pub const SMS_REPORT_KEY: &str = "test-sms-report-key";
 /// A mail worker that also sends texts through the SMS gateway at `sms_url` (Kannel's sendsms), with
 /// delivery reports addressed to `app` itself.
 pub async fn sms_worker(app: &TestApp, sms_url: &str, policy: store::RetryPolicy) -> server::mail::MailWorker {
-    let dir = std::env::temp_dir().join(format!("portal-files-{}", free_port()));
-    let (attempts, retry) = (policy.max_attempts.to_string(), policy.base_secs.to_string());
-    let argv = vec![
-        "server",
-        "--public-base-url",
-        "https://portal.test",
-        "--mail-dir",
-        dir.to_str().unwrap(),
-        "--mail-max-attempts",
-        &attempts,
-        "--mail-retry-secs",
-        &retry,
+    let settings = [
         "--sms-url",
         sms_url,
         "--sms-user",
@@ -302,10 +295,7 @@ pub async fn sms_worker(app: &TestApp, sms_url: &str, policy: store::RetryPolicy
         "--sms-report-key",
         SMS_REPORT_KEY,
     ];
-    let config = <server::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap().settings.config();
-    let mut w = config.mail_worker(&app.db).await.unwrap();
-    w.policy = policy;
-    w
+    worker_with(&app.db, policy, &settings).await
 }
 
 /// A real SMS gateway on 127.0.0.1: Kannel's bearerbox and smsbox (Debian `kannel`), with Kannel's own
@@ -630,4 +620,33 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Proposes a micro-project in Humen through the resident form, with this mobile and email (may be
+/// empty); returns the item.
+pub async fn propose_project(app: &TestApp, key: &str, title: &str, phone: &str, email: &str) -> store::ItemRecord {
+    let community: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let community = community.to_string();
+    let form = [
+        ("title", title),
+        ("description", "村口主路多盏路灯损坏，夜间出行不安全，请联系 13912345678"),
+        ("category", "roads_lighting"),
+        ("town", "humen"),
+        ("community", community.as_str()),
+        ("location", "村口大榕树旁"),
+        ("budget", "80000"),
+        ("contact_name", "欧阳建国"),
+        ("phone", phone),
+        ("email", email),
+        ("consent", "on"),
+        ("submission_key", key),
+    ];
+    let (status, loc, body) = post_with(&app.http, &app.base, "/project/new", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let token = loc.trim_start_matches("/t/").split('?').next().unwrap().to_string();
+    app.db.item_by_token(&token).await.unwrap().unwrap()
 }

@@ -141,27 +141,24 @@ pub(crate) async fn enqueue(tx: &mut Transaction<'_, Any>, m: &MailRequest, at: 
         .bind(at)
         .execute(&mut **tx)
         .await?;
+    // A non-essential message: not when the recipient turned them off; a text links the preferences.
+    let mut prefs_token = None;
     if !m.kind.essential() {
-        let off: i64 = sqlx::query("SELECT updates_off FROM mail_recipients WHERE address = $1")
+        let r = sqlx::query("SELECT updates_off, token FROM mail_recipients WHERE address = $1")
             .bind(&to)
             .fetch_one(&mut **tx)
-            .await?
-            .try_get("updates_off")?;
-        if off != 0 {
+            .await?;
+        if r.try_get::<i64, _>("updates_off")? != 0 {
             return Ok(None);
         }
+        prefs_token = Some(r.try_get::<String, _>("token")?);
     }
     let mut params = m.params.clone();
     if channel == Channel::Sms {
         if let Some(path) = domain::mail::link_path(m.kind, &params.number, &params.token) {
             params.short = short_link(tx, &path, at).await?;
         }
-        if !m.kind.essential() {
-            let token: String = sqlx::query("SELECT token FROM mail_recipients WHERE address = $1")
-                .bind(&to)
-                .fetch_one(&mut **tx)
-                .await?
-                .try_get("token")?;
+        if let Some(token) = prefs_token {
             params.prefs_short = short_link(tx, &format!("/mail/preferences/{token}"), at).await?;
         }
     }
