@@ -33,8 +33,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "0.2.130"; then
   cargo install wasm-bindgen-cli --version 0.2.130
 fi
 
-# Playwright, axe and a current wasm-opt (Debian's binaryen 108 breaks hydration) come from npm.
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then
+# Playwright, axe, Lighthouse and a current wasm-opt (Debian's binaryen 108 breaks hydration) come from npm.
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/lighthouse ]; then
   echo "setup: npm ci in end2end/"
   (cd end2end && npm ci --no-audit --no-fund >/dev/null)
 fi

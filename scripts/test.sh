@@ -67,3 +67,6 @@ target/release/server > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 50); do curl -fs "$PUBLIC_BASE_URL/healthz" >/dev/null && break; sleep 0.2; done
 (cd end2end && BASE_URL="$PUBLIC_BASE_URL" SEED_LOG="$WORK/seed.log" npx playwright test)
+
+step "Lighthouse accessibility (mobile) on the resident pages, standard and 长者模式: 100 each"
+(cd end2end && BASE_URL="$PUBLIC_BASE_URL" SEED_LOG="$WORK/seed.log" CHROME_PATH=/usr/bin/chromium node lighthouse.mjs)

@@ -24,11 +24,17 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 use resident::pages::*;
-use ui::lang::request_lang;
-use ui::NotFound;
+use ui::lang::{request_elder, request_lang};
+use ui::{Elder, NotFound};
 
-/// Pages that contain islands; every other page ships no JavaScript at all.
+/// Pages that contain islands (the two forms, and the read-aloud button on them); every other page
+/// ships no JavaScript at all, except in 长者模式, where every resident page gets the read-aloud button.
 pub const ISLAND_PAGES: &[&str] = &["/wish/new", "/project/new"];
+
+/// Whether this page hydrates islands: a form page, or any resident page in 长者模式.
+fn page_has_islands() -> bool {
+    ISLAND_PAGES.contains(&request_path().as_str()) || request_elder()
+}
 
 fn request_path() -> String {
     #[cfg(feature = "ssr")]
@@ -44,10 +50,11 @@ fn request_path() -> String {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     set_content_security_policy();
-    let islands = ISLAND_PAGES.contains(&request_path().as_str());
+    let islands = page_has_islands();
+    let elder = request_elder().then_some("elder");
     view! {
         <!DOCTYPE html>
-        <html lang=ui::i18n::html_lang(lang)>
+        <html lang=ui::i18n::html_lang(lang) class=elder>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -97,6 +104,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = request_lang();
     provide_context(lang);
+    provide_context(Elder(request_elder()));
     view! {
         <Router>
             <a class="skip" href="#main">{ui::i18n::t(lang, "nav.skip")}</a>
@@ -136,12 +144,29 @@ pub fn App() -> impl IntoView {
 fn Header(lang: Lang) -> impl IntoView {
     let loc = use_location();
     let back = loc.pathname.get_untracked();
+    let elder = ui::use_elder();
+    let resident = ui::is_resident_path(&back);
+    let elder_switch = resident.then(|| {
+        let (to, key) = if elder { ("off", "elder.off") } else { ("on", "elder.on") };
+        view! { <a class="elder-switch" href=format!("/elder/{to}?back={}", back.clone())>{ui::i18n::t(lang, key)}</a> }
+    });
+    let read_aloud = page_has_islands().then(|| view! { <ui::read_aloud::ReadAloud lang /> });
     let switch = move |to: Lang, label: &'static str| {
         let href = format!("/lang/{}?back={}", to.code(), back.clone());
         let current = to == lang;
         view! {
             <a href=href hreflang=ui::i18n::html_lang(to) lang=ui::i18n::html_lang(to) aria-current=if current { Some("true") } else { None }>{label}</a>
         }
+    };
+    let nav = view! {
+        <nav class="main-nav" aria-label=ui::i18n::t(lang, "nav.label")>
+            <a href="/wish/new">{ui::i18n::t(lang, "nav.wish")}</a>
+            <a href="/project/new">{ui::i18n::t(lang, "nav.project")}</a>
+            <a href="/wishes">{ui::i18n::t(lang, "nav.wishes")}</a>
+            <a href="/projects">{ui::i18n::t(lang, "nav.projects")}</a>
+            <a href="/track">{ui::i18n::t(lang, "nav.track")}</a>
+            <a href="/me">{ui::i18n::t(lang, "nav.me")}</a>
+        </nav>
     };
     view! {
         <header class="site-header">
@@ -154,14 +179,19 @@ fn Header(lang: Lang) -> impl IntoView {
                 {switch(Lang::ZhHant, "繁")}
                 {switch(Lang::En, "EN")}
             </nav>
-            <nav class="main-nav" aria-label=ui::i18n::t(lang, "nav.label")>
-                <a href="/wish/new">{ui::i18n::t(lang, "nav.wish")}</a>
-                <a href="/project/new">{ui::i18n::t(lang, "nav.project")}</a>
-                <a href="/wishes">{ui::i18n::t(lang, "nav.wishes")}</a>
-                <a href="/projects">{ui::i18n::t(lang, "nav.projects")}</a>
-                <a href="/track">{ui::i18n::t(lang, "nav.track")}</a>
-                <a href="/me">{ui::i18n::t(lang, "nav.me")}</a>
-            </nav>
+            <div class="tools">{elder_switch}{read_aloud}</div>
+            {if elder {
+                // 长者模式: the sections fold under one big button, so the page's own content starts on the first screen.
+                view! {
+                    <details class="menu">
+                        <summary>{ui::i18n::t(lang, "nav.menu")}</summary>
+                        {nav}
+                    </details>
+                }
+                .into_any()
+            } else {
+                nav.into_any()
+            }}
         </header>
     }
 }

@@ -1,5 +1,6 @@
 //! Residents' form posts without JavaScript: the two submission forms, the look-up, the tracking
-//! page's actions and QR code, "my items", the mail preferences and the language switch.
+//! page's actions and QR code, "my items", the mail preferences, the language switch and
+//! 长者模式.
 
 use crate::client::ClientIp;
 
@@ -26,6 +27,22 @@ pub(crate) async fn set_lang(Path(code): Path<String>, Query(q): Query<LangQuery
     let back = q.back.as_deref().unwrap_or("/");
     let Some(lang) = domain::Lang::from_code(&code) else { return see_other(back) };
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let mut res = see_other(back);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `GET /elder/{on|off}?back=/path`: 长者模式 (large text, big targets) remembered in a cookie for a
+/// year, on the same URLs; `off` forgets it. Anything else changes nothing.
+pub(crate) async fn set_elder(Path(mode): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let back = q.back.as_deref().unwrap_or("/");
+    let cookie = match mode.as_str() {
+        "on" => format!("{}=1; Path=/; Max-Age=31536000; SameSite=Lax", app::ui::ELDER_COOKIE),
+        "off" => format!("{}=; Path=/; Max-Age=0; SameSite=Lax", app::ui::ELDER_COOKIE),
+        _ => return see_other(back),
+    };
     let mut res = see_other(back);
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);

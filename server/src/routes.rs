@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(set_lang))
+        .route("/elder/{mode}", get(set_elder))
         .route("/awareness", post(awareness))
         .route("/wish/new", post(post_wish))
         .route("/project/new", post(post_project))

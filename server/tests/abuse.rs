@@ -161,6 +161,7 @@ async fn nul_crlf_and_overlong_input_answer_400_or_a_field_error_never_500() {
             "/mail/preferences/%00",
             "/photos/%00/large",
             "/lang/en?back=/%0d%0aX",
+            "/elder/on?back=/%0d%0aX",
             "/staff/sign-in?next=%00",
             "/wishes?town=%00",
             "/api/v1/kpi?town=%00",
@@ -173,7 +174,7 @@ async fn nul_crlf_and_overlong_input_answer_400_or_a_field_error_never_500() {
             let (status, _) = app.get(path).await;
             assert!(status.is_client_error() || status.is_success(), "{b}: {path} answers {status}");
         }
-        for path in ["/t/%00", "/lang/en?back=/%0d%0aX", long.as_str()] {
+        for path in ["/t/%00", "/lang/en?back=/%0d%0aX", "/elder/on?back=/%0d%0aX", long.as_str()] {
             assert_eq!(app.get(path).await.0, StatusCode::BAD_REQUEST, "{b}: {path}");
         }
         // Form fields: the free-text ones name the problem at the field, the rest answer 400.
@@ -396,10 +397,15 @@ async fn redirects_stay_on_the_portal() {
     for b in backends() {
         let app = TestApp::start(b).await;
         for back in ["/%5Cevil.example/", "//evil.example/", "https://evil.example/", "/\\evil.example"] {
-            let (status, to) = app.get(&format!("/lang/en?back={back}")).await;
-            assert!(status == StatusCode::SEE_OTHER || status == StatusCode::BAD_REQUEST, "{b}: {back} {status}");
-            if status == StatusCode::SEE_OTHER {
-                assert_eq!(to, "/", "{b}: {back}");
+            for switch in ["/lang/en", "/elder/on", "/elder/off"] {
+                let (status, to) = app.get(&format!("{switch}?back={back}")).await;
+                assert!(
+                    status == StatusCode::SEE_OTHER || status == StatusCode::BAD_REQUEST,
+                    "{b}: {switch} {back} {status}"
+                );
+                if status == StatusCode::SEE_OTHER {
+                    assert_eq!(to, "/", "{b}: {switch} {back}");
+                }
             }
         }
         let (_, to) = app.get("/lang/en?back=/wishes%3Ftown%3Dhumen").await;

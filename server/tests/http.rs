@@ -389,6 +389,50 @@ async fn withdrawing_needs_a_confirmation_and_stops_further_actions() {
     }
 }
 
+/// 长者模式: one link sets a cookie and goes back to the same page, which then renders large (the
+/// stylesheet keys on `<html class="elder">`) and gets the read-aloud island; staff pages ignore it.
+#[tokio::test]
+async fn elder_mode_is_a_cookie_on_the_same_urls() {
+    let app = TestApp::start("sqlite").await;
+    let r = app.http.get(format!("{}/elder/on?back=/wishes", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/wishes");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("elder=1;") && cookie.contains("Max-Age=31536000"), "{cookie}");
+    let page = |path: &str, cookie: Option<&str>| {
+        let mut req = app.http.get(format!("{}{path}", app.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let standard = page("/wishes", None).await;
+    assert!(standard.contains("<html lang=\"zh-Hans\"") && !standard.contains("class=\"elder\""));
+    assert!(standard.contains(">长辈版</a>"));
+    assert!(!standard.contains("type=\"module\""), "standard pages other than the forms ship no script");
+    let elder = page("/wishes", Some("elder=1")).await;
+    assert!(elder.contains("<html lang=\"zh-Hans\" class=\"elder\">"), "same URL, large");
+    assert!(elder.contains(">标准版</a>") && elder.contains("class=\"read-aloud\""));
+    assert!(elder.contains("<details class=\"menu\">"), "the sections fold under one button");
+    let home = page("/", Some("elder=1")).await;
+    assert!(home.contains("<details class=\"card fold figures\">"), "secondary content folded");
+    // Staff pages are desk tools: no class, no switch.
+    let staff = page("/staff/sign-in", Some("elder=1")).await;
+    assert!(!staff.contains("class=\"elder\"") && !staff.contains("长辈版"));
+    let r = app.http.get(format!("{}/elder/off?back=/", app.base)).header("cookie", "elder=1").send().await.unwrap();
+    assert!(r.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    let r = app.http.get(format!("{}/elder/maybe?back=/", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers().get("set-cookie").is_none(), "an unknown mode changes nothing");
+    // Both forms say where to call in an emergency.
+    for form in ["/wish/new", "/project/new"] {
+        let p = page(form, None).await;
+        assert!(
+            p.contains("本平台不受理紧急求助") && p.contains("href=\"tel:110\"") && p.contains("href=\"tel:12345\"")
+        );
+    }
+}
+
 #[tokio::test]
 async fn home_figures_language_switch_awareness_and_health() {
     let app = TestApp::start("sqlite").await;

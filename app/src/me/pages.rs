@@ -50,7 +50,7 @@ fn MyItemsBody(lang: domain::Lang, v: MyItemsView, posted: Option<PostedMe>, oth
                     <li class="card my-item">
                         <p class="my-item-head"><a href=format!("/t/{}", i.token)>{i.number.clone()}</a>
                             " · " {t(lang, kind)}</p>
-                        <p class="my-item-title">{i.title}</p>
+                        <p class="my-item-title" lang=crate::ui::text_lang(lang, &i.title)>{i.title.clone()}</p>
                         <dl class="facts">
                             <dt>{t(lang, "me.col.status")}</dt><dd>{t(lang, &format!("status.{}", i.status))}</dd>
                             <dt>{t(lang, "me.col.submitted")}</dt><dd>{local_time(i.submitted_at)}</dd>
@@ -72,7 +72,7 @@ fn MyItemsBody(lang: domain::Lang, v: MyItemsView, posted: Option<PostedMe>, oth
                     {voices.into_iter().map(|r| view! {
                         <li class="card my-item">
                             <p class="my-item-head"><a href=format!("/projects/{}", r.number)>{r.number.clone()}</a></p>
-                            <p class="my-item-title">{r.title}</p>
+                            <p class="my-item-title" lang=crate::ui::text_lang(lang, &r.title)>{r.title.clone()}</p>
                             <dl class="facts">
                                 <dt>{t(lang, "me.col.status")}</dt><dd>{t(lang, &format!("status.{}", r.status))}</dd>
                                 <dt>{t(lang, "me.voice")}</dt><dd>{t(lang, &format!("me.stance.{}", r.stance))}" · "{local_time(r.at)}</dd>

@@ -99,10 +99,10 @@ fn BoardBody(lang: Lang, v: BoardView) -> impl IntoView {
                 view! {
                     <article class="card wish-card project-card" data-number=c.number.clone()>
                         <p class="wish-card-head">
-                            <a href=href>{c.title.clone()}</a>
+                            <a href=href lang=crate::ui::text_lang(lang, &c.title)>{c.title.clone()}</a>
                             <span class="badge">{t(lang, &format!("status.{}", c.status.code()))}</span>
                         </p>
-                        <p class="wish-need">{c.summary.clone()}</p>
+                        <p class="wish-need" lang=crate::ui::text_lang(lang, &c.summary)>{c.summary.clone()}</p>
                         <ProjectFacts lang c=c.clone() />
                     </article>
                 }
@@ -159,7 +159,7 @@ fn ProjectBody(lang: Lang, v: ProjectView, posted: Option<PostedVoice>, voiced: 
         <Title text=format!("{} {} · {}", c.title, c.number, t(lang, "app.name")) />
         <p><a href="/projects">{t(lang, "board.back")}</a></p>
         <p class="kind-badge">{t(lang, "kind.project")}" · "<span class="number">{c.number.clone()}</span></p>
-        <h1>{c.title.clone()}</h1>
+        <h1 lang=crate::ui::text_lang(lang, &c.title)>{c.title.clone()}</h1>
         <section class="card status" aria-labelledby="status-h">
             <h2 id="status-h">{t(lang, "track.status")}</h2>
             <p class="status-text" data-status=c.status.code()>{t(lang, &format!("status.{}", c.status.code()))}</p>
@@ -168,7 +168,7 @@ fn ProjectBody(lang: Lang, v: ProjectView, posted: Option<PostedVoice>, voiced: 
         {under_notice.then(|| view! { <VoiceSection lang number=number.clone() b=v.voice.clone() posted voiced /> })}
         <section class="card" aria-labelledby="proposal-h">
             <h2 id="proposal-h">{t(lang, "board.proposal")}</h2>
-            <p class="item-desc">{c.summary.clone()}</p>
+            <p class="item-desc" lang=crate::ui::text_lang(lang, &c.summary)>{c.summary.clone()}</p>
             <p class="hint">{tf(lang, "board.proposed_at", &[("at", &local_time(c.submitted_at))])}</p>
         </section>
         {view! { <crate::photos::PhotoGallery lang photos=v.photos.clone() /> }.into_any()}
@@ -183,7 +183,7 @@ fn ProjectBody(lang: Lang, v: ProjectView, posted: Option<PostedVoice>, voiced: 
                         <li>
                             <time>{local_time(e.at)}</time>
                             <p class="what">{label}</p>
-                            {body.map(|b| view! { <p class="body">{b}</p> })}
+                            {body.map(|b| { let l = crate::ui::text_lang(lang, &b); view! { <p class="body" lang=l>{b}</p> } })}
                         </li>
                     }
                 }).collect_view()}

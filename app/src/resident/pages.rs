@@ -5,7 +5,7 @@ use crate::resident::api;
 use crate::resident::forms::{ProjectForm, WishForm};
 use crate::resident::{HomeData, PostedLookup, PostedProject, PostedTrack, PostedWish, TrackView};
 use crate::ui::i18n::{err, local_time, t, tf, thousands};
-use crate::ui::{field_error, now_ts, request_has_cookie, server_trouble, set_status, use_lang, NotFound};
+use crate::ui::{field_error, now_ts, request_has_cookie, server_trouble, set_status, use_lang, Fold, NotFound};
 use domain::kpi::{Ratio, AWARENESS_TARGET, FEEDBACK_TARGET, SATISFACTION_TARGET};
 use domain::{FieldError, Kind, Lang, ProjectInput, Rating, WishInput};
 use leptos::prelude::*;
@@ -51,8 +51,7 @@ pub fn HomePage() -> impl IntoView {
             <p>{t(lang, "home.track.intro")}</p>
             <LookupForm lang number=String::new() phone4=String::new() errors=Vec::new() />
         </section>
-        <section class="card figures" aria-labelledby="fig-h">
-            <h2 id="fig-h">{t(lang, "home.figures.title")}</h2>
+        <Fold id="fig-h" title=t(lang, "home.figures.title") class="figures">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -61,9 +60,8 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </section>
-        <section class="card aware" aria-labelledby="aware-h">
-            <h2 id="aware-h">{t(lang, "aware.question")}</h2>
+        </Fold>
+        <Fold id="aware-h" title=t(lang, "aware.question") class="aware">
             {if answered {
                 view! { <p class="notice good" role="status">{t(lang, "aware.thanks")}</p> }.into_any()
             } else {
@@ -75,7 +73,7 @@ pub fn HomePage() -> impl IntoView {
                 }
                 .into_any()
             }}
-        </section>
+        </Fold>
     }
 }
 
@@ -172,8 +170,9 @@ pub fn WishPage() -> impl IntoView {
     let data = Resource::new(move || town.clone(), move |town| api::get_form_data(town, lang.code().to_string()));
     view! {
         <Title text=format!("{} · {}", t(lang, "wish.title"), t(lang, "app.name")) />
-        <h1>{t(lang, "wish.title")}</h1>
-        <p class="intro">{t(lang, "wish.intro")}</p>
+        <h1 data-read>{t(lang, "wish.title")}</h1>
+        <p class="intro" data-read>{t(lang, "wish.intro")}</p>
+        <EmergencyNotice lang />
         <Suspense fallback=|| ()>
             {move || {
                 let (init, errors) = (init.clone(), errors.clone());
@@ -185,6 +184,21 @@ pub fn WishPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+/// What both forms say first: this is not the way to get help in an emergency, and where to call.
+#[component]
+fn EmergencyNotice(lang: Lang) -> impl IntoView {
+    view! {
+        <aside class="notice emergency" aria-label=t(lang, "call.label")>
+            <p data-read>{t(lang, "form.emergency")}</p>
+            <p class="calls">
+                {["110", "120", "119", "12345"].into_iter().map(|n| view! {
+                    <a href=format!("tel:{n}")>{t(lang, &format!("call.{n}"))}</a>
+                }).collect_view()}
+            </p>
+        </aside>
     }
 }
 
@@ -204,8 +218,9 @@ pub fn ProjectPage() -> impl IntoView {
     let data = Resource::new(move || town.clone(), move |town| api::get_form_data(town, lang.code().to_string()));
     view! {
         <Title text=format!("{} · {}", t(lang, "project.title"), t(lang, "app.name")) />
-        <h1>{t(lang, "project.title")}</h1>
-        <p class="intro">{t(lang, "project.intro")}</p>
+        <h1 data-read>{t(lang, "project.title")}</h1>
+        <p class="intro" data-read>{t(lang, "project.intro")}</p>
+        <EmergencyNotice lang />
         <Suspense fallback=|| ()>
             {move || {
                 let (init, errors) = (init.clone(), errors.clone());
@@ -284,7 +299,7 @@ fn TrackBody(
     view! {
         <Title text=format!("{} {} · {}", t(lang, "track.title"), v.number, t(lang, "app.name")) />
         {created.then(|| view! {
-            <div class="notice good" role="status">
+            <div class="notice good" role="status" data-read>
                 <p><strong>{tf(lang, "track.created", &[("number", &v.number)])}</strong></p>
                 <p>{t(lang, "track.created.keep")}</p>
             </div>
@@ -293,15 +308,14 @@ fn TrackBody(
         {problem_note.map(|n| view! { <p class="notice bad" role="alert">{n}</p> })}
         <p class="kind-badge">{t(lang, kind_key)}" · "<span class="number">{v.number.clone()}</span></p>
         <h1>{t(lang, "track.title")}</h1>
-        <section class="card status" aria-labelledby="status-h">
+        <section class="card status" aria-labelledby="status-h" data-read>
             <h2 id="status-h">{t(lang, "track.status")}</h2>
             <p class="status-text" data-status=v.status.code()>{t(lang, &format!("status.{}", v.status.code()))}</p>
             {v.next_step.clone().map(|n| view! { <p class="next-step">{n}</p> })}
             {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
             {v.fix_rating.map(|r| view! { <p>{tf(lang, "track.fix_rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
         </section>
-        <section class="card share" aria-labelledby="share-h">
-            <h2 id="share-h">{t(lang, "track.link")}</h2>
+        <Fold id="share-h" title=t(lang, "track.link") class="share">
             <p class="hint">{t(lang, "track.share.hint")}</p>
             <p class="link"><a href=v.link.clone()>{v.link.clone()}</a></p>
             // A 1 KB script, not the islands' WebAssembly: this page ships no WASM (see `ISLAND_PAGES`).
@@ -321,7 +335,7 @@ fn TrackBody(
                     <figcaption class="hint">{t(lang, "track.qr.hint")}</figcaption>
                 </figure>
             </details>
-        </section>
+        </Fold>
         {v.can_confirm_receipt.then(|| view! {
             <section class="card" aria-labelledby="receipt-h">
                 <h2 id="receipt-h">{t(lang, "track.receipt.title")}</h2>
@@ -372,7 +386,7 @@ fn TrackBody(
                         <li>
                             <time>{local_time(e.at)}</time>
                             <p class="what">{label}{rating.map(|r| view! { "：" <strong class="rating-given">{r}</strong> })}</p>
-                            {body.map(|b| view! { <p class="body">{b}</p> })}
+                            {body.map(|b| { let l = crate::ui::text_lang(lang, &b); view! { <p class="body" lang=l>{b}</p> } })}
                         </li>
                     }
                 }).collect_view()}
@@ -380,8 +394,8 @@ fn TrackBody(
         </section>
         <section class="card" aria-labelledby="details-h">
             <h2 id="details-h">{t(lang, "track.details")}</h2>
-            {(!v.title.is_empty()).then(|| view! { <p class="item-title">{v.title.clone()}</p> })}
-            <p class="item-desc">{v.description.clone()}</p>
+            {(!v.title.is_empty()).then(|| view! { <p class="item-title" lang=crate::ui::text_lang(lang, &v.title)>{v.title.clone()}</p> })}
+            <p class="item-desc" lang=crate::ui::text_lang(lang, &v.description)>{v.description.clone()}</p>
             <dl class="facts">
                 <dt>{t(lang, if v.kind == Kind::Wish { "f.beneficiary" } else { "f.category" })}</dt><dd>{category}</dd>
                 <dt>{t(lang, "track.town")}</dt><dd>{v.town_name.clone()}</dd>

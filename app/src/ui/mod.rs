@@ -3,6 +3,9 @@
 
 pub mod i18n;
 pub mod lang;
+pub mod read_aloud;
+
+pub use lang::{is_resident_path, ELDER_COOKIE};
 
 use crate::ui::i18n::{err, t};
 use domain::{FieldError, Lang, Rating};
@@ -13,6 +16,58 @@ use serde::{Deserialize, Serialize};
 /// The page's language, chosen by the server from the `lang` cookie.
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
+}
+
+/// The `lang` attribute for text residents or staff wrote, shown on a page in `page` language: on an
+/// English page, text with Chinese characters is marked `zh` so that a screen reader or the read-aloud
+/// voice switches (WCAG 3.1.2); otherwise none (the page's language applies).
+pub fn text_lang(page: Lang, text: &str) -> Option<&'static str> {
+    let chinese =
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
+    (page == Lang::En && chinese).then_some("zh")
+}
+
+/// 长者模式 for this page: large text, 60×60 targets, one column, secondary content folded away.
+/// On for resident pages when the request carries the `elder` cookie; staff, dashboard and admin pages
+/// are desk tools and keep their layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Elder(pub bool);
+
+/// Whether the page being rendered is in 长者模式 (see [`Elder`]).
+pub fn use_elder() -> bool {
+    use_context::<Elder>().is_some_and(|e| e.0)
+}
+
+/// Secondary content: shown as it is normally, folded under its heading in 长者模式 so that the page's
+/// main task comes first.
+#[component]
+pub fn Fold(
+    /// The heading's id (the section is labelled by it).
+    id: &'static str,
+    /// The heading.
+    title: String,
+    /// The section's extra classes.
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    if use_elder() {
+        view! {
+            <details class=format!("card fold {class}")>
+                <summary id=id>{title}</summary>
+                {children()}
+            </details>
+        }
+        .into_any()
+    } else {
+        view! {
+            <section class=format!("card {class}") aria-labelledby=id>
+                <h2 id=id>{title}</h2>
+                {children()}
+            </section>
+        }
+        .into_any()
+    }
 }
 
 pub(crate) fn set_status(code: u16) {
@@ -118,4 +173,29 @@ pub struct EventView {
     pub body: String,
     /// For a rating: the rating given.
     pub rating: Option<Rating>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_on_an_english_page_is_marked() {
+        assert_eq!(text_lang(Lang::En, "老人需要一台轮椅"), Some("zh"));
+        assert_eq!(text_lang(Lang::En, "A wheelchair for 王伯"), Some("zh"));
+        assert_eq!(text_lang(Lang::En, "A wheelchair"), None);
+        // On a Chinese page the page's language applies, whatever the text.
+        assert_eq!(text_lang(Lang::ZhHans, "老人需要一台轮椅"), None);
+        assert_eq!(text_lang(Lang::ZhHant, "A wheelchair"), None);
+    }
+
+    #[test]
+    fn staff_and_dashboard_pages_are_not_resident_pages() {
+        for p in ["/", "/wish/new", "/t/abc", "/wishes", "/figures", "/staffing", "/dashboards"] {
+            assert!(is_resident_path(p), "{p}");
+        }
+        for p in ["/staff", "/staff/items/W-2026-000001", "/dashboard", "/dashboard/items"] {
+            assert!(!is_resident_path(p), "{p}");
+        }
+    }
 }

@@ -32,7 +32,7 @@ pub fn Card(lang: Lang, c: WallCard, link: bool) -> impl IntoView {
                     {t(lang, if open { "wall.open" } else { "wall.claimed" })}
                 </span>
             </p>
-            <p class="wish-need">{c.need.clone()}</p>
+            <p class="wish-need" lang=crate::ui::text_lang(lang, &c.need)>{c.need.clone()}</p>
             <dl class="wish-facts">
                 <dt>{t(lang, "wall.where")}</dt><dd>{c.town_name.clone()}{(!c.community_name.is_empty()).then(|| format!(" · {}", c.community_name))}</dd>
                 <dt>{t(lang, "wall.value")}</dt><dd>{band_text(lang, c.band_low, c.band_high)}{c.urgent.then(|| view! { " · "<strong>{t(lang, "track.urgent")}</strong> })}</dd>
@@ -292,7 +292,7 @@ fn DonorBody(lang: Lang, v: DonorView, claimed: bool, done: Option<String>, prob
         </section>
         <section class="card" aria-labelledby="claim-wish-h">
             <h2 id="claim-wish-h">{t(lang, "donor.the_wish")}</h2>
-            <p class="wish-need">{v.need.clone()}</p>
+            <p class="wish-need" lang=crate::ui::text_lang(lang, &v.need)>{v.need.clone()}</p>
             <p>{v.town_name.clone()}" · "{v.community_name.clone()}</p>
             <p class="hint">{t(lang, "donor.privacy")}</p>
         </section>
