@@ -47,8 +47,7 @@ pub fn request_elder() -> bool {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<http::request::Parts>() {
-            return cookie_value(&parts.headers, ELDER_COOKIE) == Some("1")
-                && is_resident_path(parts.uri.path());
+            return cookie_value(&parts.headers, ELDER_COOKIE) == Some("1") && is_resident_path(parts.uri.path());
         }
     }
     false
