@@ -46,6 +46,31 @@ fn request_path() -> String {
     String::new()
 }
 
+/// The content hashes cargo-leptos wrote for a release build (`hash-files`) in `hash.txt` beside the
+/// server binary (`css: …`, `js: …`, `wasm: …`), read once; empty for a build without hashed names.
+#[cfg(feature = "ssr")]
+pub fn asset_hashes() -> &'static std::collections::HashMap<String, String> {
+    static HASHES: std::sync::OnceLock<std::collections::HashMap<String, String>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        let file = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("hash.txt")));
+        let text = file.and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+            .collect()
+    })
+}
+
+/// The stylesheet's URL: named by its content in a release build, so browsers keep it for a year.
+pub fn stylesheet_href() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(h) = asset_hashes().get("css") {
+        return format!("/pkg/portal.{h}.css");
+    }
+    "/pkg/portal.css".to_string()
+}
+
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
@@ -59,7 +84,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#b3261e" />
-                <link rel="stylesheet" href="/pkg/portal.css" />
+                <link rel="stylesheet" href=stylesheet_href() />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {islands.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />

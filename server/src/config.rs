@@ -82,6 +82,8 @@ impl Config {
             .site_root(self.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(self.site_addr)
+            // A release build's files are named by their content (see `assets.rs`).
+            .hash_files(app::asset_hashes().contains_key("wasm"))
             .build()
     }
 }

@@ -117,11 +117,12 @@ pub fn plain_page(lang: Lang, title_key: &str, body_key: &str, next: &str, next_
     format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{title} · {app}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head><body><header class=\"site-header\">\
+         <link rel=\"stylesheet\" href=\"{css}\"></head><body><header class=\"site-header\">\
          <a class=\"brand\" href=\"/\"><span class=\"mark\" aria-hidden=\"true\">莞</span>\
          <span class=\"name\">{app}</span></a></header><main id=\"main\"><h1>{title}</h1>\
          <p>{body}</p><p><a class=\"btn\" href=\"{next}\">{next_text}</a></p></main></body></html>",
         lang = html_lang(lang),
+        css = app::stylesheet_href(),
         title = esc(t(lang, title_key)),
         app = esc(t(lang, "app.name")),
         body = esc(t(lang, body_key)),

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -33,8 +34,16 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     let context = move || provide_context(ctx_state.clone());
     let shell_options = state.leptos_options.clone();
+    let options = &state.leptos_options;
+    let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let assets = crate::assets::Assets::new(pkg, options.hash_files);
+    if !assets.is_empty() {
+        let warm = assets.clone();
+        tokio::spawn(async move { warm.warm().await });
+    }
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/pkg/{file}", get(move |file, headers| assets.clone().serve(file, headers)))
         .route("/lang/{code}", get(set_lang))
         .route("/elder/{mode}", get(set_elder))
         .route("/awareness", post(awareness))
@@ -81,6 +90,9 @@ pub fn router(state: AppState) -> Router {
         // Tracking links carry their token in the path: never leak it to other sites.
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        // Pages, JSON and the other files compressed for the browser (brotli or gzip, `Vary` set); the
+        // front end's files come compressed already (`assets.rs`), images are left alone.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 

@@ -1,13 +1,24 @@
 //! Translations. The texts live in `app/locales/*.txt` (one `key = value` a line), compiled in for the
-//! server and the browser alike. A missing key falls back to Simplified Chinese, then to the key.
+//! server (every key) and the browser (the islands' keys). A missing key falls back to Simplified
+//! Chinese, then to the key.
 
 use domain::Lang;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+#[cfg(not(feature = "hydrate"))]
 const ZH_HANS: &str = include_str!("../../locales/zh-Hans.txt");
+#[cfg(not(feature = "hydrate"))]
 const ZH_HANT: &str = include_str!("../../locales/zh-Hant.txt");
+#[cfg(not(feature = "hydrate"))]
 const EN: &str = include_str!("../../locales/en.txt");
+// The browser gets only the keys the islands use (`locales/islands.txt`, written by `build.rs`).
+#[cfg(feature = "hydrate")]
+const ZH_HANS: &str = include_str!(concat!(env!("OUT_DIR"), "/islands-zh-Hans.txt"));
+#[cfg(feature = "hydrate")]
+const ZH_HANT: &str = include_str!(concat!(env!("OUT_DIR"), "/islands-zh-Hant.txt"));
+#[cfg(feature = "hydrate")]
+const EN: &str = include_str!(concat!(env!("OUT_DIR"), "/islands-en.txt"));
 
 /// Parses a translation file: `key = value` a line, `#` starts a comment.
 pub fn parse(text: &'static str) -> HashMap<&'static str, &'static str> {

@@ -30,9 +30,16 @@ pub struct TestAppBuilder {
     public_base_url: Option<String>,
     smtp_url: Option<String>,
     sms_url: Option<String>,
+    site_root: Option<String>,
 }
 
 impl TestAppBuilder {
+    /// The folder with the built front end (`pkg/`) the server serves.
+    pub fn with_site_root(mut self, dir: &str) -> Self {
+        self.site_root = Some(dir.into());
+        self
+    }
+
     /// The SMS gateway this server's texts go through (it reads that gateway's delivery reports).
     pub fn with_sms(mut self, url: &str) -> Self {
         self.sms_url = Some(url.into());
@@ -94,6 +101,9 @@ impl TestAppBuilder {
         if let Some(url) = &self.sms_url {
             argv.extend(["--sms-url", url, "--sms-password", KannelGateway::PASSWORD]);
         }
+        if let Some(dir) = &self.site_root {
+            argv.extend(["--site-root", dir]);
+        }
         let cli = <server::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap();
         let state = server::build_state(&cli.settings.config(), db.clone());
         let app = server::router(state.clone());
@@ -114,6 +124,7 @@ impl TestApp {
             public_base_url: None,
             smtp_url: None,
             sms_url: None,
+            site_root: None,
         }
     }
 
