@@ -68,5 +68,10 @@ SERVER_PID=$!
 for _ in $(seq 1 50); do curl -fs "$PUBLIC_BASE_URL/healthz" >/dev/null && break; sleep 0.2; done
 (cd end2end && BASE_URL="$PUBLIC_BASE_URL" SEED_LOG="$WORK/seed.log" npx playwright test)
 
-step "Lighthouse accessibility (mobile) on the resident pages, standard and 长者模式: 100 each"
-(cd end2end && BASE_URL="$PUBLIC_BASE_URL" SEED_LOG="$WORK/seed.log" CHROME_PATH=/usr/bin/chromium node lighthouse.mjs)
+step "bytes on the wire (Accept-Encoding: br, gzip): /wish/new within its budget"
+TRACK=$(awk '$2 == "in_progress" {print $3; exit}' "$WORK/seed.log" | sed 's#^https\?://[^/]*##')
+# 180,000 B guards today's 173,558 B; issue 19 asks 160 KB (the WebAssembly is 157 KB of it).
+BUDGET=${WIRE_BUDGET:-180000} PAGE=/wish/new scripts/wire-bytes.sh "$PUBLIC_BASE_URL" / /wish/new /project/new /track "$TRACK" /wishes /projects
+
+step "Lighthouse (mobile, slow 4G) on the resident pages, standard and 长者模式: accessibility 100, performance ≥ 95"
+(cd end2end && BASE_URL="$PUBLIC_BASE_URL" SEED_LOG="$WORK/seed.log" CHROME_PATH=/usr/bin/chromium PERF_FLOOR=95 node lighthouse.mjs)

@@ -81,6 +81,12 @@ impl Assets {
         Assets { files: Arc::new(files), immutable: hashed }
     }
 
+    /// Whether the files carry content hashes in their names (`portal.<hash>.wasm`), as a release
+    /// build's do.
+    pub fn names_are_hashed(&self) -> bool {
+        self.files.keys().any(|n| n.ends_with(".wasm") && n.split('.').count() == 3)
+    }
+
     /// How many files there are to serve.
     pub fn len(&self) -> usize {
         self.files.len()

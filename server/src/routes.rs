@@ -37,6 +37,10 @@ pub fn router(state: AppState) -> Router {
     let options = &state.leptos_options;
     let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let assets = crate::assets::Assets::new(pkg, options.hash_files);
+    if assets.names_are_hashed() && !options.hash_files {
+        // The pages would name files that do not exist, and the forms would not hydrate.
+        tracing::error!("the front end's files are content-hashed but hash.txt is not beside the server binary: copy target/release/hash.txt with it");
+    }
     if !assets.is_empty() {
         let warm = assets.clone();
         tokio::spawn(async move { warm.warm().await });
@@ -93,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         // Pages, JSON and the other files compressed for the browser (brotli or gzip, `Vary` set); the
         // front end's files come compressed already (`assets.rs`), images are left alone.
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(crate::security::no_compression_for_staff))
         .with_state(state)
 }
 

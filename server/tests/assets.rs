@@ -112,6 +112,12 @@ async fn pages_and_json_are_compressed_and_keep_their_caching() {
     assert_eq!(r.headers()["content-encoding"], "gzip");
     assert!(r.headers()["cache-control"].to_str().unwrap().starts_with("public"), "the API keeps its max-age");
 
+    // Staff pages are never compressed (BREACH: personal data beside reflected search words).
+    for path in ["/staff/sign-in", "/dashboard"] {
+        let r = get(&app, path, &[("accept-encoding", "br, gzip")]).await;
+        assert!(r.headers().get("content-encoding").is_none(), "{path}");
+    }
+
     // A client that asks for nothing gets plain text.
     let r = get(&app, "/", &[]).await;
     assert!(r.headers().get("content-encoding").is_none());
