@@ -10,6 +10,7 @@ DB=${1:-/tmp/portal-bench/bench.db}
 ITEMS=${2:-2500000}
 YEARS=${3:-5}
 RUNS=${RUNS:-15}
+SERVER=${SERVER:-target/release/server}   # another build to compare: SERVER=/path/to/server
 PORT=${PORT:-3400}
 BASE=http://127.0.0.1:$PORT
 mkdir -p "$(dirname "$DB")"
@@ -18,14 +19,14 @@ UNTIL=$(TZ=Asia/Shanghai date +%F)
 if [ ! -f "$DB" ]; then
   # Into a file, not `| head -1`: the first line is now the village import's log, and closing the
   # pipe early killed the seeder when it printed its summary.
-  target/release/server seed-demo --items "$ITEMS" --seed 2026 --years "$YEARS" --until "$UNTIL" > "$DB.seed.log"
+  "$SERVER" seed-demo --items "$ITEMS" --seed 2026 --years "$YEARS" --until "$UNTIL" > "$DB.seed.log"
   grep '^seeded' "$DB.seed.log"
 fi
-printf 'bench-password-123\n' | target/release/server user add --if-missing --email bench@demo.dg.gov.cn \
+printf 'bench-password-123\n' | "$SERVER" user add --if-missing --email bench@demo.dg.gov.cn \
   --name bench --role leader >/dev/null
-LEPTOS_SITE_ADDR=127.0.0.1:$PORT PUBLIC_BASE_URL=$BASE target/release/server >/tmp/portal-bench-server.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+LEPTOS_SITE_ADDR=127.0.0.1:$PORT PUBLIC_BASE_URL=$BASE "$SERVER" >/tmp/portal-bench-server.log 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 JAR=$(mktemp)
 curl -s -c "$JAR" -o /dev/null -H "Origin: $BASE" \

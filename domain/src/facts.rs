@@ -23,6 +23,10 @@ pub struct Facts {
     pub reopen_count: i64,
     pub budget_yuan: Option<i64>,
     pub progress_percent: i64,
+    /// A project's adoption (立项, its first `approve`): the year its budget counts in.
+    pub adopted_at: Option<i64>,
+    /// A project's inspection (验收, its first `complete`): from then its budget counts as spent.
+    pub inspected_at: Option<i64>,
     /// First time a donor claimed the wish.
     pub claimed_at: Option<i64>,
     /// When staff recorded the wish as fulfilled.

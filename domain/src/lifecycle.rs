@@ -729,9 +729,13 @@ pub fn apply(
         Action::Approve { budget_yuan, .. } => {
             f.budget_yuan = Some(*budget_yuan);
             f.completion_due_at = Some(rules.completion_due(at));
+            f.adopted_at.get_or_insert(at);
         }
         Action::Progress { percent, .. } => f.progress_percent = i64::from(*percent),
-        Action::Complete { .. } => f.progress_percent = 100,
+        Action::Complete { .. } => {
+            f.progress_percent = 100;
+            f.inspected_at.get_or_insert(at);
+        }
         _ => {}
     }
 }
@@ -1063,6 +1067,24 @@ mod tests {
             ),
             Err(TransitionError::OutOfRange)
         );
+    }
+
+    #[test]
+    fn a_project_keeps_when_it_was_adopted_and_inspected() {
+        let rules = (&crate::calendar::DeadlineRules::default(), &Default::default());
+        let mut f = Facts::default();
+        let approve = Action::Approve { budget_yuan: 60_000, plan: "立项".into() };
+        let out = transition(&st(Kind::Project, Status::PublicNotice), Actor::Staff, &approve).unwrap();
+        apply(&mut f, Kind::Project, &out, &approve, 1_000, rules);
+        assert_eq!((f.adopted_at, f.budget_yuan, f.inspected_at), (Some(1_000), Some(60_000), None));
+        let done = Action::Complete { inspection: "验收合格".into() };
+        let out = transition(&st(Kind::Project, Status::InProgress), Actor::Staff, &done).unwrap();
+        apply(&mut f, Kind::Project, &out, &done, 5_000, rules);
+        assert_eq!((f.adopted_at, f.inspected_at, f.progress_percent), (Some(1_000), Some(5_000), 100));
+        // The first adoption and inspection count: a later one does not move the budget's year.
+        apply(&mut f, Kind::Project, &out, &approve, 9_000, rules);
+        apply(&mut f, Kind::Project, &out, &done, 9_500, rules);
+        assert_eq!((f.adopted_at, f.inspected_at), (Some(1_000), Some(5_000)));
     }
 
     #[test]

@@ -92,7 +92,8 @@ impl Db {
              extension_count = $31, feedback_due_at = $32, supervised_at = $33, supervision_due_at = $34, \
              supervision_answered_at = $35, supervision_count = $36, callback_at = $37, callback_reached = $38, \
              rating_source = $39, rectify_due_at = $40, rectified_at = $41, fix_rating = $42, fix_rated_at = $43, \
-             appealed_at = $44, appeal_upheld = $45 WHERE id = $17 AND version = $18",
+             appealed_at = $44, appeal_upheld = $45, adopted_at = $46, inspected_at = $47 \
+             WHERE id = $17 AND version = $18",
         )
         .bind(out.to.code())
         .bind(at)
@@ -139,6 +140,8 @@ impl Db {
         .bind(f.fix_rated_at)
         .bind(f.appealed_at)
         .bind(f.appeal_upheld.map(i64::from))
+        .bind(f.adopted_at)
+        .bind(f.inspected_at)
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() != 1 {

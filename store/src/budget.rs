@@ -69,12 +69,18 @@ impl Db {
             out.entry(slug.clone()).or_insert_with(|| blank(&slug)).line.allocation_yuan =
                 Some(r.try_get("allocation_yuan")?);
         }
+        // One pass over the year's adopted projects in the index `items_adopted` (migration 0019),
+        // which holds every column asked for: no timeline event is read. Only projects have an
+        // `adopted_at` (only they are adopted), so `kind` is not named: SQLite would then prefer the
+        // (kind, …) index and read every project.
         let rows = sqlx::query(
-            "SELECT COALESCE(i.town_slug, '') AS town_slug, i.budget_yuan AS budget, \
-               CASE WHEN EXISTS (SELECT 1 FROM item_events c WHERE c.item_id = i.id AND c.action = 'complete') \
-                 THEN 1 ELSE 0 END AS done \
-             FROM items i WHERE i.kind = 'project' AND i.budget_yuan IS NOT NULL AND i.status <> 'withdrawn' \
-               AND i.id IN (SELECT a.item_id FROM item_events a WHERE a.action = 'approve' AND a.at >= $1 AND a.at < $2)",
+            "SELECT COALESCE(town_slug, '') AS town_slug, CAST(COUNT(*) AS BIGINT) AS adopted, \
+               CAST(SUM(budget_yuan) AS BIGINT) AS committed, \
+               CAST(SUM(CASE WHEN inspected_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS done, \
+               CAST(SUM(CASE WHEN inspected_at IS NOT NULL THEN budget_yuan ELSE 0 END) AS BIGINT) AS spent \
+             FROM items WHERE adopted_at IS NOT NULL AND status <> 'withdrawn' \
+               AND budget_yuan IS NOT NULL AND adopted_at >= $1 AND adopted_at < $2 \
+             GROUP BY COALESCE(town_slug, '')",
         )
         .bind(from)
         .bind(to)
@@ -82,15 +88,11 @@ impl Db {
         .await?;
         for r in rows {
             let slug: String = r.try_get("town_slug")?;
-            let budget: i64 = r.try_get("budget")?;
-            let done: i32 = r.try_get::<i32, _>("done").or_else(|_| r.try_get::<i64, _>("done").map(|d| d as i32))?;
             let b = out.entry(slug.clone()).or_insert_with(|| blank(&slug));
-            b.adopted += 1;
-            b.line.committed_yuan += budget;
-            if done == 1 {
-                b.done += 1;
-                b.line.spent_yuan += budget;
-            }
+            b.adopted = r.try_get("adopted")?;
+            b.line.committed_yuan = r.try_get("committed")?;
+            b.done = r.try_get("done")?;
+            b.line.spent_yuan = r.try_get("spent")?;
         }
         Ok(out.into_values().collect())
     }

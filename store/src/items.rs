@@ -183,8 +183,8 @@ pub(crate) const ITEM_SELECT: &str = "SELECT i.id, i.number, i.kind, i.token, i.
     c.name AS community_name, i.category, i.title, i.description, i.location, i.amount_yuan, i.urgent, i.submitted_by, \
     i.helper_org, i.contact_name, i.contact_phone, i.contact_email, i.lang, i.submitted_at, i.routed_at, \
     i.acceptance_due_at, i.first_response_at, i.feedback_due_at, i.feedback_at, i.completion_due_at, i.closed_at, \
-    i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, i.progress_percent, i.claimed_at, \
-    i.fulfilled_at, i.redo_due_at, i.redo_feedback_at, i.sign_due_at, i.signed_at, i.return_due_at, \
+    i.rating, i.rating_comment, i.rated_at, i.aware, i.reopen_count, i.budget_yuan, i.progress_percent, i.adopted_at, \
+    i.inspected_at, i.claimed_at, i.fulfilled_at, i.redo_due_at, i.redo_feedback_at, i.sign_due_at, i.signed_at, i.return_due_at, \
     i.return_pending_at, i.return_count, i.extension_until, i.extension_count, i.supervised_at, i.supervision_due_at, \
     i.supervision_answered_at, i.supervision_count, i.callback_at, i.callback_reached, i.rating_source, \
     i.rectify_due_at, i.rectified_at, i.fix_rating, i.fix_rated_at, i.appealed_at, i.appeal_upheld, i.version, i.place_text, i.beneficiary_name, i.beneficiary_phone, i.beneficiary_address, \
@@ -235,6 +235,8 @@ pub(crate) fn item_from_row(r: &AnyRow) -> Result<ItemRecord> {
             reopen_count: r.try_get("reopen_count")?,
             budget_yuan: opt_i64(r, "budget_yuan")?,
             progress_percent: r.try_get("progress_percent")?,
+            adopted_at: opt_i64(r, "adopted_at")?,
+            inspected_at: opt_i64(r, "inspected_at")?,
             claimed_at: opt_i64(r, "claimed_at")?,
             fulfilled_at: opt_i64(r, "fulfilled_at")?,
             redo_due_at: opt_i64(r, "redo_due_at")?,

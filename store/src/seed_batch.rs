@@ -61,6 +61,8 @@ const ITEM_COLS: &[&str] = &[
     "rectified_at",
     "callback_at",
     "callback_reached",
+    "adopted_at",
+    "inspected_at",
 ];
 
 /// `($1,$2,…),(…)` for PostgreSQL; `(?,?,…),(…)` for SQLite, where numbered parameters make every bind
@@ -98,7 +100,7 @@ pub(crate) async fn write_batch(
     let numbered = db.backend == Backend::Postgres;
     let _w = db.write_guard().await;
     let mut tx = db.begin_write().await?;
-    const ITEM_ROWS: usize = 400; // 56 columns × 400 stays under SQLite's 32,766 variables
+    const ITEM_ROWS: usize = 400; // 58 columns × 400 stays under SQLite's 32,766 variables
     for chunk in items.chunks(ITEM_ROWS) {
         let sql = format!(
             "INSERT INTO items ({}) VALUES {}",
@@ -163,7 +165,9 @@ pub(crate) async fn write_batch(
                 .bind(f.rectify_due_at)
                 .bind(f.rectified_at)
                 .bind(f.callback_at)
-                .bind(f.callback_reached.map(i64::from));
+                .bind(f.callback_reached.map(i64::from))
+                .bind(f.adopted_at)
+                .bind(f.inspected_at);
         }
         q.execute(&mut *tx).await?;
     }
