@@ -87,11 +87,6 @@ impl Assets {
         self.files.keys().any(|n| n.ends_with(".wasm") && n.split('.').count() == 3)
     }
 
-    /// How many files there are to serve.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
     /// Whether there is nothing to serve (no front end built).
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
@@ -115,16 +110,18 @@ impl Assets {
 
     /// `GET /pkg/{file}`.
     pub async fn serve(self, Path(file): Path<String>, headers: HeaderMap) -> Response {
-        let Some(content_type) = self.files.get(&file).map(|a| a.content_type) else {
+        let Some(asset) = self.files.get(&file) else {
             return StatusCode::NOT_FOUND.into_response();
         };
-        let me = self.clone();
-        let name = file.clone();
-        // The first request compresses (a second or two for the WebAssembly at quality 11).
-        let ready = tokio::task::spawn_blocking(move || me.encoded(&name).is_some()).await.unwrap_or(false);
-        let Some(enc) = ready.then(|| self.encoded(&file)).flatten() else {
+        if asset.encoded.get().is_none() {
+            // Not warmed yet: compress off the async threads (a second or two for the WebAssembly).
+            let (me, name) = (self.clone(), file.clone());
+            let _ = tokio::task::spawn_blocking(move || me.encoded(&name).is_some()).await;
+        }
+        let Some(enc) = self.encoded(&file) else {
             return StatusCode::NOT_FOUND.into_response();
         };
+        let content_type = asset.content_type;
         let cache = if self.immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
         let mut h = HeaderMap::new();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -190,8 +190,7 @@ fn private_path(path: &str) -> bool {
 /// make a signed-in browser ask and watch the traffic (BREACH). Resident pages, read on slow 4G, are
 /// compressed: they hold no one else's data and reflect nothing a third party chooses.
 pub async fn no_compression_for_staff(mut req: Request, next: Next) -> Response {
-    let p = req.uri().path();
-    if p.starts_with("/staff") || p.starts_with("/dashboard") {
+    if !app::ui::is_resident_path(req.uri().path()) {
         req.headers_mut().remove(header::ACCEPT_ENCODING);
     }
     next.run(req).await

@@ -177,13 +177,7 @@ async fn a_project_through_the_server_function_as_the_island_sends_it() {
             ("input[submission_key]", "sf-1"),
             ("lang", "zh-Hans"),
         ];
-        let humen_community: i64 = sqlx::query_scalar(
-            "SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1",
-        )
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-        let community = humen_community.to_string();
+        let community = support::first_community(&app, "humen").await;
         let body: Vec<(&str, &str)> = body
             .iter()
             .map(|(k, v)| if *k == "input[community]" { (*k, community.as_str()) } else { (*k, *v) })

@@ -12,12 +12,7 @@ use support::{add_user, backends, get_with, post_with, signed_in, worker, SmtpCa
 /// Submits a wish in Humen through the resident form and has staff accept and publish it; returns
 /// its number and tracking token.
 async fn published_wish(app: &TestApp, key: &str, need: &str) -> (String, String) {
-    let community: i64 =
-        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    let community = community.to_string();
+    let community = support::first_community(app, "humen").await;
     let form = [
         ("beneficiary", "elderly_alone"),
         ("submitted_by", "helper"),

@@ -633,15 +633,21 @@ impl Drop for Running {
     }
 }
 
-/// Proposes a micro-project in Humen through the resident form, with this mobile and email (may be
-/// empty); returns the item.
-pub async fn propose_project(app: &TestApp, key: &str, title: &str, phone: &str, email: &str) -> store::ItemRecord {
-    let community: i64 =
-        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
+/// The id (as a form posts it) of the first active village or community of a town.
+pub async fn first_community(app: &TestApp, town: &str) -> String {
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = $1 AND active = 1 ORDER BY id LIMIT 1")
+            .bind(town)
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    let community = community.to_string();
+    id.to_string()
+}
+
+/// Proposes a micro-project in Humen through the resident form, with this mobile and email (may be
+/// empty); returns the item.
+pub async fn propose_project(app: &TestApp, key: &str, title: &str, phone: &str, email: &str) -> store::ItemRecord {
+    let community = first_community(app, "humen").await;
     let form = [
         ("title", title),
         ("description", "村口主路多盏路灯损坏，夜间出行不安全，请联系 13912345678"),
