@@ -161,7 +161,8 @@ pub const STAFF_DONE_STATUSES: &[Status] =
 /// The deadline that applies next to an open item: the acceptance reply while it waits for one; the
 /// answer to a reopening (重办) while the item is reopened; then feedback until feedback is given;
 /// then completion (projects). `None` when nothing is due from staff.
-/// The inbox's SQL sorts by the same rule (`store::staff::DUE_AT_SQL`); a storage test checks they agree.
+/// The inbox keeps it as the generated column `items.next_due_at` (migration 0020, the same rule in
+/// SQL); a storage test checks they agree.
 pub fn next_due_at(status: Status, facts: &Facts, feedback_due_at: i64) -> Option<i64> {
     if !open_for_staff(status) {
         return None;

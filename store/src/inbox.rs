@@ -49,14 +49,45 @@ pub struct InboxRow {
     pub due_at: Option<i64>,
 }
 
-/// The SQL twin of [`domain::staff::next_due_at`] over `items i`.
-pub const DUE_AT_SQL: &str =
-    "(CASE WHEN i.status IN ('declined', 'feedback_given', 'closed', 'withdrawn', 'duplicate') THEN NULL \
-    WHEN i.status = 'routed' AND i.signed_at IS NULL AND i.sign_due_at < i.acceptance_due_at THEN i.sign_due_at \
-    WHEN i.status IN ('submitted', 'routed') THEN i.acceptance_due_at \
-    WHEN i.status = 'reopened' AND i.redo_due_at IS NOT NULL THEN i.redo_due_at \
-    WHEN i.feedback_at IS NULL THEN i.feedback_due_at \
-    ELSE COALESCE(i.completion_due_at, i.feedback_due_at) END)";
+/// The SQL twin of [`domain::staff::next_due_at`] over `items i`: the generated column of migration
+/// 0020, which the database keeps with every write (the storage tests check it against the domain).
+pub const DUE_AT_SQL: &str = "i.next_due_at";
+
+/// An item still open for staff: it has a next deadline (`next_due_at` is NULL exactly for
+/// [`STAFF_DONE_STATUSES`], and the deadlines it is made of are never NULL).
+const OPEN: &str = "i.next_due_at IS NOT NULL";
+
+/// `items.inbox_stage`, a generated column: where an item is in the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    New,
+    InProgress,
+    Done,
+}
+
+impl Stage {
+    /// The statuses of the stage, for the tallies (which count by status).
+    fn statuses(self) -> Vec<Status> {
+        let new = [Status::Submitted, Status::Routed];
+        match self {
+            Stage::New => new.to_vec(),
+            Stage::Done => STAFF_DONE_STATUSES.to_vec(),
+            Stage::InProgress => {
+                Status::ALL.iter().copied().filter(|s| !new.contains(s) && !STAFF_DONE_STATUSES.contains(s)).collect()
+            }
+        }
+    }
+
+    /// The tabs that are exactly one stage.
+    fn of_tab(tab: Tab) -> Option<Stage> {
+        match tab {
+            Tab::New => Some(Stage::New),
+            Tab::InProgress => Some(Stage::InProgress),
+            Tab::Done => Some(Stage::Done),
+            _ => None,
+        }
+    }
+}
 
 /// A WHERE clause with numbered placeholders, bound in order.
 struct Where {
@@ -130,41 +161,36 @@ impl Where {
     }
 }
 
-fn done_list() -> String {
-    STAFF_DONE_STATUSES.iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
-}
-
 /// The SQL twin of [`domain::staff::in_tab`].
 fn tab_predicate(tab: Tab, w: &mut Where) -> String {
-    let open = format!("i.status NOT IN ({})", done_list());
     match tab {
-        Tab::New => "i.status IN ('submitted', 'routed')".into(),
+        Tab::New => format!("(i.inbox_stage = 'new' AND {OPEN})"),
         Tab::ToSign => "(i.status = 'routed' AND i.town_slug IS NOT NULL AND i.signed_at IS NULL \
                         AND i.return_pending_at IS NULL)"
             .into(),
         Tab::Decide => format!(
-            "(({open} AND (i.return_pending_at IS NOT NULL OR i.extension_until IS NOT NULL)) \
+            "(({OPEN} AND (i.return_pending_at IS NOT NULL OR i.extension_until IS NOT NULL)) \
              OR (i.appealed_at IS NOT NULL AND i.appeal_upheld IS NULL))"
         ),
         Tab::Rectify => "(i.rectify_due_at IS NOT NULL AND i.rectified_at IS NULL)".into(),
         Tab::Mine => {
             let me = w.arg(Arg::I(w.me));
-            format!("({open} AND i.assignee_id = {me})")
+            format!("({OPEN} AND i.assignee_id = {me})")
         }
-        Tab::InProgress => format!("({open} AND i.status NOT IN ('submitted', 'routed'))"),
+        Tab::InProgress => format!("(i.inbox_stage = 'in_progress' AND {OPEN})"),
         Tab::DueSoon => {
             let now = w.arg(Arg::I(w.clock.now));
             let soon = w.arg(Arg::I(w.clock.soon_until));
-            format!("({open} AND {DUE_AT_SQL} >= {now} AND {DUE_AT_SQL} <= {soon})")
+            format!("({OPEN} AND i.next_due_at >= {now} AND i.next_due_at <= {soon})")
         }
         Tab::Overdue => {
             let now = w.arg(Arg::I(w.clock.now));
-            format!("({open} AND {DUE_AT_SQL} < {now})")
+            format!("({OPEN} AND i.next_due_at < {now})")
         }
-        Tab::Supervised => format!("({open} AND i.supervised_at IS NOT NULL AND i.supervision_answered_at IS NULL)"),
+        Tab::Supervised => format!("({OPEN} AND i.supervised_at IS NOT NULL AND i.supervision_answered_at IS NULL)"),
         Tab::Escalated => {
             let before = w.arg(Arg::I(w.clock.escalate_before));
-            format!("({open} AND {DUE_AT_SQL} < {before})")
+            format!("({OPEN} AND i.next_due_at < {before})")
         }
         Tab::Callback => {
             let before = w.arg(Arg::I(w.clock.callback_before));
@@ -173,7 +199,57 @@ fn tab_predicate(tab: Tab, w: &mut Where) -> String {
                  AND i.feedback_at < {before})"
             )
         }
-        Tab::Done => format!("i.status IN ({})", done_list()),
+        Tab::Done => "i.inbox_stage = 'done'".into(),
+    }
+}
+
+/// Whether every item of the tab is open (then it is listed in deadline order, without NULLs).
+fn all_open(tab: Tab) -> bool {
+    !matches!(tab, Tab::Decide | Tab::Rectify | Tab::Callback | Tab::Done)
+}
+
+/// A scalar SQL expression that counts the tab's items under the query's filters. The stage tabs
+/// (新, 办理中, 已办结) are read from `inbox_tallies` when the filters are among those it is kept by
+/// (town, kind, category, status); the others count an index range of the open or waiting items.
+fn count_expr(tab: Tab, q: &InboxQuery, w: &mut Where) -> String {
+    let filters = w.sql.join(" AND ");
+    let tallied = q.scope_community.is_none()
+        && q.community_id.is_none()
+        && q.text.as_deref().map(str::trim).unwrap_or("").is_empty();
+    match Stage::of_tab(tab) {
+        Some(stage) if tallied => {
+            let mut sql = Vec::new();
+            let town = q.scope_town.clone().or_else(|| q.town.clone());
+            if let Some(t) = town {
+                let p = w.arg(Arg::S(t));
+                sql.push(format!("t.town_slug = {p}"));
+            }
+            if let Some(k) = q.kind {
+                let p = w.arg(Arg::S(k.code().into()));
+                sql.push(format!("t.kind = {p}"));
+            }
+            if let Some(c) = &q.category {
+                let p = w.arg(Arg::S(c.clone()));
+                sql.push(format!("t.category = {p}"));
+            }
+            let statuses = stage.statuses();
+            match q.status {
+                Some(s) if statuses.contains(&s) => {
+                    let p = w.arg(Arg::S(s.code().into()));
+                    sql.push(format!("t.status = {p}"));
+                }
+                Some(_) => return "CAST(0 AS BIGINT)".into(),
+                None => {
+                    let list = statuses.iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ");
+                    sql.push(format!("t.status IN ({list})"));
+                }
+            }
+            format!("(SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM inbox_tallies t WHERE {})", sql.join(" AND "))
+        }
+        _ => {
+            let p = tab_predicate(tab, w);
+            format!("(SELECT CAST(COUNT(*) AS BIGINT) FROM items i WHERE {filters} AND {p})")
+        }
     }
 }
 
@@ -182,23 +258,37 @@ impl Db {
     /// ([`Db::tab_clock`], read once per page by the caller).
     pub async fn inbox(&self, q: &InboxQuery, clock: &TabClock) -> Result<(Vec<InboxRow>, i64)> {
         let mut b = Where::new(q, clock);
+        let count_sql = format!("SELECT {} AS n", count_expr(q.tab, q, &mut b));
+        let total: i64 = b.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await?.try_get("n")?;
+        let mut b = Where::new(q, clock);
         let tab_sql = tab_predicate(q.tab, &mut b);
         let where_sql = format!("{} AND {tab_sql}", b.sql.join(" AND "));
-        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items i WHERE {where_sql}");
-        let total: i64 = b.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await?.try_get("n")?;
-        // PostgreSQL does not take output aliases inside ORDER BY expressions: repeat the expression.
-        let order = if q.tab == Tab::Done {
-            "i.updated_at DESC, i.id DESC".to_string()
+        // Open tabs go in deadline order along the open items' index, done items newest first along
+        // theirs. SQLite has no statistics to choose them (a `kind` filter would take the unique index
+        // on (kind, year, seq) and read every item of that kind), so they are named.
+        let (order, index) = if q.tab == Tab::Done {
+            ("i.updated_at DESC, i.id DESC", ["items_town_done_updated", "items_done_updated"])
+        } else if all_open(q.tab) {
+            ("i.next_due_at, i.id", ["items_town_open_due", "items_open_due"])
         } else {
-            format!("({DUE_AT_SQL} IS NULL), {DUE_AT_SQL}, i.id")
+            // PostgreSQL puts NULLs last and SQLite first: say where they go.
+            ("(i.next_due_at IS NULL), i.next_due_at, i.id", ["", ""])
+        };
+        let hinted =
+            matches!(q.tab, Tab::New | Tab::InProgress | Tab::DueSoon | Tab::Overdue | Tab::Escalated | Tab::Done);
+        let hint = if self.backend == crate::Backend::Sqlite && hinted && q.scope_community.is_none() {
+            let town = q.scope_town.is_some() || q.town.is_some();
+            format!(" INDEXED BY {}", if town { index[0] } else { index[1] })
+        } else {
+            String::new()
         };
         let limit = q.per_page.clamp(1, 100_000);
         let offset = q.page.saturating_sub(1) * limit;
         let sql = format!(
             "SELECT i.id, i.number, i.kind, i.status, i.category, i.title, SUBSTR(i.description, 1, 60) AS excerpt, \
              i.town_slug, c.name AS community_name, i.amount_yuan, i.urgent, i.submitted_at, i.assignee_id, \
-             u.name AS assignee_name, {DUE_AT_SQL} AS due \
-             FROM items i LEFT JOIN communities c ON c.id = i.community_id LEFT JOIN staff_users u ON u.id = i.assignee_id \
+             u.name AS assignee_name, i.next_due_at AS due \
+             FROM items i{hint} LEFT JOIN communities c ON c.id = i.community_id LEFT JOIN staff_users u ON u.id = i.assignee_id \
              WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         );
         let rows = b.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
@@ -239,15 +329,15 @@ impl Db {
         Ok(self.settings().await?.deadlines.due_soon_until(&self.calendar().await?, now))
     }
 
-    /// How many items each tab holds under the same filters (the tab itself aside).
+    /// How many items each tab holds under the same filters (the tab itself aside), in one statement
+    /// of one small count per tab.
     pub async fn inbox_counts(&self, q: &InboxQuery, clock: &TabClock) -> Result<Vec<(Tab, i64)>> {
         let mut b = Where::new(q, clock);
-        let mut sums = Vec::new();
+        let mut counts = Vec::new();
         for tab in Tab::ALL {
-            let p = tab_predicate(*tab, &mut b);
-            sums.push(format!("CAST(COALESCE(SUM(CASE WHEN {p} THEN 1 ELSE 0 END), 0) AS BIGINT) AS {}", tab.code()));
+            counts.push(format!("{} AS {}", count_expr(*tab, q, &mut b), tab.code()));
         }
-        let sql = format!("SELECT {} FROM items i WHERE {}", sums.join(", "), b.sql.join(" AND "));
+        let sql = format!("SELECT {}", counts.join(", "));
         let r = b.bind(sqlx::query(&sql)).fetch_one(&self.pool).await?;
         Tab::ALL.iter().map(|t| Ok((*t, r.try_get::<i64, _>(t.code())?))).collect()
     }
