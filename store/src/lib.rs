@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod items;
 pub mod limits;
 pub mod mail;
+pub mod measure_cache;
 pub mod measures;
 pub mod names;
 pub mod photos;
@@ -108,6 +109,8 @@ pub struct Db {
     /// SQLite allows one writer at a time; taking this lock before a write transaction avoids
     /// `database is locked` errors from lock upgrades. PostgreSQL does not use it.
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Measure results, shared by the clones of this handle ([`measure_cache`]).
+    measure_cache: Arc<measure_cache::MeasureCache>,
 }
 
 static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -143,7 +146,7 @@ impl Db {
             })
             .connect(&url)
             .await?;
-        let db = Db { pool, backend, write_lock: Arc::new(tokio::sync::Mutex::new(())) };
+        let db = Db { pool, backend, write_lock: Arc::new(tokio::sync::Mutex::new(())), measure_cache: Arc::default() };
         let embedded = match backend {
             Backend::Sqlite => &MIGRATOR_SQLITE,
             Backend::Postgres => &MIGRATOR_POSTGRES,

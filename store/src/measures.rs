@@ -188,11 +188,12 @@ impl Db {
         }
     }
 
-    /// The measure rows of a query at time `now`, one per rollup key (month, town, kind, category).
+    /// The measure rows of a query at time `now`, one per rollup key, computed afresh ([`Db::measure_rows`]
+    /// keeps them) (month, town, kind, category).
     /// Adding them all up and calling [`Tally::finish`] gives [`domain::kpi::measures`] over the same
     /// items; grouping them by town, month, kind or category gives the league table, trends and
     /// breakdowns.
-    pub async fn measure_rows(&self, q: &MeasureQuery, now: i64) -> Result<BTreeMap<RollupKey, MeasureRow>> {
+    pub async fn compute_measure_rows(&self, q: &MeasureQuery, now: i64) -> Result<BTreeMap<RollupKey, MeasureRow>> {
         let (lo, hi) = q.bounds();
         let mut out: BTreeMap<RollupKey, MeasureRow> = BTreeMap::new();
         if lo >= hi {

@@ -253,3 +253,61 @@ async fn excluded(db: &Db) -> i64 {
         .await
         .unwrap()
 }
+
+/// Issue 19: the measures cost nothing twice. A result is handed out again while nothing changed; a
+/// write on another server sharing the database (a second `Db` here) invalidates it at once; a moment
+/// of looking a minute away computes afresh; and no more than `ENTRIES` results are kept.
+#[tokio::test]
+async fn measures_are_kept_until_a_write_on_any_server_changes_them() {
+    use std::sync::Arc;
+    use store::measure_cache::{ENTRIES, FRESH_SECS};
+    for b in common::backends() {
+        let url = common::fresh_url(b).await;
+        let one = Db::connect(&url).await.unwrap();
+        let two = Db::connect(&url).await.unwrap();
+        let until = Date::parse("2026-06-30").unwrap();
+        seed_demo(&one, &SeedOptions { items: 600, seed: 5, until, years: 1 }).await.unwrap();
+        let q = MeasureQuery { from: Some(Date::parse("2026-01-01").unwrap()), to: Some(until), ..Default::default() };
+        let now = until.end_ts();
+        let first = one.measure_rows(&q, now).await.unwrap();
+        let (hits, misses, _) = one.measure_cache_stats();
+        let again = one.measure_rows(&q, now + FRESH_SECS - 1).await.unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "{b}: the same result is handed out again");
+        assert_eq!(one.measure_cache_stats().0, hits + 1, "{b}: counted as a hit");
+        let later = one.measure_rows(&q, now + FRESH_SECS).await.unwrap();
+        assert!(!Arc::ptr_eq(&first, &later), "{b}: a minute later it is computed afresh");
+        assert_eq!(one.measure_cache_stats().1, misses + 1, "{b}: counted as a miss");
+
+        // The other server records an awareness answer inside the period: the first one's next answer
+        // has it, without waiting for the minute.
+        let before = store::sum_rows(later.values());
+        two.record_awareness(true, "home", Date::parse("2026-03-03").unwrap().start_ts() + 3_600).await.unwrap();
+        let after_answer = one.measure_rows(&q, now + FRESH_SECS).await.unwrap();
+        let m = store::sum_rows(after_answer.values());
+        assert_eq!(m.awareness.den, before.awareness.den + 1, "{b}: the new answer is counted");
+        assert_eq!(m.awareness.num, before.awareness.num + 1, "{b}");
+        assert_eq!(*after_answer, one.compute_measure_rows(&q, now + FRESH_SECS).await.unwrap(), "{b}");
+
+        // Any action on an item through the other server (a timeline event) invalidates it too.
+        let id: i64 = sqlx::query_scalar("SELECT id FROM items WHERE status = 'in_progress' ORDER BY id LIMIT 1")
+            .fetch_one(&two.pool)
+            .await
+            .unwrap();
+        two.act(id, None, Actor::Staff, "S", &Action::Note { text: "已电话联系".into(), public: true }, now)
+            .await
+            .unwrap();
+        let after_action = one.measure_rows(&q, now + FRESH_SECS).await.unwrap();
+        assert!(!Arc::ptr_eq(&after_answer, &after_action), "{b}: computed again after the action");
+        assert_eq!(*after_action, one.compute_measure_rows(&q, now + FRESH_SECS).await.unwrap(), "{b}");
+
+        // Kept results are bounded.
+        for d in 0..(ENTRIES as i64 + 20) {
+            let from = Date::parse("2025-07-01").unwrap().add_days(d);
+            one.measure_rows(&MeasureQuery { from: Some(from), to: Some(until), ..Default::default() }, now)
+                .await
+                .unwrap();
+        }
+        let (_, _, kept) = one.measure_cache_stats();
+        assert!(kept <= ENTRIES, "{b}: {kept} results kept");
+    }
+}

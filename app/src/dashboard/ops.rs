@@ -162,8 +162,10 @@ pub async fn dashboard_view(st: &AppState, f: &DashboardFilters, lang: Lang) -> 
         Some(t) => by_town.get(t).map(MeasureRow::finish).unwrap_or_default(),
         None => total(by_town.values()).finish(),
     };
-    let scoped: BTreeMap<RollupKey, MeasureRow> = match &town {
-        Some(t) => rows.into_iter().filter(|(k, _)| &k.town == t).collect(),
+    let scoped: store::measure_cache::SharedRows = match &town {
+        Some(t) => std::sync::Arc::new(
+            rows.iter().filter(|(k, _)| &k.town == t).map(|(k, r)| (k.clone(), r.clone())).collect(),
+        ),
         None => rows,
     };
     // Home-page answers are kept under keys without kind (no town either); every other answer was given
