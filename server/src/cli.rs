@@ -99,6 +99,10 @@ pub struct Settings {
     /// The secret that signs delivery-report addresses [default: derived from SMS_PASSWORD]
     #[arg(long, env = "SMS_REPORT_KEY", hide_env_values = true)]
     pub sms_report_key: Option<String>,
+    /// Where to serve `/metrics` (Prometheus), apart from the public listener, e.g. 127.0.0.1:9464;
+    /// unset: no metrics are served
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 fn on_off(v: &str) -> Result<bool, String> {
@@ -157,6 +161,7 @@ impl Settings {
             sms_password: self.sms_password,
             sms_from: self.sms_from,
             sms_report_base_url: self.sms_report_base_url,
+            metrics_addr: self.metrics_addr,
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct Config {
     pub sms_report_base_url: Option<String>,
     /// `SMS_REPORT_KEY` (or derived from the gateway's credentials): signs delivery-report addresses.
     pub sms_report_key: Vec<u8>,
+    /// `METRICS_ADDR`: where `/metrics` is served, on its own listener (never the public one).
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Config {

@@ -7,6 +7,7 @@ pub mod client;
 pub mod config;
 pub mod dashboard_routes;
 pub mod mail;
+pub mod metrics;
 pub mod outbox;
 pub mod photos;
 pub mod public_routes;

@@ -240,6 +240,23 @@ async fn serve(config: Config, db: store::Db) {
         });
         mail_task = Some(tokio::spawn(worker.run(stop_rx)));
     }
+    if let Some(addr) = config.metrics_addr {
+        let metrics = server::metrics::router(db.clone());
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => {
+                tracing::info!("metrics on http://{addr}/metrics");
+                tokio::spawn(async move {
+                    if let Err(e) = axum::serve(listener, metrics).await {
+                        tracing::error!(error = %e, "metrics listener stopped");
+                    }
+                });
+            }
+            Err(e) => {
+                eprintln!("cannot listen for metrics on {addr}: {e}");
+                std::process::exit(1)
+            }
+        }
+    }
     let state = server::build_state(&config, db);
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr).await.unwrap_or_else(|e| {

@@ -98,6 +98,8 @@ pub fn router(state: AppState) -> Router {
         // front end's files come compressed already (`assets.rs`), images are left alone.
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(crate::security::no_compression_for_staff))
+        // Counted and timed by route pattern for `/metrics` (served on its own listener).
+        .layer(axum::middleware::from_fn(crate::metrics::record))
         .with_state(state)
 }
 

@@ -480,3 +480,53 @@ async fn pages_render_while_other_routers_are_built() {
     let built = builder.join().unwrap();
     assert!(built > 10, "routers were built meanwhile ({built})");
 }
+
+/// Issue 19: `/metrics` (Prometheus text) is served on its own listener, never on the public one;
+/// requests are counted and timed by route pattern, so a tracking token in a path never appears; the
+/// pool, the write queue, the outbox's backlog and the measure cache are read at each scrape.
+#[tokio::test]
+async fn metrics_are_served_apart_from_the_public_listener_by_route_pattern() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let secret = "tok3nnobodyshouldsee";
+        let (status, _) = app.get(&format!("/t/{secret}")).await;
+        assert!(status.is_client_error() || status.is_success(), "{b}: {status}");
+        assert_eq!(app.get("/wishes").await.0, StatusCode::OK);
+        for _ in 0..2 {
+            assert_eq!(app.get("/api/v1/kpi").await.0, StatusCode::OK);
+        }
+        let (status, body) = app.get("/metrics").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{b}: not on the public listener");
+        assert!(!body.contains("portal_http_requests"), "{b}");
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let metrics = server::metrics::router(app.db.clone());
+        tokio::spawn(async move { axum::serve(listener, metrics).await.unwrap() });
+        let r = app.http.get(format!("http://{addr}/metrics")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let text = r.text().await.unwrap();
+        let value = |prefix: &str| -> f64 {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(prefix))
+                .unwrap_or_else(|| panic!("{b}: no line starting with {prefix}:\n{text}"));
+            line.rsplit(' ').next().unwrap().parse().unwrap()
+        };
+        assert!(value("portal_http_requests_total{method=\"GET\",route=\"/wishes\",status=\"2xx\"}") >= 1.0, "{b}");
+        assert!(value("portal_http_requests_total{method=\"GET\",route=\"/api/v1/kpi\",status=\"2xx\"}") >= 2.0);
+        assert!(
+            text.lines().any(|l| l.starts_with("portal_http_request_duration_seconds_bucket{")
+                && l.contains("route=\"/api/v1/kpi\"")),
+            "{b}: latency histogram per route"
+        );
+        assert!(!text.contains(secret), "{b}: paths are never labels");
+        assert!(value("portal_measure_cache_hits_total") >= 1.0, "{b}: the second KPI call was a hit");
+        assert_eq!(value("portal_outbox_messages{channel=\"sms\",status=\"parked\"}"), 0.0, "{b}");
+        assert!(value("portal_db_pool_connections{state=\"idle\"}") >= 0.0, "{b}");
+        assert_eq!(value("portal_db_writers_waiting"), 0.0, "{b}");
+        assert!(value("portal_process_resident_memory_bytes") > 1_000_000.0, "{b}");
+    }
+}

@@ -109,6 +109,8 @@ pub struct Db {
     /// SQLite allows one writer at a time; taking this lock before a write transaction avoids
     /// `database is locked` errors from lock upgrades. PostgreSQL does not use it.
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// How many writers wait for `write_lock` now (the write queue's depth, for `/metrics`).
+    writers_waiting: Arc<std::sync::atomic::AtomicI64>,
     /// Measure results, shared by the clones of this handle ([`measure_cache`]).
     measure_cache: Arc<measure_cache::MeasureCache>,
 }
@@ -146,7 +148,13 @@ impl Db {
             })
             .connect(&url)
             .await?;
-        let db = Db { pool, backend, write_lock: Arc::new(tokio::sync::Mutex::new(())), measure_cache: Arc::default() };
+        let db = Db {
+            pool,
+            backend,
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            writers_waiting: Arc::default(),
+            measure_cache: Arc::default(),
+        };
         let embedded = match backend {
             Backend::Sqlite => &MIGRATOR_SQLITE,
             Backend::Postgres => &MIGRATOR_POSTGRES,
@@ -196,9 +204,20 @@ impl Db {
     /// Serialises writers on SQLite; a no-op guard on PostgreSQL.
     pub async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().await),
+            Backend::Sqlite => {
+                use std::sync::atomic::Ordering;
+                self.writers_waiting.fetch_add(1, Ordering::Relaxed);
+                let guard = self.write_lock.lock().await;
+                self.writers_waiting.fetch_sub(1, Ordering::Relaxed);
+                Some(guard)
+            }
             Backend::Postgres => None,
         }
+    }
+
+    /// How many writers wait for their turn now (SQLite; always 0 on PostgreSQL, which queues its own).
+    pub fn writers_waiting(&self) -> i64 {
+        self.writers_waiting.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -448,6 +448,18 @@ impl Db {
         rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()
     }
 
+    /// What still waits in the outbox, by channel (`mail`, `sms`) and status (`queued`, `sending`,
+    /// `parked`), read through the status index (sent messages are not counted).
+    pub async fn outbox_backlog(&self) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT channel, status, CAST(COUNT(*) AS BIGINT) AS n FROM mail_outbox \
+             WHERE status IN ('queued', 'sending', 'parked') GROUP BY channel, status ORDER BY channel, status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("channel")?, r.try_get("status")?, r.try_get("n")?))).collect()
+    }
+
     /// Mails by status (newest first), for the admin page and `server mail status`.
     pub async fn mail_list(&self, statuses: &[&str], limit: i64) -> Result<Vec<OutboxEntry>> {
         let list = statuses.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect::<Vec<_>>().join(", ");
