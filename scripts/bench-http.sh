@@ -35,7 +35,7 @@ DATABASES=${DATABASES:-sqlite postgres}
 PG_URL=$(scripts/pg.sh start "$WORK/pg" "$PG_PORT" durable)
 UNTIL=$(TZ=Asia/Shanghai date +%F)
 echo "machine: $(nproc) cores; $ITEMS demo items; $SECONDS_RUN s per run after 3 s warm-up; $CONC concurrent clients"
-printf '%-11s %-9s %-10s %s\n' database instances scenario result
+printf '%-11s %-9s %-10s %s\n' database instances scenario "result (RSS after the scenario, per server)"
 
 for db in $DATABASES; do
   if [ $db = sqlite ]; then URL="sqlite:$WORK/bench.db"; else URL="$PG_URL"; fi
@@ -59,7 +59,8 @@ for db in $DATABASES; do
     for scenario in $SCENARIOS; do
       result=$("$LOAD" $scenario --database-url "$URL" --base "$joined" --seconds "$SECONDS_RUN" \
         --concurrency "$CONC" 2>&1 | tail -1) || true
-      printf '%-11s %-9s %-10s %s\n' $db $n $scenario "${result#* * }"
+      rss=$(for p in "${PIDS[@]}"; do echo "$(( $(awk '{print $2}' /proc/$p/statm) * 4 / 1024 ))"; done | paste -sd/)
+      printf '%-11s %-9s %-10s %s; server RSS %s MiB\n' $db $n $scenario "${result#* * }" "$rss"
     done
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true

@@ -108,7 +108,7 @@ pub async fn render(db: &store::Db) -> Result<String, store::StoreError> {
     }
     registry.register("outbox_messages", "Mails and texts not sent yet, by channel and status", outbox);
 
-    let (hits, misses, entries) = db.measure_cache_stats();
+    let (hits, misses, entries, rows) = db.measure_cache_stats();
     let hit: Counter = Counter::default();
     hit.inc_by(hits);
     registry.register("measure_cache_hits", "Measure results handed out again", hit);
@@ -118,6 +118,9 @@ pub async fn render(db: &store::Db) -> Result<String, store::StoreError> {
     let kept: Gauge = Gauge::default();
     kept.set(entries as i64);
     registry.register("measure_cache_entries", "Measure results kept", kept);
+    let kept_rows: Gauge = Gauge::default();
+    kept_rows.set(rows as i64);
+    registry.register("measure_cache_rows", "Rows the kept measure results hold", kept_rows);
 
     if let Some(rss) = resident_bytes() {
         let g: Gauge = Gauge::default();

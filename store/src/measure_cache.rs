@@ -12,7 +12,7 @@
 //!
 //! What one request may compute is bounded too: at most [`COMPUTING`] cold computations run at once
 //! (the others wait, then usually find the result one of them stored), and at most [`ENTRIES`] results
-//! are kept, the least recently computed dropped first.
+//! of [`KEPT_ROWS`] rows in all are kept, the least recently computed dropped first.
 
 use crate::measures::{MeasureQuery, MeasureRow};
 use crate::{Db, Result};
@@ -28,6 +28,9 @@ pub const FRESH_SECS: i64 = 60;
 pub const COMPUTING: usize = 2;
 /// How many results are kept.
 pub const ENTRIES: usize = 256;
+/// How many rows all kept results may hold together (a five-year city-wide result is ~27,000 rows of
+/// about a kilobyte each): memory stays bounded whatever periods a crawler asks for.
+pub const KEPT_ROWS: usize = 100_000;
 
 /// The rows of one measure query, shared by every caller that asks again.
 pub type SharedRows = Arc<BTreeMap<RollupKey, MeasureRow>>;
@@ -60,6 +63,10 @@ impl Default for MeasureCache {
     }
 }
 
+fn kept_rows(entries: &HashMap<String, Entry>) -> usize {
+    entries.values().map(|e| e.rows.len()).sum()
+}
+
 impl MeasureCache {
     fn get(&self, key: &str, generation: Generation, now: i64) -> Option<SharedRows> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -68,15 +75,18 @@ impl MeasureCache {
     }
 
     fn put(&self, key: String, generation: Generation, now: i64, rows: SharedRows) {
+        if rows.len() > KEPT_ROWS {
+            return;
+        }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= ENTRIES && !entries.contains_key(&key) {
-            // Entries of an older generation go first, then the least recently computed one.
+        entries.remove(&key);
+        // Entries of an older generation go first, then the least recently computed ones.
+        if entries.len() >= ENTRIES || kept_rows(&entries) + rows.len() > KEPT_ROWS {
             entries.retain(|_, e| e.generation == generation);
-            if entries.len() >= ENTRIES {
-                if let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.now).map(|(k, _)| k.clone()) {
-                    entries.remove(&oldest);
-                }
-            }
+        }
+        while entries.len() >= ENTRIES || kept_rows(&entries) + rows.len() > KEPT_ROWS {
+            let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.now).map(|(k, _)| k.clone()) else { break };
+            entries.remove(&oldest);
         }
         entries.insert(key, Entry { generation, now, rows });
     }
@@ -89,6 +99,11 @@ impl MeasureCache {
     /// How many results are kept now.
     pub fn len(&self) -> usize {
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// How many rows the kept results hold.
+    pub fn rows(&self) -> usize {
+        kept_rows(&self.entries.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Whether nothing is kept.
@@ -131,9 +146,9 @@ impl Db {
         Ok(rows)
     }
 
-    /// The cache's (hits, misses) and entries.
-    pub fn measure_cache_stats(&self) -> (u64, u64, usize) {
+    /// The cache's hits, misses, results kept and the rows they hold.
+    pub fn measure_cache_stats(&self) -> (u64, u64, usize, usize) {
         let (h, m) = self.measure_cache.counts();
-        (h, m, self.measure_cache.len())
+        (h, m, self.measure_cache.len(), self.measure_cache.rows())
     }
 }

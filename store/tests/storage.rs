@@ -366,6 +366,10 @@ async fn the_inbox_sql_agrees_with_the_domain_rules_for_every_tab() {
                     let dues: Vec<i64> = rows.iter().filter_map(|r| r.due_at).collect();
                     assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{b}: {tab:?} sorted by deadline");
                 }
+                if *tab == Tab::Callback {
+                    let answered: Vec<Option<i64>> = rows.iter().map(|r| facts[&r.number].3.feedback_at).collect();
+                    assert!(answered.windows(2).all(|w| w[0] <= w[1]), "{b}: 回访 oldest answer first");
+                }
             }
             let n = |t: Tab| counts.iter().find(|(x, _)| *x == t).unwrap().1;
             assert!(n(Tab::Mine) > 0 && n(Tab::Overdue) > 0 && n(Tab::Done) > 0, "{b}: {counts:?}");
