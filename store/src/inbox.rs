@@ -224,9 +224,9 @@ fn sqlite_hint(tab: Tab, q: &InboxQuery, count: bool) -> &'static str {
     }
     let town = q.scope_town.is_some() || q.town.is_some();
     match (tab, town) {
-        // City-wide, 待签收 is listed along all open items in deadline order (a quarter of them wait
-        // for sign-for), rather than sorting its 40,000 items; it is counted from its own index.
-        (Tab::ToSign, false) if !count => " INDEXED BY items_open_due",
+        // City-wide, 待签收 is listed in deadline order from an index of its own (sorting its 40,000
+        // items took 0.1 s); it is counted from the per-town one.
+        (Tab::ToSign, false) if !count => " INDEXED BY items_sign_due",
         (Tab::Callback, false) => " INDEXED BY items_callback_age",
         (Tab::New | Tab::InProgress | Tab::DueSoon | Tab::Overdue | Tab::Escalated, true) => {
             " INDEXED BY items_town_open_due"
