@@ -141,9 +141,9 @@ pub struct MeasureItem {
 }
 
 impl Db {
-    /// How many items `set` holds within a query at `now` (the drill-down's total; the storage test
-    /// holds it to the figure it drills into).
-    pub async fn measure_count(&self, q: &MeasureQuery, set: MeasureSet, now: i64) -> Result<i64> {
+    /// How many items `set` holds within a query at `now`, counted afresh (the drill-down's total; the
+    /// storage test holds it to the figure it drills into). [`Db::measure_count`] keeps it.
+    pub async fn compute_measure_count(&self, q: &MeasureQuery, set: MeasureSet, now: i64) -> Result<i64> {
         let (lo, hi) = q.bounds();
         let (filters, binds) = q.item_filters(4);
         let index = self.period_index(q);

@@ -47,6 +47,8 @@ struct Entry {
 /// The cache of measure results, one per [`Db`] (clones share it).
 pub struct MeasureCache {
     entries: Mutex<HashMap<String, Entry>>,
+    /// The drill-down totals (a `COUNT` over a period's items), kept the same way.
+    counts: Mutex<HashMap<String, (Generation, i64, i64)>>,
     computing: tokio::sync::Semaphore,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -56,6 +58,7 @@ impl Default for MeasureCache {
     fn default() -> Self {
         MeasureCache {
             entries: Mutex::new(HashMap::new()),
+            counts: Mutex::new(HashMap::new()),
             computing: tokio::sync::Semaphore::new(COMPUTING),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -144,6 +147,40 @@ impl Db {
         let rows = Arc::new(self.compute_measure_rows(q, now).await?);
         self.measure_cache.put(key, generation, now, rows.clone());
         Ok(rows)
+    }
+
+    /// How many items `set` holds within a query at `now` ([`Db::compute_measure_count`]), from the
+    /// cache under the same rules as [`Db::measure_rows`].
+    pub async fn measure_count(&self, q: &MeasureQuery, set: crate::MeasureSet, now: i64) -> Result<i64> {
+        let key = format!("{q:?} {}", set.code());
+        let generation = self.measure_generation().await?;
+        let cached = |generation: Generation| {
+            let counts = self.measure_cache.counts.lock().unwrap_or_else(|e| e.into_inner());
+            counts.get(&key).filter(|(g, at, _)| *g == generation && (now - at).abs() < FRESH_SECS).map(|(_, _, n)| *n)
+        };
+        if let Some(n) = cached(generation) {
+            self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(n);
+        }
+        let _permit = self.measure_cache.computing.acquire().await.expect("the semaphore is never closed");
+        let generation = self.measure_generation().await?;
+        if let Some(n) = cached(generation) {
+            self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(n);
+        }
+        self.measure_cache.misses.fetch_add(1, Ordering::Relaxed);
+        let n = self.compute_measure_count(q, set, now).await?;
+        let mut counts = self.measure_cache.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if counts.len() >= ENTRIES {
+            counts.retain(|_, (g, _, _)| *g == generation);
+        }
+        if counts.len() >= ENTRIES {
+            if let Some(oldest) = counts.iter().min_by_key(|(_, (_, at, _))| *at).map(|(k, _)| k.clone()) {
+                counts.remove(&oldest);
+            }
+        }
+        counts.insert(key, (generation, now, n));
+        Ok(n)
     }
 
     /// The cache's hits, misses, results kept and the rows they hold.

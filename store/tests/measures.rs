@@ -300,6 +300,18 @@ async fn measures_are_kept_until_a_write_on_any_server_changes_them() {
         assert!(!Arc::ptr_eq(&after_answer, &after_action), "{b}: computed again after the action");
         assert_eq!(*after_action, one.compute_measure_rows(&q, now + FRESH_SECS).await.unwrap(), "{b}");
 
+        // The drill-down totals are kept the same way.
+        let set = store::MeasureSet::Overdue;
+        let total = one.measure_count(&q, set, now).await.unwrap();
+        let (hits, _, _, _) = one.measure_cache_stats();
+        assert_eq!(one.measure_count(&q, set, now + 1).await.unwrap(), total, "{b}");
+        assert_eq!(one.measure_cache_stats().0, hits + 1, "{b}: the total was handed out again");
+        two.act(id, None, Actor::Staff, "S", &Action::Note { text: "再次联系".into(), public: false }, now)
+            .await
+            .unwrap();
+        assert_eq!(one.measure_count(&q, set, now + 1).await.unwrap(), total, "{b}: a note changes no total");
+        assert_eq!(one.measure_cache_stats().0, hits + 1, "{b}: but it was counted again");
+
         // Kept results are bounded.
         for d in 0..(ENTRIES as i64 + 20) {
             let from = Date::parse("2025-07-01").unwrap().add_days(d);
