@@ -56,6 +56,8 @@ for db in $DATABASES; do
       for _ in $(seq 1 300); do curl -fs "$b/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
     done
     joined=$(IFS=,; echo "${BASES[*]}")
+    rss=$(for p in "${PIDS[@]}"; do echo "$(( $(awk '{print $2}' /proc/$p/statm) * 4 / 1024 ))"; done | paste -sd/)
+    printf '%-11s %-9s %-10s server RSS %s MiB\n' $db $n started "$rss"
     for scenario in $SCENARIOS; do
       result=$("$LOAD" $scenario --database-url "$URL" --base "$joined" --seconds "$SECONDS_RUN" \
         --concurrency "$CONC" 2>&1 | tail -1) || true
