@@ -247,7 +247,7 @@ fn sqlite_hint(tab: Tab, q: &InboxQuery, count: bool) -> &'static str {
 }
 
 /// A scalar SQL expression that counts the tab's items under the query's filters. The stage tabs
-/// (新, 办理中, 已办结) are read from `inbox_tallies` when the filters are among those it is kept by
+/// (待受理, 办理中, 已办完) are read from `inbox_tallies` when the filters are among those it is kept by
 /// (town, kind, category, status); the others count an index range of the open or waiting items.
 fn count_expr(tab: Tab, q: &InboxQuery, w: &mut Where, backend: crate::Backend) -> String {
     let filters = w.sql.join(" AND ");
