@@ -1,6 +1,8 @@
 //! The measures cost nothing twice (issue 19): the rows of a measure query are kept in memory per
 //! query and handed out again while nothing that changes them was written.
 //!
+//! The same rule keeps the drill-down totals and the town budget table's sums ([`Db::kept`]).
+//!
 //! Every write that changes a measure adds a timeline event (`item_events`: submissions, every action,
 //! ratings, claims, the seeder) or an awareness answer, so the largest ids of those two tables are a
 //! *generation* that every instance reads from the shared database in well under a millisecond: a
@@ -38,6 +40,9 @@ pub type SharedRows = Arc<BTreeMap<RollupKey, MeasureRow>>;
 /// The database's measure generation: (largest timeline event id, largest awareness answer id).
 pub type Generation = (i64, i64);
 
+/// A smaller result: its generation, the moment of looking it was computed for, the value.
+type Kept = (Generation, i64, Arc<dyn std::any::Any + Send + Sync>);
+
 struct Entry {
     generation: Generation,
     now: i64,
@@ -47,8 +52,9 @@ struct Entry {
 /// The cache of measure results, one per [`Db`] (clones share it).
 pub struct MeasureCache {
     entries: Mutex<HashMap<String, Entry>>,
-    /// The drill-down totals (a `COUNT` over a period's items), kept the same way.
-    counts: Mutex<HashMap<String, (Generation, i64, i64)>>,
+    /// Smaller results kept the same way: the drill-down totals (a `COUNT` over a period's items) and
+    /// the town budget table's sums (a pass over a year's adopted projects).
+    others: Mutex<HashMap<String, Kept>>,
     computing: tokio::sync::Semaphore,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -58,7 +64,7 @@ impl Default for MeasureCache {
     fn default() -> Self {
         MeasureCache {
             entries: Mutex::new(HashMap::new()),
-            counts: Mutex::new(HashMap::new()),
+            others: Mutex::new(HashMap::new()),
             computing: tokio::sync::Semaphore::new(COMPUTING),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -152,35 +158,48 @@ impl Db {
     /// How many items `set` holds within a query at `now` ([`Db::compute_measure_count`]), from the
     /// cache under the same rules as [`Db::measure_rows`].
     pub async fn measure_count(&self, q: &MeasureQuery, set: crate::MeasureSet, now: i64) -> Result<i64> {
-        let key = format!("{q:?} {}", set.code());
-        let generation = self.measure_generation().await?;
+        self.kept(format!("count {q:?} {}", set.code()), now, || self.compute_measure_count(q, set, now)).await
+    }
+
+    /// A result kept under `key` by the rules of [`Db::measure_rows`] (the same generation, a moment
+    /// of looking less than [`FRESH_SECS`] away), computed by `compute` otherwise.
+    pub(crate) async fn kept<T, F, Fut>(&self, key: String, now: i64, compute: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let cached = |generation: Generation| {
-            let counts = self.measure_cache.counts.lock().unwrap_or_else(|e| e.into_inner());
-            counts.get(&key).filter(|(g, at, _)| *g == generation && (now - at).abs() < FRESH_SECS).map(|(_, _, n)| *n)
+            let others = self.measure_cache.others.lock().unwrap_or_else(|e| e.into_inner());
+            others
+                .get(&key)
+                .filter(|(g, at, _)| *g == generation && (now - at).abs() < FRESH_SECS)
+                .and_then(|(_, _, v)| v.downcast_ref::<T>().cloned())
         };
-        if let Some(n) = cached(generation) {
+        let generation = self.measure_generation().await?;
+        if let Some(v) = cached(generation) {
             self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(n);
+            return Ok(v);
         }
         let _permit = self.measure_cache.computing.acquire().await.expect("the semaphore is never closed");
         let generation = self.measure_generation().await?;
-        if let Some(n) = cached(generation) {
+        if let Some(v) = cached(generation) {
             self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(n);
+            return Ok(v);
         }
         self.measure_cache.misses.fetch_add(1, Ordering::Relaxed);
-        let n = self.compute_measure_count(q, set, now).await?;
-        let mut counts = self.measure_cache.counts.lock().unwrap_or_else(|e| e.into_inner());
-        if counts.len() >= ENTRIES {
-            counts.retain(|_, (g, _, _)| *g == generation);
+        let v = compute().await?;
+        let mut others = self.measure_cache.others.lock().unwrap_or_else(|e| e.into_inner());
+        if others.len() >= ENTRIES {
+            others.retain(|_, (g, _, _)| *g == generation);
         }
-        if counts.len() >= ENTRIES {
-            if let Some(oldest) = counts.iter().min_by_key(|(_, (_, at, _))| *at).map(|(k, _)| k.clone()) {
-                counts.remove(&oldest);
+        if others.len() >= ENTRIES {
+            if let Some(oldest) = others.iter().min_by_key(|(_, (_, at, _))| *at).map(|(k, _)| k.clone()) {
+                others.remove(&oldest);
             }
         }
-        counts.insert(key, (generation, now, n));
-        Ok(n)
+        others.insert(key, (generation, now, Arc::new(v.clone())));
+        Ok(v)
     }
 
     /// The cache's hits, misses, results kept and the rows they hold.

@@ -191,6 +191,10 @@ async fn town_budgets_count_adopted_budgets_in_the_year_of_adoption_and_inspecte
         adopt(g, 50_000, T0 + 9 * DAY).await;
         adopt(n, 99_000, T0 + 120 * DAY).await; // 2027-01-19
         db.act(a, None, Actor::Staff, "s", &Action::StartWork, T0 + 10 * DAY).await.unwrap();
+        // Read (and kept) before the inspection: the inspection must show at the next read at once.
+        let before = db.town_budgets(2026).await.unwrap();
+        let humen_before = before.iter().find(|t| t.town_slug == "humen").unwrap();
+        assert_eq!((humen_before.adopted, humen_before.done, humen_before.line.spent_yuan), (2, 0, 0), "{b}");
         db.act(a, None, Actor::Staff, "s", &Action::Complete { inspection: "验收合格".into() }, T0 + 40 * DAY)
             .await
             .unwrap();
