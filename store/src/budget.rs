@@ -86,36 +86,41 @@ impl Db {
     /// over the year's adopted projects (0.16 s over a million items), kept like the measures: an
     /// adoption or an inspection is an action, so it changes the generation ([`crate::measure_cache`]).
     async fn adopted_by_town(&self, year: i32, from: i64, to: i64) -> Result<Vec<AdoptedSums>> {
-        self.kept(format!("budget {year}"), crate::now(), || async move {
-            // One pass over the year's adopted projects in the index `items_adopted` (migration 0019),
-            // which holds every column asked for: no timeline event is read. Only projects have an
-            // `adopted_at` (only they are adopted), so `kind` is not named: SQLite would then prefer the
-            // (kind, …) index and read every project.
-            let rows = sqlx::query(
-                "SELECT COALESCE(town_slug, '') AS town_slug, CAST(COUNT(*) AS BIGINT) AS adopted, \
+        self.kept(
+            format!("budget {year}"),
+            crate::now(),
+            |_| 0,
+            || async move {
+                // One pass over the year's adopted projects in the index `items_adopted` (migration 0019),
+                // which holds every column asked for: no timeline event is read. Only projects have an
+                // `adopted_at` (only they are adopted), so `kind` is not named: SQLite would then prefer the
+                // (kind, …) index and read every project.
+                let rows = sqlx::query(
+                    "SELECT COALESCE(town_slug, '') AS town_slug, CAST(COUNT(*) AS BIGINT) AS adopted, \
                    CAST(SUM(budget_yuan) AS BIGINT) AS committed, \
                    CAST(SUM(CASE WHEN inspected_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS done, \
                    CAST(SUM(CASE WHEN inspected_at IS NOT NULL THEN budget_yuan ELSE 0 END) AS BIGINT) AS spent \
                  FROM items WHERE adopted_at IS NOT NULL AND status <> 'withdrawn' \
                    AND budget_yuan IS NOT NULL AND adopted_at >= $1 AND adopted_at < $2 \
                  GROUP BY COALESCE(town_slug, '')",
-            )
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get("town_slug")?,
-                        r.try_get("adopted")?,
-                        r.try_get("committed")?,
-                        r.try_get("done")?,
-                        r.try_get("spent")?,
-                    ))
-                })
-                .collect()
-        })
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            r.try_get("town_slug")?,
+                            r.try_get("adopted")?,
+                            r.try_get("committed")?,
+                            r.try_get("done")?,
+                            r.try_get("spent")?,
+                        ))
+                    })
+                    .collect()
+            },
+        )
         .await
     }
 }

@@ -40,21 +40,18 @@ pub type SharedRows = Arc<BTreeMap<RollupKey, MeasureRow>>;
 /// The database's measure generation: (largest timeline event id, largest awareness answer id).
 pub type Generation = (i64, i64);
 
-/// A smaller result: its generation, the moment of looking it was computed for, the value.
-type Kept = (Generation, i64, Arc<dyn std::any::Any + Send + Sync>);
-
+/// One kept result: its generation, the moment of looking it was computed for, the rows it holds
+/// (0 for a single number or a small table), and the value.
 struct Entry {
     generation: Generation,
     now: i64,
-    rows: SharedRows,
+    rows: usize,
+    value: Arc<dyn std::any::Any + Send + Sync>,
 }
 
 /// The cache of measure results, one per [`Db`] (clones share it).
 pub struct MeasureCache {
     entries: Mutex<HashMap<String, Entry>>,
-    /// Smaller results kept the same way: the drill-down totals (a `COUNT` over a period's items) and
-    /// the town budget table's sums (a pass over a year's adopted projects).
-    others: Mutex<HashMap<String, Kept>>,
     computing: tokio::sync::Semaphore,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -64,7 +61,6 @@ impl Default for MeasureCache {
     fn default() -> Self {
         MeasureCache {
             entries: Mutex::new(HashMap::new()),
-            others: Mutex::new(HashMap::new()),
             computing: tokio::sync::Semaphore::new(COMPUTING),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -73,31 +69,34 @@ impl Default for MeasureCache {
 }
 
 fn kept_rows(entries: &HashMap<String, Entry>) -> usize {
-    entries.values().map(|e| e.rows.len()).sum()
+    entries.values().map(|e| e.rows).sum()
 }
 
 impl MeasureCache {
-    fn get(&self, key: &str, generation: Generation, now: i64) -> Option<SharedRows> {
+    fn get<T: Clone + 'static>(&self, key: &str, generation: Generation, now: i64) -> Option<T> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let e = entries.get(key)?;
-        (e.generation == generation && (now - e.now).abs() < FRESH_SECS).then(|| e.rows.clone())
+        if e.generation != generation || (now - e.now).abs() >= FRESH_SECS {
+            return None;
+        }
+        e.value.downcast_ref::<T>().cloned()
     }
 
-    fn put(&self, key: String, generation: Generation, now: i64, rows: SharedRows) {
-        if rows.len() > KEPT_ROWS {
+    fn put<T: Send + Sync + 'static>(&self, key: String, generation: Generation, now: i64, rows: usize, value: T) {
+        if rows > KEPT_ROWS {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.remove(&key);
         // Entries of an older generation go first, then the least recently computed ones.
-        if entries.len() >= ENTRIES || kept_rows(&entries) + rows.len() > KEPT_ROWS {
+        if entries.len() >= ENTRIES || kept_rows(&entries) + rows > KEPT_ROWS {
             entries.retain(|_, e| e.generation == generation);
         }
-        while entries.len() >= ENTRIES || kept_rows(&entries) + rows.len() > KEPT_ROWS {
+        while entries.len() >= ENTRIES || kept_rows(&entries) + rows > KEPT_ROWS {
             let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.now).map(|(k, _)| k.clone()) else { break };
             entries.remove(&oldest);
         }
-        entries.insert(key, Entry { generation, now, rows });
+        entries.insert(key, Entry { generation, now, rows, value: Arc::new(value) });
     }
 
     /// (hits, misses) since the start, for `/metrics` and the benchmarks.
@@ -136,69 +135,45 @@ impl Db {
     /// The measure rows of a query at time `now` ([`Db::compute_measure_rows`]), from the cache when
     /// nothing changed since they were computed for a moment less than [`FRESH_SECS`] away.
     pub async fn measure_rows(&self, q: &MeasureQuery, now: i64) -> Result<SharedRows> {
-        let key = format!("{q:?}");
-        let generation = self.measure_generation().await?;
-        if let Some(rows) = self.measure_cache.get(&key, generation, now) {
-            self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(rows);
-        }
-        let _permit = self.measure_cache.computing.acquire().await.expect("the semaphore is never closed");
-        // Another request may have computed it while this one waited.
-        let generation = self.measure_generation().await?;
-        if let Some(rows) = self.measure_cache.get(&key, generation, now) {
-            self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(rows);
-        }
-        self.measure_cache.misses.fetch_add(1, Ordering::Relaxed);
-        let rows = Arc::new(self.compute_measure_rows(q, now).await?);
-        self.measure_cache.put(key, generation, now, rows.clone());
-        Ok(rows)
+        self.kept(
+            format!("rows {q:?}"),
+            now,
+            |rows: &SharedRows| rows.len(),
+            || async { Ok(Arc::new(self.compute_measure_rows(q, now).await?)) },
+        )
+        .await
     }
 
     /// How many items `set` holds within a query at `now` ([`Db::compute_measure_count`]), from the
     /// cache under the same rules as [`Db::measure_rows`].
     pub async fn measure_count(&self, q: &MeasureQuery, set: crate::MeasureSet, now: i64) -> Result<i64> {
-        self.kept(format!("count {q:?} {}", set.code()), now, || self.compute_measure_count(q, set, now)).await
+        self.kept(format!("count {q:?} {}", set.code()), now, |_| 0, || self.compute_measure_count(q, set, now)).await
     }
 
-    /// A result kept under `key` by the rules of [`Db::measure_rows`] (the same generation, a moment
-    /// of looking less than [`FRESH_SECS`] away), computed by `compute` otherwise.
-    pub(crate) async fn kept<T, F, Fut>(&self, key: String, now: i64, compute: F) -> Result<T>
+    /// A result kept under `key` (the same generation, a moment of looking less than [`FRESH_SECS`]
+    /// away), computed by `compute` otherwise; `rows` says how many rows it holds, for [`KEPT_ROWS`].
+    pub(crate) async fn kept<T, F, Fut>(&self, key: String, now: i64, rows: fn(&T) -> usize, compute: F) -> Result<T>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
-        let cached = |generation: Generation| {
-            let others = self.measure_cache.others.lock().unwrap_or_else(|e| e.into_inner());
-            others
-                .get(&key)
-                .filter(|(g, at, _)| *g == generation && (now - at).abs() < FRESH_SECS)
-                .and_then(|(_, _, v)| v.downcast_ref::<T>().cloned())
-        };
+        let cache = &self.measure_cache;
         let generation = self.measure_generation().await?;
-        if let Some(v) = cached(generation) {
-            self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
+        if let Some(v) = cache.get::<T>(&key, generation, now) {
+            cache.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(v);
         }
-        let _permit = self.measure_cache.computing.acquire().await.expect("the semaphore is never closed");
+        let _permit = cache.computing.acquire().await.expect("the semaphore is never closed");
+        // Another request may have computed it while this one waited.
         let generation = self.measure_generation().await?;
-        if let Some(v) = cached(generation) {
-            self.measure_cache.hits.fetch_add(1, Ordering::Relaxed);
+        if let Some(v) = cache.get::<T>(&key, generation, now) {
+            cache.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(v);
         }
-        self.measure_cache.misses.fetch_add(1, Ordering::Relaxed);
+        cache.misses.fetch_add(1, Ordering::Relaxed);
         let v = compute().await?;
-        let mut others = self.measure_cache.others.lock().unwrap_or_else(|e| e.into_inner());
-        if others.len() >= ENTRIES {
-            others.retain(|_, (g, _, _)| *g == generation);
-        }
-        if others.len() >= ENTRIES {
-            if let Some(oldest) = others.iter().min_by_key(|(_, (_, at, _))| *at).map(|(k, _)| k.clone()) {
-                others.remove(&oldest);
-            }
-        }
-        others.insert(key, (generation, now, Arc::new(v.clone())));
+        cache.put(key, generation, now, rows(&v), v.clone());
         Ok(v)
     }
 
