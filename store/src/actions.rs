@@ -39,11 +39,14 @@ impl Db {
     ) -> Result<Outcome> {
         let settings = self.settings().await?;
         let cal = self.calendar().await?;
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let (out, _) = self.act_in(&mut tx, item_id, expected_version, by, action, at, (&settings, &cal)).await?;
-        tx.commit().await?;
-        Ok(out)
+        let (db, by, action) = (self.clone(), by.clone(), action.clone());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let (out, _) = db.act_in(tx, item_id, expected_version, &by, &action, at, (&settings, &cal)).await?;
+                Ok(out)
+            })
+        })
+        .await
     }
 
     /// [`Db::act_by`] inside the caller's transaction (the caller holds the write guard), for writes

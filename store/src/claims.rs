@@ -184,66 +184,64 @@ impl Db {
         if item.kind != Kind::Wish || !matches!(item.status, Status::Published | Status::Claimed) {
             return Ok(ClaimOutcome::NotFound);
         }
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
         let by = By {
             actor: Actor::Donor,
             label: donor.donor_kind.code().to_string(),
             staff_id: None,
             remote_addr: String::new(),
         };
-        match self.act_in(&mut tx, item.id, None, &by, &Action::Claim, at, (&settings, &cal)).await {
-            Ok(_) => {}
-            Err(StoreError::Refused(_) | StoreError::Conflict) => return Ok(ClaimOutcome::Taken),
-            Err(StoreError::Db(e)) if is_serialization_failure(&e) => return Ok(ClaimOutcome::Taken),
-            Err(e) => return Err(e),
-        }
-        let token = new_token();
-        let hold_until = at + settings.claim_hold_days * 86_400;
-        let inserted = sqlx::query(
-            "INSERT INTO wish_claims (item_id, token, donor_kind, donor_name, donor_contact, thank_publicly, lang, status, \
-             created_at, hold_until) VALUES ($1, $2, $3, $4, $5, $6, $7, 'held', $8, $9)",
-        )
-        .bind(item.id)
-        .bind(&token)
-        .bind(donor.donor_kind.code())
-        .bind(&donor.donor_name)
-        .bind(&donor.contact)
-        .bind(i64::from(donor.thank_publicly))
-        .bind(lang)
-        .bind(at)
-        .bind(hold_until)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Ok(ClaimOutcome::Taken),
-            Err(e) => return Err(e.into()),
-        }
-        // A donor gets their private link by mail or by text (a mobile), queued with the claim; a
-        // landline gets nothing (`enqueue` skips it): the page they are on shows the link.
-        {
-            let m = crate::MailRequest {
-                kind: domain::mail::MailKind::DonorClaim,
-                to: donor.contact.clone(),
-                lang: lang.to_string(),
-                item_id: Some(item.id),
-                params: crate::MailParams {
-                    number: item.number.clone(),
-                    title: domain::claims::wall_text(item.public_text.as_deref().unwrap_or_default(), 40),
-                    kind: "wish".into(),
-                    token: token.clone(),
-                    due_at: Some(hold_until),
-                    ..crate::MailParams::default()
-                },
-                dedupe_key: None,
-            };
-            crate::mail::enqueue(&mut tx, &m, at).await?;
-        }
-        match tx.commit().await {
-            Ok(()) => Ok(ClaimOutcome::Claimed { token, hold_until }),
-            Err(e) if is_unique_violation(&e) || is_serialization_failure(&e) => Ok(ClaimOutcome::Taken),
-            Err(e) => Err(e.into()),
+        let (db, donor, lang) = (self.clone(), donor.clone(), lang.to_string());
+        let claimed = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    // Any refusal below rolls the whole claim back; the caller reads it as "taken".
+                    db.act_in(tx, item.id, None, &by, &Action::Claim, at, (&settings, &cal)).await?;
+                    let token = new_token();
+                    let hold_until = at + settings.claim_hold_days * 86_400;
+                    sqlx::query(
+                        "INSERT INTO wish_claims (item_id, token, donor_kind, donor_name, donor_contact, thank_publicly, \
+                         lang, status, created_at, hold_until) VALUES ($1, $2, $3, $4, $5, $6, $7, 'held', $8, $9)",
+                    )
+                    .bind(item.id)
+                    .bind(&token)
+                    .bind(donor.donor_kind.code())
+                    .bind(&donor.donor_name)
+                    .bind(&donor.contact)
+                    .bind(i64::from(donor.thank_publicly))
+                    .bind(&lang)
+                    .bind(at)
+                    .bind(hold_until)
+                    .execute(&mut **tx)
+                    .await?;
+                    // A donor gets their private link by mail or by text (a mobile), queued with the
+                    // claim; a landline gets nothing (`enqueue` skips it): the page they are on shows the link.
+                    let m = crate::MailRequest {
+                        kind: domain::mail::MailKind::DonorClaim,
+                        to: donor.contact.clone(),
+                        lang: lang.clone(),
+                        item_id: Some(item.id),
+                        params: crate::MailParams {
+                            number: item.number.clone(),
+                            title: domain::claims::wall_text(item.public_text.as_deref().unwrap_or_default(), 40),
+                            kind: "wish".into(),
+                            token: token.clone(),
+                            due_at: Some(hold_until),
+                            ..crate::MailParams::default()
+                        },
+                        dedupe_key: None,
+                    };
+                    crate::mail::enqueue(tx, &m, at).await?;
+                    Ok((token, hold_until))
+                })
+            })
+            .await;
+        match claimed {
+            Ok((token, hold_until)) => Ok(ClaimOutcome::Claimed { token, hold_until }),
+            Err(StoreError::Refused(_) | StoreError::Conflict) => Ok(ClaimOutcome::Taken),
+            Err(StoreError::Db(e)) if is_unique_violation(&e) || is_serialization_failure(&e) => {
+                Ok(ClaimOutcome::Taken)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -273,23 +271,28 @@ impl Db {
     pub async fn confirm_claim(&self, claim_id: i64, by: &By, at: i64) -> Result<()> {
         let settings = self.settings().await?;
         let cal = self.calendar().await?;
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT item_id, donor_name FROM wish_claims WHERE id = $1 AND status = 'held'")
-            .bind(claim_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::Refused(TransitionError::NotAllowedNow))?;
-        let (item_id, donor): (i64, String) = (row.try_get("item_id")?, row.try_get("donor_name")?);
-        let note = Action::Note { text: format!("认领已确认：{donor}"), public: false };
-        self.act_in(&mut tx, item_id, None, by, &note, at, (&settings, &cal)).await?;
-        sqlx::query("UPDATE wish_claims SET status = 'confirmed', confirmed_at = $1 WHERE id = $2 AND status = 'held'")
-            .bind(at)
-            .bind(claim_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let (db, by) = (self.clone(), by.clone());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row = sqlx::query("SELECT item_id, donor_name FROM wish_claims WHERE id = $1 AND status = 'held'")
+                    .bind(claim_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::Refused(TransitionError::NotAllowedNow))?;
+                let (item_id, donor): (i64, String) = (row.try_get("item_id")?, row.try_get("donor_name")?);
+                let note = Action::Note { text: format!("认领已确认：{donor}"), public: false };
+                db.act_in(tx, item_id, None, &by, &note, at, (&settings, &cal)).await?;
+                sqlx::query(
+                    "UPDATE wish_claims SET status = 'confirmed', confirmed_at = $1 WHERE id = $2 AND status = 'held'",
+                )
+                .bind(at)
+                .bind(claim_id)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// The donor lets their claim go before anything is delivered; the wish goes back on the wall.
@@ -327,13 +330,19 @@ impl Db {
                 Err(StoreError::Refused(_) | StoreError::Conflict) => {
                     // The wish moved on by another path (another worker got there first): end the
                     // claim if it is still marked live, without touching the item.
-                    let _w = self.write_guard().await;
-                    sqlx::query(
-                        "UPDATE wish_claims SET status = 'lapsed', ended_at = $1 WHERE id = $2 AND status IN ('held', 'confirmed')",
-                    )
-                    .bind(now)
-                    .bind(claim_id)
-                    .execute(&self.pool)
+                    self.write(move |tx| {
+                        Box::pin(async move {
+                            sqlx::query(
+                                "UPDATE wish_claims SET status = 'lapsed', ended_at = $1 WHERE id = $2 \
+                                 AND status IN ('held', 'confirmed')",
+                            )
+                            .bind(now)
+                            .bind(claim_id)
+                            .execute(&mut **tx)
+                            .await?;
+                            Ok(())
+                        })
+                    })
                     .await?;
                 }
                 Err(e) => return Err(e),

@@ -366,117 +366,8 @@ impl Db {
     }
 
     async fn insert_item(&self, n: &NewItem) -> Result<Created> {
-        // Routed on submission: the town's sign-for (签收) and return (退单) windows, as the caller
-        // computed them with the other deadlines (none without a town).
-        let (sign_due_at, return_due_at) =
-            if n.town_slug.is_some() { (n.sign_due_at, n.return_due_at) } else { (None, None) };
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let year = domain::Date::from_timestamp(n.submitted_at).year;
-        let seq: i64 = sqlx::query(
-            "INSERT INTO item_counters (kind, year, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (kind, year) DO UPDATE SET last = item_counters.last + 1 RETURNING last",
-        )
-        .bind(n.kind.code())
-        .bind(i64::from(year))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("last")?;
-        let number = item_number(n.kind, year, seq);
-        let token = new_token();
-        let status = if n.town_slug.is_some() { Status::Routed } else { Status::Submitted };
-        let id: i64 = sqlx::query(
-            "INSERT INTO items (number, kind, year, seq, token, submission_key, status, town_slug, community_id, category, \
-             title, description, location, amount_yuan, urgent, submitted_by, helper_org, contact_name, contact_phone, \
-             contact_email, lang, submitted_at, routed_at, acceptance_due_at, feedback_due_at, updated_at, place_text, \
-             beneficiary_name, beneficiary_phone, beneficiary_address, beneficiary_relation, beneficiary_consent, \
-             sign_due_at, return_due_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-             $24, $25, $22, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id",
-        )
-        .bind(&number)
-        .bind(n.kind.code())
-        .bind(i64::from(year))
-        .bind(seq)
-        .bind(&token)
-        .bind(n.submission_key.as_deref().filter(|k| !k.is_empty()))
-        .bind(status.code())
-        .bind(n.town_slug.as_deref())
-        .bind(n.community_id)
-        .bind(&n.category)
-        .bind(&n.title)
-        .bind(&n.description)
-        .bind(&n.location)
-        .bind(n.amount_yuan)
-        .bind(i64::from(n.urgent))
-        .bind(&n.submitted_by)
-        .bind(n.helper_org.as_deref())
-        .bind(&n.contact_name)
-        .bind(&n.contact_phone)
-        .bind(n.contact_email.as_deref())
-        .bind(&n.lang)
-        .bind(n.submitted_at)
-        .bind(n.town_slug.as_ref().map(|_| n.submitted_at))
-        .bind(n.acceptance_due_at)
-        .bind(n.feedback_due_at)
-        .bind(n.place_text.as_deref())
-        .bind(n.beneficiary.as_ref().map(|b| b.name.as_str()))
-        .bind(n.beneficiary.as_ref().and_then(|b| b.phone.as_deref()))
-        .bind(n.beneficiary.as_ref().map(|b| b.address.as_str()))
-        .bind(n.beneficiary.as_ref().map(|b| b.relation.code()))
-        // Validation refuses a beneficiary without their consent.
-        .bind(i64::from(n.beneficiary.is_some()))
-        .bind(sign_due_at)
-        .bind(return_due_at)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        insert_event(&mut tx, id, n.submitted_at, "resident", "", "submit", None, Status::Submitted, true, "").await?;
-        if let Some(town) = &n.town_slug {
-            insert_event(
-                &mut tx,
-                id,
-                n.submitted_at,
-                "system",
-                "",
-                "route",
-                Some(Status::Submitted),
-                Status::Routed,
-                true,
-                town,
-            )
-            .await?;
-        }
-        // The facts the row was written with (the rollups must count what the row holds).
-        let facts = Facts {
-            town_slug: n.town_slug.clone(),
-            acceptance_due_at: n.acceptance_due_at,
-            sign_due_at,
-            return_due_at,
-            ..Facts::default()
-        };
-        let kpi = KpiItem::new(n.kind, &n.category, status, n.submitted_at, n.feedback_due_at, &facts);
-        crate::rollups::rollup_change(&mut tx, self.backend, None, Some(&kpi)).await?;
-        let mail_item = MailItem {
-            id,
-            number: &number,
-            kind: n.kind,
-            title: &n.title,
-            description: &n.description,
-            token: &token,
-            contact_email: n.contact_email.as_deref(),
-            contact_phone: &n.contact_phone,
-            lang: &n.lang,
-        };
-        queue_item_mails(
-            &mut tx,
-            &mail_item,
-            ItemMailEvent::Submitted { town: n.town_slug.as_deref() },
-            n.submitted_at,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Created { id, number, token, already_existed: false })
+        let (n, backend) = (n.clone(), self.backend);
+        self.write(move |tx| Box::pin(async move { insert_item_in(tx, backend, &n).await })).await
     }
 
     /// The item behind a tracking token.
@@ -538,25 +429,136 @@ impl Db {
 
     /// Records a one-tap answer to "Had you heard of 民生大莞家 before today?" given outside the rating form.
     pub async fn record_awareness(&self, yes: bool, source: &str, at: i64) -> Result<()> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO awareness_answers (answered_at, source, yes) VALUES ($1, $2, $3)")
-            .bind(at)
-            .bind(source)
-            .bind(i64::from(yes))
-            .execute(&mut *tx)
-            .await?;
-        let t = domain::kpi::Tally { aware_answers: 1, aware_yes: i64::from(yes), ..Default::default() };
-        let key = domain::kpi::RollupKey::home_awareness(domain::kpi::month_of(at));
-        crate::rollups::apply_rollup(&mut tx, self.backend, &key, &t).await?;
-        tx.commit().await?;
-        Ok(())
+        let source = source.to_owned();
+        let db = self.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO awareness_answers (answered_at, source, yes) VALUES ($1, $2, $3)")
+                    .bind(at)
+                    .bind(source)
+                    .bind(i64::from(yes))
+                    .execute(&mut **tx)
+                    .await?;
+                let t = domain::kpi::Tally { aware_answers: 1, aware_yes: i64::from(yes), ..Default::default() };
+                let key = domain::kpi::RollupKey::home_awareness(domain::kpi::month_of(at));
+                crate::rollups::apply_rollup(tx, db.backend, &key, &t).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Counts items, for the seeder and tests.
     pub async fn count_items(&self) -> Result<i64> {
         Ok(sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM items").fetch_one(&self.pool).await?.try_get("n")?)
     }
+}
+
+/// Writes a new item, its first timeline events, its measure rollups and its receipts, inside the
+/// caller's write ([`Db::write`]).
+async fn insert_item_in(tx: &mut crate::writer::Tx, backend: crate::Backend, n: &NewItem) -> Result<Created> {
+    // Routed on submission: the town's sign-for (签收) and return (退单) windows, as the caller
+    // computed them with the other deadlines (none without a town).
+    let (sign_due_at, return_due_at) =
+        if n.town_slug.is_some() { (n.sign_due_at, n.return_due_at) } else { (None, None) };
+    let year = domain::Date::from_timestamp(n.submitted_at).year;
+    let seq: i64 = sqlx::query(
+        "INSERT INTO item_counters (kind, year, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (kind, year) DO UPDATE SET last = item_counters.last + 1 RETURNING last",
+    )
+    .bind(n.kind.code())
+    .bind(i64::from(year))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("last")?;
+    let number = item_number(n.kind, year, seq);
+    let token = new_token();
+    let status = if n.town_slug.is_some() { Status::Routed } else { Status::Submitted };
+    let id: i64 = sqlx::query(
+        "INSERT INTO items (number, kind, year, seq, token, submission_key, status, town_slug, community_id, category, \
+         title, description, location, amount_yuan, urgent, submitted_by, helper_org, contact_name, contact_phone, \
+         contact_email, lang, submitted_at, routed_at, acceptance_due_at, feedback_due_at, updated_at, place_text, \
+         beneficiary_name, beneficiary_phone, beneficiary_address, beneficiary_relation, beneficiary_consent, \
+         sign_due_at, return_due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+         $24, $25, $22, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id",
+    )
+    .bind(&number)
+    .bind(n.kind.code())
+    .bind(i64::from(year))
+    .bind(seq)
+    .bind(&token)
+    .bind(n.submission_key.as_deref().filter(|k| !k.is_empty()))
+    .bind(status.code())
+    .bind(n.town_slug.as_deref())
+    .bind(n.community_id)
+    .bind(&n.category)
+    .bind(&n.title)
+    .bind(&n.description)
+    .bind(&n.location)
+    .bind(n.amount_yuan)
+    .bind(i64::from(n.urgent))
+    .bind(&n.submitted_by)
+    .bind(n.helper_org.as_deref())
+    .bind(&n.contact_name)
+    .bind(&n.contact_phone)
+    .bind(n.contact_email.as_deref())
+    .bind(&n.lang)
+    .bind(n.submitted_at)
+    .bind(n.town_slug.as_ref().map(|_| n.submitted_at))
+    .bind(n.acceptance_due_at)
+    .bind(n.feedback_due_at)
+    .bind(n.place_text.as_deref())
+    .bind(n.beneficiary.as_ref().map(|b| b.name.as_str()))
+    .bind(n.beneficiary.as_ref().and_then(|b| b.phone.as_deref()))
+    .bind(n.beneficiary.as_ref().map(|b| b.address.as_str()))
+    .bind(n.beneficiary.as_ref().map(|b| b.relation.code()))
+    // Validation refuses a beneficiary without their consent.
+    .bind(i64::from(n.beneficiary.is_some()))
+    .bind(sign_due_at)
+    .bind(return_due_at)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    insert_event(tx, id, n.submitted_at, "resident", "", "submit", None, Status::Submitted, true, "").await?;
+    if let Some(town) = &n.town_slug {
+        insert_event(
+            tx,
+            id,
+            n.submitted_at,
+            "system",
+            "",
+            "route",
+            Some(Status::Submitted),
+            Status::Routed,
+            true,
+            town,
+        )
+        .await?;
+    }
+    // The facts the row was written with (the rollups must count what the row holds).
+    let facts = Facts {
+        town_slug: n.town_slug.clone(),
+        acceptance_due_at: n.acceptance_due_at,
+        sign_due_at,
+        return_due_at,
+        ..Facts::default()
+    };
+    let kpi = KpiItem::new(n.kind, &n.category, status, n.submitted_at, n.feedback_due_at, &facts);
+    crate::rollups::rollup_change(tx, backend, None, Some(&kpi)).await?;
+    let mail_item = MailItem {
+        id,
+        number: &number,
+        kind: n.kind,
+        title: &n.title,
+        description: &n.description,
+        token: &token,
+        contact_email: n.contact_email.as_deref(),
+        contact_phone: &n.contact_phone,
+        lang: &n.lang,
+    };
+    queue_item_mails(tx, &mail_item, ItemMailEvent::Submitted { town: n.town_slug.as_deref() }, n.submitted_at).await?;
+    Ok(Created { id, number, token, already_existed: false })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -26,6 +26,7 @@ mod seed_batch;
 pub mod staff;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod writer;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
@@ -69,6 +70,10 @@ pub enum StoreError {
     /// Data in the database or a setting that cannot be read: a diagnostic for the log only.
     #[error("bad data: {0}")]
     Corrupt(String),
+    /// The transaction a write was grouped into could not commit (a full disk, an I/O error):
+    /// nothing of the write was kept.
+    #[error("commit failed: {0}")]
+    Commit(String),
 }
 
 impl StoreError {
@@ -113,6 +118,8 @@ pub struct Db {
     writers_waiting: Arc<std::sync::atomic::AtomicI64>,
     /// Measure results, shared by the clones of this handle ([`measure_cache`]).
     measure_cache: Arc<measure_cache::MeasureCache>,
+    /// The group-commit writer task (SQLite only, [`writer`]).
+    writer: Option<Arc<writer::Writer>>,
 }
 
 static MIGRATOR_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -138,7 +145,7 @@ impl Db {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
                              PRAGMA busy_timeout = 10000;",
                         )
                         .await?;
@@ -148,13 +155,11 @@ impl Db {
             })
             .connect(&url)
             .await?;
-        let db = Db {
-            pool,
-            backend,
-            write_lock: Arc::new(tokio::sync::Mutex::new(())),
-            writers_waiting: Arc::default(),
-            measure_cache: Arc::default(),
-        };
+        let write_lock = Arc::new(tokio::sync::Mutex::new(()));
+        let writer =
+            (backend == Backend::Sqlite).then(|| Arc::new(writer::Writer::start(pool.clone(), write_lock.clone())));
+        let db =
+            Db { pool, backend, write_lock, writers_waiting: Arc::default(), measure_cache: Arc::default(), writer };
         let embedded = match backend {
             Backend::Sqlite => &MIGRATOR_SQLITE,
             Backend::Postgres => &MIGRATOR_POSTGRES,
@@ -215,9 +220,10 @@ impl Db {
         }
     }
 
-    /// How many writers wait for their turn now (SQLite; always 0 on PostgreSQL, which queues its own).
+    /// How many writes wait for their turn now: queued for the group-commit writer or for the write
+    /// lock (SQLite; always 0 on PostgreSQL, which queues its own).
     pub fn writers_waiting(&self) -> i64 {
-        self.writers_waiting.load(std::sync::atomic::Ordering::Relaxed)
+        self.writers_waiting.load(std::sync::atomic::Ordering::Relaxed) + self.writer.as_ref().map_or(0, |w| w.queued())
     }
 }
 

@@ -47,12 +47,28 @@ impl Db {
              ON CONFLICT (key, window_start) DO UPDATE SET n = limit_counters.n + 1 RETURNING key, window_start, n",
             values.join(", ")
         );
-        let mut q = sqlx::query(&sql);
-        for (key, window) in keys {
-            q = q.bind(key.as_str()).bind(window_start(now, *window));
-        }
-        let _w = self.write_guard().await;
-        let rows = q.fetch_all(&self.pool).await?;
+        let binds: Vec<(String, i64)> =
+            keys.iter().map(|(key, window)| (key.clone(), window_start(now, *window))).collect();
+        // Forget windows older than two days now and then (about one try in 500).
+        let forget = rand::random::<u16>().is_multiple_of(500);
+        let rows = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut q = sqlx::query(&sql);
+                    for (key, start) in &binds {
+                        q = q.bind(key.as_str()).bind(*start);
+                    }
+                    let rows = q.fetch_all(&mut **tx).await?;
+                    if forget {
+                        sqlx::query("DELETE FROM limit_counters WHERE window_start < $1")
+                            .bind(now - 2 * 86_400)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                    Ok(rows)
+                })
+            })
+            .await?;
         let mut out = Vec::with_capacity(keys.len());
         for (key, window) in keys {
             let start = window_start(now, *window);
@@ -64,25 +80,23 @@ impl Db {
             }
             out.push(Hit { count, window_end: start + (*window).max(1) });
         }
-        // Forget windows older than two days now and then (about one try in 500).
-        if rand::random::<u16>().is_multiple_of(500) {
-            sqlx::query("DELETE FROM limit_counters WHERE window_start < $1")
-                .bind(now - 2 * 86_400)
-                .execute(&self.pool)
-                .await?;
-        }
         Ok(out)
     }
 
     /// Takes back one counted try (a look-up that succeeded counts no failure): with [`Db::hit`] first,
     /// this counts failures atomically even under a burst of parallel tries.
     pub async fn unhit(&self, key: &str, window_secs: i64, now: i64) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query("UPDATE limit_counters SET n = n - 1 WHERE key = $1 AND window_start = $2 AND n > 0")
-            .bind(key)
-            .bind(window_start(now, window_secs))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let (key, start) = (key.to_string(), window_start(now, window_secs));
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE limit_counters SET n = n - 1 WHERE key = $1 AND window_start = $2 AND n > 0")
+                    .bind(key)
+                    .bind(start)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 }

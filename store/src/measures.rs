@@ -498,43 +498,48 @@ impl Db {
         // either committed before (and is read here) or waits for the lock and then applies its change
         // to the rebuilt rows. On SQLite another process writing in between makes the commit fail
         // instead of losing its change.
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("LOCK TABLE measure_rollups IN EXCLUSIVE MODE").execute(&mut *tx).await?;
-        }
-        let mut all: BTreeMap<RollupKey, Tally> = BTreeMap::new();
-        let mut after_id = 0i64;
-        loop {
-            let rows =
-                sqlx::query(&format!("SELECT id, {KPI_COLUMNS} FROM items WHERE id > $1 ORDER BY id LIMIT 50000"))
-                    .bind(after_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let Some(last) = rows.last() else { break };
-            after_id = last.try_get("id")?;
-            for r in &rows {
-                let it = kpi_item_from_row(r)?;
-                if !it.status.excluded_from_measures() {
-                    all.entry(RollupKey::of(&it)).or_default().merge(&Tally::of(&it), 1);
+        let db = self.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                if db.backend == Backend::Postgres {
+                    sqlx::query("LOCK TABLE measure_rollups IN EXCLUSIVE MODE").execute(&mut **tx).await?;
                 }
-            }
-        }
-        for r in sqlx::query(
-            "SELECT (answered_at + 28800) / 86400 AS day, CAST(COUNT(*) AS BIGINT) AS n, \
-             CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes FROM awareness_answers GROUP BY 1",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            let d = Date::from_days(r.try_get("day")?);
-            let t = Tally { aware_answers: r.try_get("n")?, aware_yes: r.try_get("yes")?, ..Default::default() };
-            all.entry(RollupKey::home_awareness(d.year * 100 + d.month as i32)).or_default().merge(&t, 1);
-        }
-        sqlx::query("DELETE FROM measure_rollups").execute(&mut *tx).await?;
-        apply_rollups(&mut tx, self.backend, &all).await?;
-        tx.commit().await?;
-        Ok(all.len())
+                let mut all: BTreeMap<RollupKey, Tally> = BTreeMap::new();
+                let mut after_id = 0i64;
+                loop {
+                    let rows = sqlx::query(&format!(
+                        "SELECT id, {KPI_COLUMNS} FROM items WHERE id > $1 ORDER BY id LIMIT 50000"
+                    ))
+                    .bind(after_id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                    let Some(last) = rows.last() else { break };
+                    after_id = last.try_get("id")?;
+                    for r in &rows {
+                        let it = kpi_item_from_row(r)?;
+                        if !it.status.excluded_from_measures() {
+                            all.entry(RollupKey::of(&it)).or_default().merge(&Tally::of(&it), 1);
+                        }
+                    }
+                }
+                for r in sqlx::query(
+                    "SELECT (answered_at + 28800) / 86400 AS day, CAST(COUNT(*) AS BIGINT) AS n, \
+                     CAST(COALESCE(SUM(yes), 0) AS BIGINT) AS yes FROM awareness_answers GROUP BY 1",
+                )
+                .fetch_all(&mut **tx)
+                .await?
+                {
+                    let d = Date::from_days(r.try_get("day")?);
+                    let t =
+                        Tally { aware_answers: r.try_get("n")?, aware_yes: r.try_get("yes")?, ..Default::default() };
+                    all.entry(RollupKey::home_awareness(d.year * 100 + d.month as i32)).or_default().merge(&t, 1);
+                }
+                sqlx::query("DELETE FROM measure_rollups").execute(&mut **tx).await?;
+                apply_rollups(tx, db.backend, &all).await?;
+                Ok(all.len())
+            })
+        })
+        .await
     }
 
     /// Fills the rollups if they are empty while there is something to count (first start after the

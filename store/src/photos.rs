@@ -41,25 +41,28 @@ const COLUMNS: &str = "id, item_id, token, caption, width, height, bytes, create
 impl Db {
     /// Records a photo whose files are already written, and its audit entry, in one transaction.
     pub async fn add_photo(&self, p: &NewPhoto, audit: &crate::AuditEntry) -> Result<()> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO photos (item_id, token, caption, width, height, bytes, created_at, staff_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(p.item_id)
-        .bind(&p.token)
-        .bind(&p.caption)
-        .bind(p.width)
-        .bind(p.height)
-        .bind(p.bytes)
-        .bind(p.created_at)
-        .bind(p.staff_id)
-        .execute(&mut *tx)
-        .await?;
-        crate::staff::insert_audit(&mut tx, audit, Some(p.item_id)).await?;
-        tx.commit().await?;
-        Ok(())
+        let (p, audit) = (p.to_owned(), audit.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO photos (item_id, token, caption, width, height, bytes, created_at, staff_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(p.item_id)
+                .bind(&p.token)
+                .bind(&p.caption)
+                .bind(p.width)
+                .bind(p.height)
+                .bind(p.bytes)
+                .bind(p.created_at)
+                .bind(p.staff_id)
+                .execute(&mut **tx)
+                .await?;
+                crate::staff::insert_audit(tx, &audit, Some(p.item_id)).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// The photos of an item, oldest first.

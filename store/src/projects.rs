@@ -2,7 +2,7 @@
 //! adopted projects with budget and progress, completed ones with their inspection (验收), each with
 //! its public timeline. Nothing here names or reaches the resident who proposed it.
 
-use crate::{Db, Result};
+use crate::{Db, Result, StoreError};
 use domain::voices::{self, Stance, ValidVoice};
 use domain::Status;
 use serde::{Deserialize, Serialize};
@@ -219,44 +219,44 @@ impl Db {
         if !voices::notice_open(p.status == Status::PublicNotice, p.notice_ends_at, now) {
             return Ok(VoiceOutcome::Closed);
         }
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let recent: i64 =
-            sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM project_voices WHERE client = $1 AND at > $2")
-                .bind(client)
-                .bind(now - voices::CLIENT_WINDOW_SECS)
-                .fetch_one(&mut *tx)
-                .await?;
-        if recent >= voices::PER_CLIENT {
-            return Ok(VoiceOutcome::TooMany);
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO project_voices (item_id, voter, stance, reason, client, at, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(item_id)
-        .bind(&voter)
-        .bind(voice.stance.code())
-        .bind(&voice.reason)
-        .bind(client)
-        .bind(now)
-        .bind(lang)
-        .execute(&mut *tx)
-        .await;
-        let unique = |e: &sqlx::Error| matches!(e, sqlx::Error::Database(d) if d.is_unique_violation());
-        match inserted {
-            Ok(_) => {}
-            Err(e) if unique(&e) => {
-                drop(tx);
-                return Ok(self.voice_of(item_id, &voter).await?.map_or(VoiceOutcome::Closed, VoiceOutcome::Already));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        match tx.commit().await {
-            Ok(()) => Ok(VoiceOutcome::Recorded),
-            Err(e) if unique(&e) => {
+        let (voice, client, lang) = (voice.to_owned(), client.to_owned(), lang.to_owned());
+        let stored_voter = voter.clone();
+        let recorded = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let recent: i64 = sqlx::query_scalar(
+                        "SELECT CAST(COUNT(*) AS BIGINT) FROM project_voices WHERE client = $1 AND at > $2",
+                    )
+                    .bind(&client)
+                    .bind(now - voices::CLIENT_WINDOW_SECS)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    if recent >= voices::PER_CLIENT {
+                        return Ok(VoiceOutcome::TooMany);
+                    }
+                    sqlx::query(
+                        "INSERT INTO project_voices (item_id, voter, stance, reason, client, at, lang) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(item_id)
+                    .bind(&stored_voter)
+                    .bind(voice.stance.code())
+                    .bind(&voice.reason)
+                    .bind(&client)
+                    .bind(now)
+                    .bind(&lang)
+                    .execute(&mut **tx)
+                    .await?;
+                    Ok(VoiceOutcome::Recorded)
+                })
+            })
+            .await;
+        match recorded {
+            // The same address voiced at the same moment from another request: its voice stands.
+            Err(StoreError::Db(e)) if matches!(&e, sqlx::Error::Database(d) if d.is_unique_violation()) => {
                 Ok(self.voice_of(item_id, &voter).await?.map_or(VoiceOutcome::Closed, VoiceOutcome::Already))
             }
-            Err(e) => Err(e.into()),
+            other => other,
         }
     }
 

@@ -229,32 +229,37 @@ impl Db {
             ("callback_days", i64::from(d.callback_days)),
             ("rectify_working_days", i64::from(d.rectify_working_days)),
         ];
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        for (k, v) in pairs {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .bind(k)
-                .bind(v.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                for (k, v) in pairs {
+                    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                        .bind(k)
+                        .bind(v.to_string())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Stores the maxima of the abuse limits (already checked by `AbuseLimits::from_form`).
     pub async fn save_abuse_limits(&self, limits: &domain::abuse::AbuseLimits) -> Result<()> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        for l in domain::abuse::Limit::ALL {
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .bind(format!("limit.{}", l.code()))
-                .bind(limits.max(l).to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let limits = limits.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                for l in domain::abuse::Limit::ALL {
+                    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                        .bind(format!("limit.{}", l.code()))
+                        .bind(limits.max(l).to_string())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// The special days of one year, in date order.
@@ -278,24 +283,36 @@ impl Db {
 
     /// Marks a day as a holiday or an adjusted working day (replacing what it was).
     pub async fn set_calendar_day(&self, day: Date, holiday: bool, note: &str) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query(
-            "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) \
-             ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
-        )
-        .bind(day.to_string())
-        .bind(if holiday { "holiday" } else { "workday" })
-        .bind(note.trim())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let note = note.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) \
+                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
+                )
+                .bind(day.to_string())
+                .bind(if holiday { "holiday" } else { "workday" })
+                .bind(note.trim())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Makes a day ordinary again.
     pub async fn delete_calendar_day(&self, day: Date) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query("DELETE FROM calendar_days WHERE day = $1").bind(day.to_string()).execute(&self.pool).await?;
-        Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM calendar_days WHERE day = $1")
+                    .bind(day.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Every village/community of a town, inactive ones included.
@@ -316,51 +333,63 @@ impl Db {
     /// Adds a village (`village`) or community (`community`) to a town. Refused with `name`
     /// `name_taken` if the town already has one of that name (the unique constraint decides).
     pub async fn add_community(&self, town: &str, name: &str, kind: &str) -> Result<i64> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS id FROM communities")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-        sqlx::query("INSERT INTO communities (id, town_slug, name, kind, active) VALUES ($1, $2, $3, $4, 1)")
-            .bind(id)
-            .bind(town)
-            .bind(name.trim())
-            .bind(kind)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| crate::on_unique(e, "name", "name", "name_taken"))?;
-        tx.commit().await?;
-        Ok(id)
+        let (town, name, kind) = (town.to_owned(), name.to_owned(), kind.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let id: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) AS id FROM communities")
+                    .fetch_one(&mut **tx)
+                    .await?
+                    .try_get("id")?;
+                sqlx::query("INSERT INTO communities (id, town_slug, name, kind, active) VALUES ($1, $2, $3, $4, 1)")
+                    .bind(id)
+                    .bind(town)
+                    .bind(name.trim())
+                    .bind(kind)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| crate::on_unique(e, "name", "name", "name_taken"))?;
+                Ok(id)
+            })
+        })
+        .await
     }
 
     /// Renames a village/community (items keep pointing at it).
     pub async fn rename_community(&self, id: i64, name: &str) -> Result<()> {
-        let _w = self.write_guard().await;
-        let r = sqlx::query("UPDATE communities SET name = $1 WHERE id = $2")
-            .bind(name.trim())
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| crate::on_unique(e, "name", "name", "name_taken"))?;
-        if r.rows_affected() == 0 {
-            return Err(crate::StoreError::NotFound);
-        }
-        Ok(())
+        let name = name.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query("UPDATE communities SET name = $1 WHERE id = $2")
+                    .bind(name.trim())
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| crate::on_unique(e, "name", "name", "name_taken"))?;
+                if r.rows_affected() == 0 {
+                    return Err(crate::StoreError::NotFound);
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Hides a village/community from the forms (or shows it again); its items stay as they are.
     pub async fn set_community_active(&self, id: i64, active: bool) -> Result<()> {
-        let _w = self.write_guard().await;
-        let r = sqlx::query("UPDATE communities SET active = $1 WHERE id = $2")
-            .bind(i64::from(active))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        if r.rows_affected() == 0 {
-            return Err(crate::StoreError::NotFound);
-        }
-        Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query("UPDATE communities SET active = $1 WHERE id = $2")
+                    .bind(i64::from(active))
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                if r.rows_affected() == 0 {
+                    return Err(crate::StoreError::NotFound);
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 }
 

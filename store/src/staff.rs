@@ -147,30 +147,35 @@ impl Db {
             }
         }
         let hash = hash_password(&u.password).await?;
-        let _w = self.write_guard().await;
-        let id: i64 = sqlx::query(
-            "INSERT INTO staff_users (email, name, role, town_slug, password_hash, active, created_at, community_id) \
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
-        )
-        .bind(&email)
-        .bind(u.name.trim())
-        .bind(stored_role(u.role))
-        .bind(town.as_deref())
-        .bind(&hash)
-        .bind(at)
-        .bind(community)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| crate::on_unique(e, "email", "email", "email_taken"))?
-        .try_get("id")?;
-        Ok(StaffUser {
-            id,
-            email,
-            name: u.name.trim().to_string(),
-            role: u.role,
-            town_slug: town,
-            community_id: community,
+        let u = u.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let id: i64 = sqlx::query(
+                    "INSERT INTO staff_users (email, name, role, town_slug, password_hash, active, created_at, community_id) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+                )
+                .bind(&email)
+                .bind(u.name.trim())
+                .bind(stored_role(u.role))
+                .bind(town.as_deref())
+                .bind(&hash)
+                .bind(at)
+                .bind(community)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| crate::on_unique(e, "email", "email", "email_taken"))?
+                .try_get("id")?;
+                Ok(StaffUser {
+                    id,
+                    email,
+                    name: u.name.trim().to_string(),
+                    role: u.role,
+                    town_slug: town,
+                    community_id: community,
+                })
+            })
         })
+        .await
     }
 
     /// An active account with what its sessions must match: the session generation (raised by every
@@ -204,37 +209,51 @@ impl Db {
 
     /// Marks an account's password as one an admin issued: it must be changed at the next sign-in.
     pub async fn require_password_change(&self, id: i64) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query("UPDATE staff_users SET must_change_password = 1 WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE staff_users SET must_change_password = 1 WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// The staff member's own new password: the must-change mark goes, every other session ends.
     /// Returns the new session generation for the session that made the change.
     pub async fn change_own_password(&self, id: i64, password: &str) -> Result<i64> {
         self.set_staff_password(id, password).await?;
-        let _w = self.write_guard().await;
-        let r =
-            sqlx::query("UPDATE staff_users SET must_change_password = 0 WHERE id = $1 RETURNING session_generation")
+        self.write(move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query(
+                    "UPDATE staff_users SET must_change_password = 0 WHERE id = $1 RETURNING session_generation",
+                )
                 .bind(id)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut **tx)
                 .await?;
-        Ok(r.try_get("session_generation")?)
+                Ok(r.try_get("session_generation")?)
+            })
+        })
+        .await
     }
 
     /// Remembers a browser an account signed in on (the token's SHA-256 only).
     pub async fn remember_staff_device(&self, token: &str, user_id: i64, at: i64) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query("INSERT INTO staff_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO NOTHING")
-            .bind(crate::limits::personal_subject(token))
-            .bind(user_id)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let token = token.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO staff_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO NOTHING")
+                    .bind(crate::limits::personal_subject(&token))
+                    .bind(user_id)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Whether `token` is a browser this account signed in on before.
@@ -270,13 +289,17 @@ impl Db {
 
     /// Notes a successful sign-in.
     pub async fn staff_signed_in(&self, id: i64, at: i64) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query("UPDATE staff_users SET last_sign_in_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE staff_users SET last_sign_in_at = $1 WHERE id = $2")
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Every staff account, by role then email.
@@ -300,18 +323,22 @@ impl Db {
 
     /// Enables or disables an account. A disabled account's sessions stop working at once.
     pub async fn set_staff_active(&self, id: i64, active: bool) -> Result<()> {
-        let _w = self.write_guard().await;
-        let r = sqlx::query(
-            "UPDATE staff_users SET active = $1, session_generation = session_generation + 1 WHERE id = $2",
-        )
-        .bind(i64::from(active))
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query(
+                    "UPDATE staff_users SET active = $1, session_generation = session_generation + 1 WHERE id = $2",
+                )
+                .bind(i64::from(active))
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Sets a new password.
@@ -320,19 +347,23 @@ impl Db {
             return Err(StoreError::rejected("password", p));
         }
         let hash = hash_password(password).await?;
-        let _w = self.write_guard().await;
-        // Every session of the account ends: they began in an earlier generation.
-        let r = sqlx::query(
-            "UPDATE staff_users SET password_hash = $1, session_generation = session_generation + 1 WHERE id = $2",
-        )
-        .bind(&hash)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                // Every session of the account ends: they began in an earlier generation.
+                let r = sqlx::query(
+                    "UPDATE staff_users SET password_hash = $1, session_generation = session_generation + 1 WHERE id = $2",
+                )
+                .bind(&hash)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Failed sign-ins under `key` (`account:…`, `pair:…`, `address:…`) since `since`, and when the
@@ -350,25 +381,33 @@ impl Db {
 
     /// Records one failed attempt under each key, and forgets failures older than a day.
     pub async fn record_failed_attempt(&self, keys: &[String], at: i64) -> Result<()> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        for k in keys {
-            sqlx::query("INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)")
-                .bind(k)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM sign_in_failures WHERE at < $1").bind(at - 86_400).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
+        let keys = keys.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                for k in keys {
+                    sqlx::query("INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)")
+                        .bind(k)
+                        .bind(at)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM sign_in_failures WHERE at < $1").bind(at - 86_400).execute(&mut **tx).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Forgets a key's failures (an account's, after it signs in).
     pub async fn clear_failed_attempts(&self, key: &str) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key).execute(&self.pool).await?;
-        Ok(())
+        let key = key.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key).execute(&mut **tx).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// A live session record (JSON), or `None` when unknown or expired.
@@ -383,45 +422,67 @@ impl Db {
 
     /// Stores a new session record; `false` if the id is taken (the caller picks another).
     pub async fn session_create(&self, id: &str, data: &str, expires_at: i64) -> Result<bool> {
-        let _w = self.write_guard().await;
-        let r = sqlx::query(
-            "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(data)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(r.rows_affected() == 1)
+        let (id, data) = (id.to_owned(), data.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query(
+                    "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(data)
+                .bind(expires_at)
+                .execute(&mut **tx)
+                .await?;
+                Ok(r.rows_affected() == 1)
+            })
+        })
+        .await
     }
 
     /// Stores or replaces a session record.
     pub async fn session_save(&self, id: &str, data: &str, expires_at: i64) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query(
-            "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(id)
-        .bind(data)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let (id, data) = (id.to_owned(), data.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+                )
+                .bind(id)
+                .bind(data)
+                .bind(expires_at)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Deletes a session (sign-out).
     pub async fn session_delete(&self, id: &str) -> Result<()> {
-        let _w = self.write_guard().await;
-        sqlx::query("DELETE FROM staff_sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
-        Ok(())
+        let id = id.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM staff_sessions WHERE id = $1").bind(id).execute(&mut **tx).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Deletes expired sessions; returns how many.
     pub async fn sessions_delete_expired(&self, now: i64) -> Result<u64> {
-        let _w = self.write_guard().await;
-        let r = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
-        Ok(r.rows_affected())
+        self.write(move |tx| {
+            Box::pin(async move {
+                let r = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(r.rows_affected())
+            })
+        })
+        .await
     }
 
     /// The staff member who took an item (the first to act on it).
@@ -443,11 +504,14 @@ impl Db {
 
     /// Writes an audit entry outside an item action (sign-in, sign-out, account changes).
     pub async fn audit(&self, e: &AuditEntry, item_id: Option<i64>) -> Result<()> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        insert_audit(&mut tx, e, item_id).await?;
-        tx.commit().await?;
-        Ok(())
+        let e = e.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                insert_audit(tx, &e, item_id).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 }
 

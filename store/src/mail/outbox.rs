@@ -237,11 +237,8 @@ fn outbox_mail(r: &AnyRow) -> Result<OutboxMail> {
 impl Db {
     /// Queues a mail outside an item's event (an operator's test mail); returns its id.
     pub async fn queue_mail(&self, m: &MailRequest, at: i64) -> Result<Option<i64>> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let id = enqueue(&mut tx, m, at).await?;
-        tx.commit().await?;
-        Ok(id)
+        let m = m.clone();
+        self.write(move |tx| Box::pin(async move { enqueue(tx, &m, at).await })).await
     }
 
     /// Takes the next due mail for `instance` and marks it `sending`; `None` when nothing is due.
@@ -252,10 +249,12 @@ impl Db {
              WHERE status = 'queued' AND id = (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= $1 \
              ORDER BY next_attempt_at, id LIMIT 1 {lock}) RETURNING {OUTBOX_COLUMNS}"
         );
-        let row = {
-            let _w = self.write_guard().await;
-            sqlx::query(&sql).bind(now).bind(instance).fetch_optional(&self.pool).await?
-        };
+        let instance = instance.to_string();
+        let row = self
+            .write(move |tx| {
+                Box::pin(async move { Ok(sqlx::query(&sql).bind(now).bind(instance).fetch_optional(&mut **tx).await?) })
+            })
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let mut mail = outbox_mail(&row)?;
         mail.prefs_token = sqlx::query("SELECT token FROM mail_recipients WHERE address = $1")
@@ -278,22 +277,24 @@ impl Db {
         segments: Option<i64>,
         instance: &str,
     ) -> Result<()> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE mail_outbox SET status = 'sent', sent_at = $2, transport = $3, attempts = attempts + 1, segments = $4, \
-             sending_since = NULL, last_error = '', params = CASE WHEN kind = 'sign_in_code' THEN '{}' ELSE params END \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(at)
-        .bind(transport)
-        .bind(segments)
-        .execute(&mut *tx)
-        .await?;
-        record_attempt(&mut tx, id, at, true, "", instance).await?;
-        tx.commit().await?;
-        Ok(())
+        let (transport, instance) = (transport.to_string(), instance.to_string());
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "UPDATE mail_outbox SET status = 'sent', sent_at = $2, transport = $3, attempts = attempts + 1, \
+                     segments = $4, sending_since = NULL, last_error = '', \
+                     params = CASE WHEN kind = 'sign_in_code' THEN '{}' ELSE params END WHERE id = $1",
+                )
+                .bind(id)
+                .bind(at)
+                .bind(transport)
+                .bind(segments)
+                .execute(&mut **tx)
+                .await?;
+                record_attempt(tx, id, at, true, "", &instance).await
+            })
+        })
+        .await
     }
 
     /// An attempt failed: retried later with backoff, or parked after the last attempt or a permanent
@@ -307,53 +308,62 @@ impl Db {
         policy: &RetryPolicy,
         instance: &str,
     ) -> Result<MailFate> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let attempts: i64 = sqlx::query("SELECT attempts FROM mail_outbox WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get::<i64, _>("attempts")?
-            + 1;
         let error: String = error.chars().take(500).collect();
-        let fate = if permanent || attempts >= policy.max_attempts {
-            MailFate::Parked
-        } else {
-            MailFate::RetryAt(at + domain::mail::delivery::retry_delay(attempts, policy.base_secs, policy.cap_secs))
-        };
-        let (status, next) = match fate {
-            MailFate::Parked => ("parked", at),
-            MailFate::RetryAt(t) => ("queued", t),
-        };
-        sqlx::query(
-            "UPDATE mail_outbox SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, sending_since = NULL \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(status)
-        .bind(attempts)
-        .bind(next)
-        .bind(&error)
-        .execute(&mut *tx)
-        .await?;
-        record_attempt(&mut tx, id, at, false, &error, instance).await?;
-        tx.commit().await?;
-        Ok(fate)
+        let (policy, instance) = (*policy, instance.to_string());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let attempts: i64 = sqlx::query("SELECT attempts FROM mail_outbox WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut **tx)
+                    .await?
+                    .try_get::<i64, _>("attempts")?
+                    + 1;
+                let fate = if permanent || attempts >= policy.max_attempts {
+                    MailFate::Parked
+                } else {
+                    MailFate::RetryAt(
+                        at + domain::mail::delivery::retry_delay(attempts, policy.base_secs, policy.cap_secs),
+                    )
+                };
+                let (status, next) = match fate {
+                    MailFate::Parked => ("parked", at),
+                    MailFate::RetryAt(t) => ("queued", t),
+                };
+                sqlx::query(
+                    "UPDATE mail_outbox SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, \
+                     sending_since = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(status)
+                .bind(attempts)
+                .bind(next)
+                .bind(&error)
+                .execute(&mut **tx)
+                .await?;
+                record_attempt(tx, id, at, false, &error, &instance).await?;
+                Ok(fate)
+            })
+        })
+        .await
     }
 
     /// Mails left `sending` for longer than `lease_secs` (their worker died): marked `uncertain`,
     /// since the mail server may have accepted them. Returns how many.
     pub async fn mail_recover_stale(&self, now: i64, lease_secs: i64) -> Result<u64> {
-        let _w = self.write_guard().await;
-        let done = sqlx::query(
-            "UPDATE mail_outbox SET status = 'uncertain', sending_since = NULL, \
-             last_error = 'the worker stopped while sending; the mail server may have accepted it' \
-             WHERE status = 'sending' AND sending_since < $1",
-        )
-        .bind(now - lease_secs)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected())
+        self.write(move |tx| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE mail_outbox SET status = 'uncertain', sending_since = NULL, \
+                     last_error = 'the worker stopped while sending; the mail server may have accepted it' \
+                     WHERE status = 'sending' AND sending_since < $1",
+                )
+                .bind(now - lease_secs)
+                .execute(&mut **tx)
+                .await?;
+                Ok(done.rows_affected())
+            })
+        })
+        .await
     }
 
     /// When the next queued mail is due, if any.
@@ -375,36 +385,38 @@ impl Db {
         code: i64,
         at: i64,
     ) -> Result<bool> {
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT delivery FROM mail_outbox WHERE id = $1 AND channel = 'sms'")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if row.is_none() {
-            return Ok(false);
-        }
-        sqlx::query("INSERT INTO sms_reports (outbox_id, delivery, code, at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(delivery.code())
-            .bind(code)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        // One statement decides, so two reports arriving at once (Kannel sends 1 and 8 together, in
-        // either order) cannot both read "nothing yet": a final report always wins.
-        sqlx::query(
-            "UPDATE mail_outbox SET delivery = $2, delivery_at = $3 WHERE id = $1 \
-             AND ($4 = 1 OR delivery IS NULL OR delivery NOT IN ('delivered', 'failed', 'rejected'))",
-        )
-        .bind(id)
-        .bind(delivery.code())
-        .bind(at)
-        .bind(i64::from(delivery.is_final()))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row = sqlx::query("SELECT delivery FROM mail_outbox WHERE id = $1 AND channel = 'sms'")
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if row.is_none() {
+                    return Ok(false);
+                }
+                sqlx::query("INSERT INTO sms_reports (outbox_id, delivery, code, at) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(delivery.code())
+                    .bind(code)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+                // One statement decides, so two reports arriving at once (Kannel sends 1 and 8 together,
+                // in either order) cannot both read "nothing yet": a final report always wins.
+                sqlx::query(
+                    "UPDATE mail_outbox SET delivery = $2, delivery_at = $3 WHERE id = $1 \
+                     AND ($4 = 1 OR delivery IS NULL OR delivery NOT IN ('delivered', 'failed', 'rejected'))",
+                )
+                .bind(id)
+                .bind(delivery.code())
+                .bind(at)
+                .bind(i64::from(delivery.is_final()))
+                .execute(&mut **tx)
+                .await?;
+                Ok(true)
+            })
+        })
+        .await
     }
 
     /// The delivery reports of a text, oldest first: `(delivery, gateway code, at)`.
@@ -493,16 +505,20 @@ impl Db {
     /// An admin sends a parked or uncertain mail again: queued now, attempts start over. Returns
     /// whether there was such a mail.
     pub async fn mail_retry(&self, id: i64, now: i64) -> Result<bool> {
-        let _w = self.write_guard().await;
-        let done = sqlx::query(
-            "UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = $2 \
-             WHERE id = $1 AND status IN ('parked', 'uncertain')",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = $2 \
+                     WHERE id = $1 AND status IN ('parked', 'uncertain')",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            })
+        })
+        .await
     }
 
     /// Queues the deadline warnings for staff whose moment fell in `(from, to]`: "due soon" when a
@@ -519,53 +535,55 @@ impl Db {
             (MailKind::StaffDueSoon, "feedback", "feedback_due_at", "feedback_at", FEEDBACK_DUE_SOON_SECS),
             (MailKind::StaffOverdue, "feedback", "feedback_due_at", "feedback_at", 0),
         ];
-        let _w = self.write_guard().await;
-        let mut tx = self.begin_write().await?;
-        let mut queued = 0;
-        let mut staff: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-        for (kind, which, due_col, done_col, window) in scans {
-            let sql = format!(
-                "SELECT i.id, i.number, i.kind, i.title, i.description, i.token, i.town_slug, i.{due_col} AS due FROM items i \
-                 WHERE i.{done_col} IS NULL AND i.{due_col} > $1 AND i.{due_col} <= $2 AND {open}"
-            );
-            let rows = sqlx::query(&sql).bind(from + window).bind(to + window).fetch_all(&mut *tx).await?;
-            for r in &rows {
-                let town: String = r.try_get("town_slug")?;
-                if !staff.contains_key(&town) {
-                    let list = staff_recipients(&mut tx, Some(&town)).await?;
-                    staff.insert(town.clone(), list);
-                }
-                let (id, due): (i64, i64) = (r.try_get("id")?, r.try_get("due")?);
-                let item_kind: String = r.try_get("kind")?;
-                for to_addr in &staff[&town] {
-                    let m = MailRequest {
-                        kind,
-                        to: to_addr.clone(),
-                        lang: domain::Lang::ZhHans.code().to_string(),
-                        item_id: Some(id),
-                        params: MailParams {
-                            number: r.try_get("number")?,
-                            title: mail_title(
-                                &r.try_get::<String, _>("title")?,
-                                &r.try_get::<String, _>("description")?,
-                            ),
-                            kind: item_kind.clone(),
-                            token: r.try_get("token")?,
-                            town: town.clone(),
-                            text: which.to_string(),
-                            due_at: Some(due),
-                            ..MailParams::default()
-                        },
-                        dedupe_key: Some(format!("{}:{id}:{which}:{due}:{to_addr}", kind.code())),
-                    };
-                    if enqueue(&mut tx, &m, to).await?.is_some() {
-                        queued += 1;
+        self.write(move |tx| {
+            Box::pin(async move {
+                let mut queued = 0;
+                let mut staff: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+                for (kind, which, due_col, done_col, window) in scans {
+                    let sql = format!(
+                        "SELECT i.id, i.number, i.kind, i.title, i.description, i.token, i.town_slug, i.{due_col} AS due FROM items i \
+                         WHERE i.{done_col} IS NULL AND i.{due_col} > $1 AND i.{due_col} <= $2 AND {open}"
+                    );
+                    let rows = sqlx::query(&sql).bind(from + window).bind(to + window).fetch_all(&mut **tx).await?;
+                    for r in &rows {
+                        let town: String = r.try_get("town_slug")?;
+                        if !staff.contains_key(&town) {
+                            let list = staff_recipients(tx, Some(&town)).await?;
+                            staff.insert(town.clone(), list);
+                        }
+                        let (id, due): (i64, i64) = (r.try_get("id")?, r.try_get("due")?);
+                        let item_kind: String = r.try_get("kind")?;
+                        for to_addr in &staff[&town] {
+                            let m = MailRequest {
+                                kind,
+                                to: to_addr.clone(),
+                                lang: domain::Lang::ZhHans.code().to_string(),
+                                item_id: Some(id),
+                                params: MailParams {
+                                    number: r.try_get("number")?,
+                                    title: mail_title(
+                                        &r.try_get::<String, _>("title")?,
+                                        &r.try_get::<String, _>("description")?,
+                                    ),
+                                    kind: item_kind.clone(),
+                                    token: r.try_get("token")?,
+                                    town: town.clone(),
+                                    text: which.to_string(),
+                                    due_at: Some(due),
+                                    ..MailParams::default()
+                                },
+                                dedupe_key: Some(format!("{}:{id}:{which}:{due}:{to_addr}", kind.code())),
+                            };
+                            if enqueue(tx, &m, to).await?.is_some() {
+                                queued += 1;
+                            }
+                        }
                     }
                 }
-            }
-        }
-        tx.commit().await?;
-        Ok(queued)
+                Ok(queued)
+            })
+        })
+        .await
     }
 }
 
