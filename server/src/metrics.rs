@@ -96,6 +96,13 @@ pub async fn render(db: &store::Db) -> Result<String, store::StoreError> {
     let writers: Gauge = Gauge::default();
     writers.set(db.writers_waiting());
     registry.register("db_writers_waiting", "Writes waiting for their turn (SQLite's one writer)", writers);
+    let (commits, grouped) = db.group_commit_stats();
+    let c: Counter = Counter::default();
+    c.inc_by(commits);
+    registry.register("db_group_commits", "Transactions the group-commit writer committed (SQLite)", c);
+    let w: Counter = Counter::default();
+    w.inc_by(grouped);
+    registry.register("db_group_writes", "Writes those transactions held: writes / commits is the mean group", w);
 
     let outbox: Family<OutboxLabels, Gauge> = Family::default();
     for channel in ["mail", "sms"] {

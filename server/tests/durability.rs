@@ -1,0 +1,143 @@
+//! Durable writes: a submission the server has acknowledged (its `303` to the tracking page) is in the
+//! database even when the server process is killed (SIGKILL) a moment later, in the middle of a burst
+//! of concurrent submissions. On SQLite the submissions are grouped into shared transactions
+//! (`store::writer`); this proves each caller is answered only after the commit that holds its item,
+//! and that the connections run `synchronous = FULL` (the WAL is synced at every commit, so the same
+//! holds for a power cut — which no test here can cut).
+
+mod support;
+
+use reqwest::StatusCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use support::{backends, free_port, Running};
+
+const CLIENTS: usize = 16;
+const ACKED_BEFORE_KILL: usize = 300;
+
+#[tokio::test]
+async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
+    let exe = env!("CARGO_BIN_EXE_server");
+    for b in backends() {
+        let url = support::fresh_url(b).await;
+        let db = store::Db::connect(&url).await.unwrap();
+        let community: i64 = sqlx::query_scalar(
+            "SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        let base = format!("http://127.0.0.1:{}", free_port());
+        let server = Running(
+            std::process::Command::new(exe)
+                .env("DATABASE_URL", &url)
+                .env("LEPTOS_SITE_ADDR", base.trim_start_matches("http://"))
+                .env("MAIL_WORKER", "off")
+                // Each client names its own address, as residents behind the proxy would, so the
+                // submission limits (counted per address and phone) do not stop the burst.
+                .env("TRUSTED_PROXIES", "127.0.0.1/32")
+                .env("RUST_LOG", "warn")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(support::REQUEST_TIMEOUT)
+            .build()
+            .unwrap();
+        let healthy = support::eventually(30, || {
+            let (http, base) = (http.clone(), base.clone());
+            async move { http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) }
+        })
+        .await;
+        assert!(healthy, "{b}: the server answers /healthz");
+
+        let acked: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (stop, sent) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+        let mut clients = Vec::new();
+        for c in 0..CLIENTS {
+            let (http, base, acked, stop, sent) =
+                (http.clone(), base.clone(), acked.clone(), stop.clone(), sent.clone());
+            let community = community.to_string();
+            clients.push(tokio::spawn(async move {
+                let mut n = 0usize;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    sent.fetch_add(1, Ordering::Relaxed);
+                    let (phone, key) = (format!("138{:04}{:04}", c, n % 10_000), store::new_token());
+                    let form = [
+                        ("beneficiary", "elderly_alone"),
+                        ("submitted_by", "self"),
+                        ("need", "独居老人需要一台轮椅"),
+                        ("amount", "800"),
+                        ("town", "humen"),
+                        ("community", community.as_str()),
+                        ("contact_name", "王小明"),
+                        ("phone", phone.as_str()),
+                        ("consent", "on"),
+                        ("submission_key", key.as_str()),
+                    ];
+                    let answer = http
+                        .post(format!("{base}/wish/new"))
+                        .header("x-forwarded-for", format!("10.{}.{}.{}", c, n / 250 % 250, n % 250 + 1))
+                        .form(&form)
+                        .send()
+                        .await;
+                    // After the kill the connection fails: that submission was never acknowledged.
+                    let Ok(answer) = answer else { break };
+                    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "every submission is accepted");
+                    let location = answer.headers()["location"].to_str().unwrap().to_string();
+                    let token = location.trim_start_matches("/t/").split('?').next().unwrap().to_string();
+                    acked.lock().unwrap().push(token);
+                }
+            }));
+        }
+        let enough = support::eventually(120, || {
+            let acked = acked.clone();
+            async move { acked.lock().unwrap().len() >= ACKED_BEFORE_KILL }
+        })
+        .await;
+        assert!(enough, "{b}: {ACKED_BEFORE_KILL} submissions acknowledged");
+        // Kill the server mid-burst, with submissions in flight and a group possibly mid-commit.
+        drop(server);
+        stop.store(true, Ordering::Relaxed);
+        for c in clients {
+            c.await.unwrap();
+        }
+        let acked = acked.lock().unwrap().clone();
+        let in_flight = sent.load(Ordering::Relaxed) - acked.len();
+        assert!(in_flight > 0, "{b}: the kill fell while submissions were still being answered");
+
+        // A new connection recovers the database (SQLite replays its WAL) and finds every
+        // acknowledged item with its submission event.
+        drop(db);
+        let db = store::Db::connect(&url).await.unwrap();
+        let mut missing = Vec::new();
+        for token in &acked {
+            match db.item_by_token(token).await.unwrap() {
+                Some(item) => {
+                    assert!(!db.events(item.id, true).await.unwrap().is_empty(), "{b}: {token} has its timeline")
+                }
+                None => missing.push(token.clone()),
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{b}: {} of {} acknowledged submissions lost: {missing:?}",
+            missing.len(),
+            acked.len()
+        );
+        let stored = db.count_items().await.unwrap() as usize;
+        assert!(
+            stored >= acked.len() && stored <= acked.len() + in_flight,
+            "{b}: {stored} items for {} acks",
+            acked.len()
+        );
+        if b == "sqlite" {
+            let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&db.pool).await.unwrap();
+            assert_eq!(synchronous, 2, "SQLite connections run synchronous = FULL");
+        }
+    }
+}
