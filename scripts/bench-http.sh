@@ -4,9 +4,9 @@
 # load balancer does). Release build; each database is seeded with demo data first.
 #   scripts/bench-http.sh [items=100000] [seconds=20] [concurrency=32]
 # Starts its own throwaway PostgreSQL 15 (scripts/pg.sh, with fsync on as in production; SQLite runs
-# in WAL mode with synchronous=NORMAL, the portal's setting) and removes everything at the end. The load
-# generator (loadgen/) runs on the same machine and takes CPU from the servers: read the numbers as
-# "what this machine serves", not as a server's ceiling.
+# in WAL mode with synchronous=FULL and group commit, the portal's setting since issue 19) and removes
+# everything at the end. The load generator (loadgen/) runs on the same machine and takes CPU from the
+# servers: read the numbers as "what this machine serves", not as a server's ceiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS=${1:-100000}
