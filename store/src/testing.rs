@@ -48,3 +48,33 @@ pub async fn fresh_url(backend: &str) -> String {
         other => panic!("unknown backend {other}"),
     }
 }
+
+/// A micro-wish for 王小明 in Humen's first community, submitted at `at` with this submission key:
+/// the item the storage tests start from.
+pub fn wish(key: Option<&str>, at: i64) -> crate::NewItem {
+    crate::NewItem {
+        kind: domain::Kind::Wish,
+        category: "elderly_alone".into(),
+        title: String::new(),
+        description: "一台轮椅".into(),
+        location: String::new(),
+        amount_yuan: 800,
+        urgent: false,
+        submitted_by: "helper".into(),
+        helper_org: None,
+        contact_name: "王小明".into(),
+        contact_phone: "13812341234".into(),
+        contact_email: None,
+        lang: "zh-Hans".into(),
+        town_slug: Some("humen".into()),
+        community_id: Some(1),
+        place_text: None,
+        beneficiary: None,
+        submission_key: key.map(str::to_string),
+        submitted_at: at,
+        acceptance_due_at: at + 86_400,
+        feedback_due_at: at + 30 * 86_400,
+        sign_due_at: None,
+        return_due_at: None,
+    }
+}

@@ -4,37 +4,13 @@
 
 use store::testing as common;
 
-use domain::Kind;
 use store::{Db, NewItem, StoreError};
 
 const T0: i64 = 1_790_000_000; // 2026-09-21
 
+/// The n-th of many different wishes (its own key and moment).
 fn wish(n: usize) -> NewItem {
-    NewItem {
-        kind: Kind::Wish,
-        category: "elderly_alone".into(),
-        title: String::new(),
-        description: format!("第{n}台轮椅"),
-        location: String::new(),
-        amount_yuan: 800,
-        urgent: false,
-        submitted_by: "helper".into(),
-        helper_org: None,
-        contact_name: "王小明".into(),
-        contact_phone: "13812341234".into(),
-        contact_email: None,
-        lang: "zh-Hans".into(),
-        town_slug: Some("humen".into()),
-        community_id: Some(1),
-        place_text: None,
-        beneficiary: None,
-        submission_key: Some(format!("key-{n}")),
-        submitted_at: T0 + n as i64,
-        acceptance_due_at: T0 + 86_400,
-        feedback_due_at: T0 + 30 * 86_400,
-        sign_due_at: None,
-        return_due_at: None,
-    }
+    common::wish(Some(&format!("key-{n}")), T0 + n as i64)
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {

@@ -10,31 +10,7 @@ use store::seed::{seed_demo, SeedOptions};
 use store::{Db, NewItem, StoreError};
 
 fn new_wish(key: Option<&str>, at: i64) -> NewItem {
-    NewItem {
-        kind: Kind::Wish,
-        category: "elderly_alone".into(),
-        title: String::new(),
-        description: "一台轮椅".into(),
-        location: String::new(),
-        amount_yuan: 800,
-        urgent: false,
-        submitted_by: "helper".into(),
-        helper_org: None,
-        contact_name: "王小明".into(),
-        contact_phone: "13812341234".into(),
-        contact_email: None,
-        lang: "zh-Hans".into(),
-        town_slug: Some("humen".into()),
-        community_id: Some(1),
-        place_text: None,
-        beneficiary: None,
-        submission_key: key.map(str::to_string),
-        submitted_at: at,
-        acceptance_due_at: at + 86_400,
-        feedback_due_at: at + 30 * 86_400,
-        sign_due_at: None,
-        return_due_at: None,
-    }
+    common::wish(key, at)
 }
 
 const T0: i64 = 1_790_000_000; // 2026-09-21
