@@ -3,9 +3,12 @@
 //! of concurrent submissions. On SQLite the submissions are grouped into shared transactions
 //! (`store::writer`); this proves each caller is answered only after the commit that holds its item,
 //! and that the connections run `synchronous = FULL` (the WAL is synced at every commit, so the same
-//! holds for a power cut — which no test here can cut).
+//! holds for a power cut — which no test here can cut). And a write lock held by another process
+//! (`server measures rebuild`) makes submissions wait instead of fail.
 
 mod support;
+
+use sqlx::Connection;
 
 use reqwest::StatusCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -140,4 +143,134 @@ async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
             assert_eq!(synchronous, 2, "SQLite connections run synchronous = FULL");
         }
     }
+}
+
+/// Another process holding SQLite's write lock for longer than `busy_timeout` (10 s) — as `server
+/// measures rebuild` does over a large database — makes the server's writes wait, not fail; and a
+/// rebuild run beside a busy server succeeds. (Before issue 19 both made residents see errors.)
+#[tokio::test]
+async fn a_long_write_by_another_process_delays_submissions_without_failing_them() {
+    let exe = env!("CARGO_BIN_EXE_server");
+    let url = support::fresh_url("sqlite").await;
+    let db = store::Db::connect(&url).await.unwrap();
+    let community: i64 =
+        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let base = format!("http://127.0.0.1:{}", free_port());
+    let _server = Running(
+        std::process::Command::new(exe)
+            .env("DATABASE_URL", &url)
+            .env("LEPTOS_SITE_ADDR", base.trim_start_matches("http://"))
+            .env("MAIL_WORKER", "off")
+            .env("TRUSTED_PROXIES", "127.0.0.1/32")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(support::REQUEST_TIMEOUT)
+        .build()
+        .unwrap();
+    let healthy = support::eventually(30, || {
+        let (http, base) = (http.clone(), base.clone());
+        async move { http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) }
+    })
+    .await;
+    assert!(healthy, "the server answers /healthz");
+    let submit = move |c: usize, n: usize| {
+        let (http, base, community) = (http.clone(), base.clone(), community.to_string());
+        async move {
+            let (phone, key) = (format!("139{:04}{:04}", c, n), store::new_token());
+            let form = [
+                ("beneficiary", "elderly_alone"),
+                ("submitted_by", "self"),
+                ("need", "独居老人需要一台轮椅"),
+                ("amount", "800"),
+                ("town", "humen"),
+                ("community", community.as_str()),
+                ("contact_name", "王小明"),
+                ("phone", phone.as_str()),
+                ("consent", "on"),
+                ("submission_key", key.as_str()),
+            ];
+            let r = http
+                .post(format!("{base}/wish/new"))
+                .header("x-forwarded-for", format!("10.9.{c}.{}", n + 1))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            r.status()
+        }
+    };
+    assert_eq!(submit(0, 0).await, StatusCode::SEE_OTHER);
+
+    // A connection of "another process" takes the write lock and keeps it for 12 s.
+    let path = url.trim_start_matches("sqlite:").to_string();
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{path}")).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let held = std::time::Instant::now();
+    let waiting: Vec<_> = (1..=8).map(|c| tokio::spawn(submit(c, 1))).collect();
+    tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+    assert!(waiting.iter().all(|t| !t.is_finished()), "the submissions wait for the lock");
+    sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+    for t in waiting {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER, "a submission waited and was accepted");
+    }
+    assert!(held.elapsed() >= std::time::Duration::from_secs(12));
+
+    // `server measures rebuild`, a process of its own, beside a stream of submissions.
+    let stop = Arc::new(AtomicBool::new(false));
+    let stream = {
+        let stop = stop.clone();
+        let submit = submit.clone();
+        tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                statuses.push(submit(20 + n / 200, n % 200).await);
+            }
+            statuses
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for _ in 0..3 {
+        let url = url.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(exe)
+                .env("DATABASE_URL", &url)
+                .env("RUST_LOG", "warn")
+                .args(["measures", "rebuild"])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "the rebuild succeeds beside a busy server: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    stop.store(true, Ordering::Relaxed);
+    let statuses = stream.await.unwrap();
+    assert!(statuses.len() > 10, "submissions ran during the rebuilds ({})", statuses.len());
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "no submission failed during the rebuilds: {statuses:?}"
+    );
+    // Every item is stored, and the rollups — rebuilt three times while items arrived — count each
+    // exactly once (a submission between a rebuild's read and its write would otherwise be lost or
+    // counted twice).
+    let items = db.count_items().await.unwrap();
+    assert_eq!(items as usize, 1 + 8 + statuses.len());
+    let counted: i64 =
+        sqlx::query_scalar("SELECT CAST(SUM(items) AS BIGINT) FROM measure_rollups").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(counted, items);
 }

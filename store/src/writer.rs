@@ -27,6 +27,16 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 /// A write transaction, as a write closure receives it.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// How long a group waits for another process's write transaction (each try waits `busy_timeout`,
+/// 10 s) before its writes fail.
+const BUSY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `SQLITE_BUSY` (5) and its extended codes: another connection holds the lock.
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d)
+        if d.code().is_some_and(|c| c.parse::<i64>().is_ok_and(|n| n & 0xff == 5)) || d.message().contains("database is locked"))
+}
+
 /// The most writes one transaction takes. A group this size commits in a few milliseconds; more would
 /// only make the first caller in it wait longer.
 pub const GROUP: usize = 64;
@@ -161,12 +171,20 @@ fn commit_group(
 
 async fn commit_group_now(pool: &sqlx::AnyPool, lock: &Mutex<()>, jobs: Vec<Job>) -> Vec<(Answer, Result<Value>)> {
     let _guard = lock.lock().await;
-    let mut tx = match begin(pool).await {
-        Ok(tx) => tx,
-        Err(e) => {
-            tracing::error!("group commit: cannot begin: {e}");
-            let why = format!("cannot begin: {e}");
-            return jobs.into_iter().map(|j| (j.answer, Err(StoreError::Commit(why.clone())))).collect();
+    let started = std::time::Instant::now();
+    let mut tx = loop {
+        match begin(pool).await {
+            Ok(tx) => break tx,
+            // Another process holds the write lock for longer than `busy_timeout` (a `server measures
+            // rebuild` over a large database): the group keeps waiting rather than failing.
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_PATIENCE => {
+                tracing::warn!("group commit: another process holds the database's write lock; still waiting");
+            }
+            Err(e) => {
+                tracing::error!("group commit: cannot begin: {e}");
+                let why = format!("cannot begin: {e}");
+                return jobs.into_iter().map(|j| (j.answer, Err(StoreError::Commit(why.clone())))).collect();
+            }
         }
     };
     let mut done: Vec<(Answer, Result<Value>)> = Vec::new();
