@@ -87,8 +87,17 @@ async fn concurrent_writes_share_commits_and_a_failing_one_is_rolled_back_alone(
         } else {
             assert_eq!((commits, writes), (0, 0), "PostgreSQL commits on the caller's task");
         }
+        // A write alone in its group (no savepoint) that fails or panics is rolled back all the same.
+        assert!(matches!(failing_write(&db, false).await, Err(StoreError::Conflict)), "{backend}");
+        assert!(matches!(failing_write(&db, true).await, Err(StoreError::Commit(_))), "{backend}");
+        assert_eq!(
+            count(&db, "SELECT CAST(COUNT(*) AS BIGINT) FROM awareness_answers WHERE source = 'doomed'").await,
+            0,
+            "{backend}"
+        );
         // The writer is still serving after a panic in one of its writes.
         db.create_item(&wish(1_000)).await.unwrap();
+        assert_eq!(count(&db, "SELECT CAST(COUNT(*) AS BIGINT) FROM items").await, 191, "{backend}");
     }
 }
 
