@@ -323,13 +323,17 @@ impl Db {
              FROM items i{hint} LEFT JOIN communities c ON c.id = i.community_id LEFT JOIN staff_users u ON u.id = i.assignee_id \
              WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         );
-        let rows = b.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
-        let rows = rows
-            .iter()
-            .map(|r| {
+        // Rows are converted as they arrive: an export of 40,000 rows never holds them twice.
+        use futures_util::TryStreamExt;
+        let mut out = Vec::new();
+        let query = b.bind(sqlx::query(&sql));
+        let mut stream = query.fetch(&self.pool);
+        while let Some(row) = stream.try_next().await? {
+            out.push({
+                let r = &row;
                 let kind: String = r.try_get("kind")?;
                 let status: String = r.try_get("status")?;
-                Ok(InboxRow {
+                InboxRow {
                     id: r.try_get("id")?,
                     number: r.try_get("number")?,
                     kind: Kind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(kind.clone()))?,
@@ -345,10 +349,10 @@ impl Db {
                     assignee_id: opt_i64(r, "assignee_id")?,
                     assignee_name: r.try_get("assignee_name")?,
                     due_at: opt_i64(r, "due")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok((rows, total))
+                }
+            });
+        }
+        Ok((out, total))
     }
 
     /// The inbox's clock at `now`: the due-soon window, the escalation and callback thresholds.
