@@ -95,7 +95,13 @@ code_enum!(
         ExtensionRange = "extension_range",
         ReturnPending = "return_pending",
         CallbackRatingUnreached = "callback_rating_unreached",
-        CallbackAlreadyRated = "callback_already_rated"
+        CallbackAlreadyRated = "callback_already_rated",
+        /// A kind the portal does not have (the public API's `kind`).
+        KindUnknown = "kind_unknown",
+        /// A beneficiary group or project category the portal does not have, or not of the kind asked.
+        CategoryUnknown = "category_unknown",
+        /// A parameter the public API does not take (the field is its name).
+        ParameterUnknown = "parameter_unknown"
     }
 );
 

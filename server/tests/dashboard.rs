@@ -325,3 +325,89 @@ async fn who_sees_which_town_on_the_dashboard_and_its_exports() {
         }
     }
 }
+
+/// Issue 21: the public API cuts by kind and category exactly as the dashboard does — for every kind
+/// and every beneficiary group and project category, its overall figures equal the city row of the
+/// leader's league table (`/dashboard/league.csv`, the dashboard's own numbers) over the same demo
+/// year, on both databases; unknown values, a category of the other kind and unknown parameters are
+/// refused with 400 naming the field.
+#[tokio::test]
+async fn the_public_api_cuts_by_kind_and_category_like_the_dashboard() {
+    for b in backends() {
+        let app = TestApp::start(b).await;
+        let today = Date::from_timestamp(store::now());
+        store::seed::seed_demo(&app.db, &store::seed::SeedOptions { items: 900, seed: 21, until: today, years: 1 })
+            .await
+            .unwrap();
+        add_user(&app, "l@dg.gov.cn", Role::Leader, None).await;
+        let leader = signed_in(&app, "l@dg.gov.cn").await;
+        let period = format!("from={}-01-01&to={today}", today.year - 1);
+        let mut cuts: Vec<(String, String)> = vec![(String::new(), String::new())];
+        cuts.push(("wish".into(), String::new()));
+        cuts.push(("project".into(), String::new()));
+        cuts.extend(domain::Beneficiary::ALL.iter().map(|c| ("wish".to_string(), c.code().to_string())));
+        cuts.extend(domain::Category::ALL.iter().map(|c| ("project".to_string(), c.code().to_string())));
+        cuts.extend(domain::Beneficiary::ALL.iter().take(2).map(|c| (String::new(), c.code().to_string())));
+        let mut nonempty = 0;
+        for (kind, category) in &cuts {
+            let query = format!("{period}&kind={kind}&category={category}");
+            let (status, body) = app.get(&format!("/api/v1/kpi?{query}")).await;
+            assert_eq!(status, StatusCode::OK, "{b}: {query}: {body}");
+            let api: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(api["kind"].as_str().unwrap_or_default(), kind, "{b}: the cut is named");
+            assert_eq!(api["category"].as_str().unwrap_or_default(), category, "{b}: the cut is named");
+            let (status, csv) = get_with(&leader, &app.base, &format!("/dashboard/league.csv?{query}")).await;
+            assert_eq!(status, StatusCode::OK, "{b}: {query}");
+            let city: Vec<String> = csv.lines().last().unwrap().split(',').map(str::to_string).collect();
+            assert_eq!(city[0], "全市", "{b}: the last row is the city's");
+            let o = &api["overall"];
+            let n = |k: &str| o[k].as_i64().unwrap_or_else(|| panic!("{b}: {k} in {o}")).to_string();
+            // Columns of the league table: items, feedback due, feedback given, …, ratings (7),
+            // awareness answers (9), overdue (11), wishes, claimed, fulfilled (14–16).
+            for (column, field) in [
+                (1, "items"),
+                (2, "feedback_due"),
+                (3, "feedback_given"),
+                (7, "ratings"),
+                (9, "awareness_answers"),
+                (11, "overdue"),
+                (14, "wishes"),
+                (15, "wishes_claimed"),
+                (16, "wishes_fulfilled"),
+            ] {
+                assert_eq!(city[column], n(field), "{b}: {query}: {field}");
+            }
+            if o["items"].as_i64() > Some(0) {
+                nonempty += 1;
+            }
+        }
+        assert!(nonempty > cuts.len() / 2, "{b}: most cuts hold items ({nonempty} of {})", cuts.len());
+        // The cuts add up: every wish is in exactly one beneficiary group.
+        let items = |query: String| {
+            let app = &app;
+            async move {
+                let (_, body) = app.get(&format!("/api/v1/kpi?{query}")).await;
+                serde_json::from_str::<Value>(&body).unwrap()["overall"]["items"].as_i64().unwrap()
+            }
+        };
+        let mut by_group = 0;
+        for c in domain::Beneficiary::ALL {
+            by_group += items(format!("{period}&kind=wish&category={}", c.code())).await;
+        }
+        assert_eq!(by_group, items(format!("{period}&kind=wish")).await, "{b}");
+
+        for (query, field, code) in [
+            ("kind=nonsense", "kind", "kind_unknown"),
+            ("category=atlantis", "category", "category_unknown"),
+            ("kind=project&category=elderly_alone", "category", "category_unknown"),
+            ("kind=wish&category=roads_lighting", "category", "category_unknown"),
+            ("twon=humen", "twon", "parameter_unknown"),
+        ] {
+            let (status, body) = app.get(&format!("/api/v1/kpi?{query}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{b}: {query}: {body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["fields"][0]["field"], field, "{b}: {query}: {v}");
+            assert_eq!(v["fields"][0]["code"], code, "{b}: {query}: {v}");
+        }
+    }
+}

@@ -32,7 +32,7 @@ pub async fn get_public_figures(
 ) -> Result<(PublicFigures, Vec<FieldError>), ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let lang = Lang::from_code(&lang).unwrap_or_default();
-    crate::dashboard::ops::public_figures_or_default(&st, &filters.from, &filters.to, &filters.town, lang)
-        .await
-        .map_err(|e| e.into_server_fn_error())
+    // The page cuts by period (and shows every town); kind and category are the API's.
+    let filters = DashboardFilters { kind: String::new(), category: String::new(), ..filters };
+    crate::dashboard::ops::public_figures_or_default(&st, &filters, lang).await.map_err(|e| e.into_server_fn_error())
 }

@@ -195,6 +195,10 @@ pub struct PublicFigures {
     pub from: String,
     pub to: String,
     pub town: Option<String>,
+    /// The kind the figures are cut to (`wish`, `project`), if any.
+    pub kind: Option<String>,
+    /// The beneficiary group or project category they are cut to, if any.
+    pub category: Option<String>,
     pub generated_at: i64,
     pub targets: Targets,
     pub overall: KpiFigures,

@@ -400,35 +400,68 @@ pub fn league_csv(header: &[String], rows: &[Vec<Cell>]) -> String {
 
 /// The public figures for a period (default: this year so far) and optionally one town, for the open
 /// API: bad parameters are refused (`Invalid`).
-pub async fn public_figures(st: &AppState, from: &str, to: &str, town: &str, lang: Lang) -> AppResult<PublicFigures> {
-    match public_figures_or_default(st, from, to, town, lang).await? {
+pub async fn public_figures(st: &AppState, f: &DashboardFilters, lang: Lang) -> AppResult<PublicFigures> {
+    match public_figures_or_default(st, f, lang).await? {
         (figures, errors) if errors.is_empty() => Ok(figures),
         (_, errors) => Err(AppError::Invalid(errors)),
     }
 }
 
-/// The public figures for the page: with bad parameters, the figures of the default (this year so
-/// far, all towns) and the errors to show next to the fields — never a period's label over zeros.
+/// The kind and category of a public cut, strictly: unlike the dashboard's links, an unknown value is
+/// an error naming its field, and a category must belong to the kind asked for (beneficiary groups
+/// for wishes, categories for projects).
+fn public_cut(f: &DashboardFilters, errors: &mut Vec<FieldError>) -> (Option<Kind>, Option<String>) {
+    let kind = match f.kind.trim() {
+        "" => None,
+        k => Kind::from_code(k).or_else(|| {
+            errors.push(FieldError::new("kind", "kind_unknown"));
+            None
+        }),
+    };
+    let category = match f.category.trim() {
+        "" => None,
+        c => {
+            let wish = Beneficiary::ALL.iter().any(|b| b.code() == c);
+            let project = Category::ALL.iter().any(|k| k.code() == c);
+            let fits = match kind {
+                Some(Kind::Wish) => wish,
+                Some(Kind::Project) => project,
+                None => wish || project,
+            };
+            if fits {
+                Some(c.to_string())
+            } else {
+                errors.push(FieldError::new("category", "category_unknown"));
+                None
+            }
+        }
+    };
+    (kind, category)
+}
+
+/// The public figures for the page and the API, cut by period, town, kind and category the way the
+/// dashboard cuts them (the same rows, the same sums). With bad parameters: the figures of the default
+/// (this year so far, all towns, every kind) and the errors to show next to the fields — never a
+/// period's label over zeros.
 pub async fn public_figures_or_default(
     st: &AppState,
-    from: &str,
-    to: &str,
-    town: &str,
+    f: &DashboardFilters,
     lang: Lang,
 ) -> AppResult<(PublicFigures, Vec<FieldError>)> {
     let now = store::now();
-    let (period, mut errors) = Period::parse(from, to, Date::from_timestamp(now));
+    let (period, mut errors) = Period::parse(&f.from, &f.to, Date::from_timestamp(now));
     let towns = st.db.towns().await?;
-    let mut town = Some(town.trim().to_string()).filter(|t| !t.is_empty());
+    let mut town = Some(f.town.trim().to_string()).filter(|t| !t.is_empty());
     if let Some(t) = &town {
         if !towns.iter().any(|x| &x.slug == t) {
             errors.push(FieldError::new("town", "town_unknown"));
         }
     }
+    let (mut kind, mut category) = public_cut(f, &mut errors);
     if !errors.is_empty() {
-        town = None;
+        (town, kind, category) = (None, None, None);
     }
-    let q = MeasureQuery { from: Some(period.from), to: Some(period.to), ..Default::default() };
+    let q = MeasureQuery { from: Some(period.from), to: Some(period.to), town: None, kind, category: category.clone() };
     let rows = st.db.measure_rows(&q, now).await?;
     let (by_town, sums) = league(&rows, &towns, lang);
     let overall = match &town {
@@ -447,6 +480,8 @@ pub async fn public_figures_or_default(
         from: period.from.to_string(),
         to: period.to.to_string(),
         town,
+        kind: kind.map(|k| k.code().to_string()),
+        category,
         generated_at: now,
         targets: Targets {
             feedback_rate: domain::kpi::FEEDBACK_TARGET,
