@@ -8,9 +8,8 @@
 
 mod support;
 
-use sqlx::Connection;
-
 use reqwest::StatusCode;
+use sqlx::Connection;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use support::{backends, free_port, Running};
@@ -18,12 +17,17 @@ use support::{backends, free_port, Running};
 const CLIENTS: usize = 16;
 const ACKED_BEFORE_KILL: usize = 300;
 
-#[tokio::test]
-async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
-    let exe = env!("CARGO_BIN_EXE_server");
-    for b in backends() {
-        let url = support::fresh_url(b).await;
-        let db = store::Db::connect(&url).await.unwrap();
+/// Residents' side of a server started by [`Residents::start`]: where it answers, and the form data.
+struct Residents {
+    base: String,
+    http: reqwest::Client,
+    /// Humen's first village: where the submissions go.
+    community: String,
+}
+
+impl Residents {
+    /// The real server binary on `url` (killed with SIGKILL when the returned process is dropped).
+    async fn start(url: &str, db: &store::Db) -> (Running, Residents) {
         let community: i64 = sqlx::query_scalar(
             "SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1",
         )
@@ -31,9 +35,9 @@ async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
         .await
         .unwrap();
         let base = format!("http://127.0.0.1:{}", free_port());
-        let server = Running(
-            std::process::Command::new(exe)
-                .env("DATABASE_URL", &url)
+        let process = Running(
+            std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+                .env("DATABASE_URL", url)
                 .env("LEPTOS_SITE_ADDR", base.trim_start_matches("http://"))
                 .env("MAIL_WORKER", "off")
                 // Each client names its own address, as residents behind the proxy would, so the
@@ -55,41 +59,52 @@ async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
             async move { http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) }
         })
         .await;
-        assert!(healthy, "{b}: the server answers /healthz");
+        assert!(healthy, "the server answers /healthz");
+        (process, Residents { base, http, community: community.to_string() })
+    }
 
+    /// Client `c`'s `n`-th wish through the plain form, from its own address and phone.
+    fn submit(&self, c: usize, n: usize) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        let (phone, key) = (format!("138{:04}{:04}", c % 10_000, n % 10_000), store::new_token());
+        let form = [
+            ("beneficiary", "elderly_alone".to_string()),
+            ("submitted_by", "self".into()),
+            ("need", "独居老人需要一台轮椅".into()),
+            ("amount", "800".into()),
+            ("town", "humen".into()),
+            ("community", self.community.clone()),
+            ("contact_name", "王小明".into()),
+            ("phone", phone),
+            ("consent", "on".into()),
+            ("submission_key", key),
+        ];
+        self.http
+            .post(format!("{}/wish/new", self.base))
+            .header("x-forwarded-for", format!("10.{}.{}.{}", c % 250, n / 250 % 250, n % 250 + 1))
+            .form(&form)
+            .send()
+    }
+}
+
+#[tokio::test]
+async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
+    for b in backends() {
+        let url = support::fresh_url(b).await;
+        let db = store::Db::connect(&url).await.unwrap();
+        let (process, server) = Residents::start(&url, &db).await;
+        let server = Arc::new(server);
         let acked: Arc<Mutex<Vec<String>>> = Arc::default();
         let (stop, sent) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
         let mut clients = Vec::new();
         for c in 0..CLIENTS {
-            let (http, base, acked, stop, sent) =
-                (http.clone(), base.clone(), acked.clone(), stop.clone(), sent.clone());
-            let community = community.to_string();
+            let (server, acked, stop, sent) = (server.clone(), acked.clone(), stop.clone(), sent.clone());
             clients.push(tokio::spawn(async move {
                 let mut n = 0usize;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
                     sent.fetch_add(1, Ordering::Relaxed);
-                    let (phone, key) = (format!("138{:04}{:04}", c, n % 10_000), store::new_token());
-                    let form = [
-                        ("beneficiary", "elderly_alone"),
-                        ("submitted_by", "self"),
-                        ("need", "独居老人需要一台轮椅"),
-                        ("amount", "800"),
-                        ("town", "humen"),
-                        ("community", community.as_str()),
-                        ("contact_name", "王小明"),
-                        ("phone", phone.as_str()),
-                        ("consent", "on"),
-                        ("submission_key", key.as_str()),
-                    ];
-                    let answer = http
-                        .post(format!("{base}/wish/new"))
-                        .header("x-forwarded-for", format!("10.{}.{}.{}", c, n / 250 % 250, n % 250 + 1))
-                        .form(&form)
-                        .send()
-                        .await;
                     // After the kill the connection fails: that submission was never acknowledged.
-                    let Ok(answer) = answer else { break };
+                    let Ok(answer) = server.submit(c, n).await else { break };
                     assert_eq!(answer.status(), StatusCode::SEE_OTHER, "every submission is accepted");
                     let location = answer.headers()["location"].to_str().unwrap().to_string();
                     let token = location.trim_start_matches("/t/").split('?').next().unwrap().to_string();
@@ -103,8 +118,9 @@ async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
         })
         .await;
         assert!(enough, "{b}: {ACKED_BEFORE_KILL} submissions acknowledged");
-        // Kill the server mid-burst, with submissions in flight and a group possibly mid-commit.
-        drop(server);
+        // Kill the server mid-burst (SIGKILL), with submissions in flight and a group possibly
+        // mid-commit.
+        drop(process);
         stop.store(true, Ordering::Relaxed);
         for c in clients {
             c.await.unwrap();
@@ -150,72 +166,22 @@ async fn submissions_acknowledged_before_the_server_is_killed_are_all_kept() {
 /// rebuild run beside a busy server succeeds. (Before issue 19 both made residents see errors.)
 #[tokio::test]
 async fn a_long_write_by_another_process_delays_submissions_without_failing_them() {
-    let exe = env!("CARGO_BIN_EXE_server");
     let url = support::fresh_url("sqlite").await;
     let db = store::Db::connect(&url).await.unwrap();
-    let community: i64 =
-        sqlx::query_scalar("SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 ORDER BY id LIMIT 1")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-    let base = format!("http://127.0.0.1:{}", free_port());
-    let _server = Running(
-        std::process::Command::new(exe)
-            .env("DATABASE_URL", &url)
-            .env("LEPTOS_SITE_ADDR", base.trim_start_matches("http://"))
-            .env("MAIL_WORKER", "off")
-            .env("TRUSTED_PROXIES", "127.0.0.1/32")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(support::REQUEST_TIMEOUT)
-        .build()
-        .unwrap();
-    let healthy = support::eventually(30, || {
-        let (http, base) = (http.clone(), base.clone());
-        async move { http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) }
-    })
-    .await;
-    assert!(healthy, "the server answers /healthz");
-    let submit = move |c: usize, n: usize| {
-        let (http, base, community) = (http.clone(), base.clone(), community.to_string());
-        async move {
-            let (phone, key) = (format!("139{:04}{:04}", c, n), store::new_token());
-            let form = [
-                ("beneficiary", "elderly_alone"),
-                ("submitted_by", "self"),
-                ("need", "独居老人需要一台轮椅"),
-                ("amount", "800"),
-                ("town", "humen"),
-                ("community", community.as_str()),
-                ("contact_name", "王小明"),
-                ("phone", phone.as_str()),
-                ("consent", "on"),
-                ("submission_key", key.as_str()),
-            ];
-            let r = http
-                .post(format!("{base}/wish/new"))
-                .header("x-forwarded-for", format!("10.9.{c}.{}", n + 1))
-                .form(&form)
-                .send()
-                .await
-                .unwrap();
-            r.status()
-        }
+    let (_process, server) = Residents::start(&url, &db).await;
+    let server = Arc::new(server);
+    let status = move |c: usize, n: usize| {
+        let server = server.clone();
+        async move { server.submit(c, n).await.unwrap().status() }
     };
-    assert_eq!(submit(0, 0).await, StatusCode::SEE_OTHER);
+    assert_eq!(status(0, 0).await, StatusCode::SEE_OTHER);
 
     // A connection of "another process" takes the write lock and keeps it for 12 s.
     let path = url.trim_start_matches("sqlite:").to_string();
     let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{path}")).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
     let held = std::time::Instant::now();
-    let waiting: Vec<_> = (1..=8).map(|c| tokio::spawn(submit(c, 1))).collect();
+    let waiting: Vec<_> = (1..=8).map(|c| tokio::spawn(status(c, 1))).collect();
     tokio::time::sleep(std::time::Duration::from_secs(12)).await;
     assert!(waiting.iter().all(|t| !t.is_finished()), "the submissions wait for the lock");
     sqlx::query("COMMIT").execute(&mut other).await.unwrap();
@@ -227,14 +193,13 @@ async fn a_long_write_by_another_process_delays_submissions_without_failing_them
     // `server measures rebuild`, a process of its own, beside a stream of submissions.
     let stop = Arc::new(AtomicBool::new(false));
     let stream = {
-        let stop = stop.clone();
-        let submit = submit.clone();
+        let (stop, status) = (stop.clone(), status.clone());
         tokio::spawn(async move {
             let mut statuses = Vec::new();
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
-                statuses.push(submit(20 + n / 200, n % 200).await);
+                statuses.push(status(20 + n / 200, n % 200).await);
             }
             statuses
         })
@@ -243,7 +208,7 @@ async fn a_long_write_by_another_process_delays_submissions_without_failing_them
     for _ in 0..3 {
         let url = url.clone();
         let out = tokio::task::spawn_blocking(move || {
-            std::process::Command::new(exe)
+            std::process::Command::new(env!("CARGO_BIN_EXE_server"))
                 .env("DATABASE_URL", &url)
                 .env("RUST_LOG", "warn")
                 .args(["measures", "rebuild"])
