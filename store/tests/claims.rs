@@ -3,7 +3,7 @@
 
 use domain::claims::{ClaimStatus, DonorKind, ValidClaim};
 use domain::lifecycle::{Action, Actor};
-use domain::{Kind, Status};
+use domain::Status;
 use store::testing as common;
 use store::{By, ClaimOutcome, Db, NewItem, StoreError, WallQuery};
 
@@ -12,29 +12,10 @@ const DAY: i64 = 86_400;
 
 fn wish(description: &str, town: &str, community: i64) -> NewItem {
     NewItem {
-        kind: Kind::Wish,
-        category: "elderly_alone".into(),
-        title: String::new(),
         description: description.into(),
-        location: String::new(),
-        amount_yuan: 800,
-        urgent: false,
-        submitted_by: "helper".into(),
-        helper_org: None,
-        contact_name: "王小明".into(),
-        contact_phone: "13812341234".into(),
-        contact_email: None,
-        lang: "zh-Hans".into(),
         town_slug: Some(town.into()),
         community_id: Some(community),
-        place_text: None,
-        beneficiary: None,
-        submission_key: None,
-        submitted_at: T0,
-        acceptance_due_at: T0 + DAY,
-        feedback_due_at: T0 + 30 * DAY,
-        sign_due_at: None,
-        return_due_at: None,
+        ..common::wish(None, T0)
     }
 }
 
