@@ -36,23 +36,19 @@ impl Db {
             return Err(StoreError::rejected("budget_town", "town_unknown"));
         }
         let town = town.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO town_budgets (town_slug, year, allocation_yuan, updated_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (town_slug, year) DO UPDATE SET allocation_yuan = excluded.allocation_yuan, \
-                     updated_at = excluded.updated_at",
-                )
-                .bind(town)
-                .bind(i64::from(year))
-                .bind(allocation_yuan)
-                .bind(at)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(
+            sqlx::query(
+                "INSERT INTO town_budgets (town_slug, year, allocation_yuan, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (town_slug, year) DO UPDATE SET allocation_yuan = excluded.allocation_yuan, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(town)
+            .bind(i64::from(year))
+            .bind(allocation_yuan)
+            .bind(at),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Every town with an allocation or an adopted project in `year`, by town slug. A project counts

@@ -330,19 +330,14 @@ impl Db {
                 Err(StoreError::Refused(_) | StoreError::Conflict) => {
                     // The wish moved on by another path (another worker got there first): end the
                     // claim if it is still marked live, without touching the item.
-                    self.write(move |tx| {
-                        Box::pin(async move {
-                            sqlx::query(
-                                "UPDATE wish_claims SET status = 'lapsed', ended_at = $1 WHERE id = $2 \
-                                 AND status IN ('held', 'confirmed')",
-                            )
-                            .bind(now)
-                            .bind(claim_id)
-                            .execute(&mut **tx)
-                            .await?;
-                            Ok(())
-                        })
-                    })
+                    self.write_statement(
+                        sqlx::query(
+                            "UPDATE wish_claims SET status = 'lapsed', ended_at = $1 WHERE id = $2 \
+                             AND status IN ('held', 'confirmed')",
+                        )
+                        .bind(now)
+                        .bind(claim_id),
+                    )
                     .await?;
                 }
                 Err(e) => return Err(e),

@@ -87,16 +87,12 @@ impl Db {
     /// this counts failures atomically even under a burst of parallel tries.
     pub async fn unhit(&self, key: &str, window_secs: i64, now: i64) -> Result<()> {
         let (key, start) = (key.to_string(), window_start(now, window_secs));
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("UPDATE limit_counters SET n = n - 1 WHERE key = $1 AND window_start = $2 AND n > 0")
-                    .bind(key)
-                    .bind(start)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(
+            sqlx::query("UPDATE limit_counters SET n = n - 1 WHERE key = $1 AND window_start = $2 AND n > 0")
+                .bind(key)
+                .bind(start),
+        )
+        .await?;
+        Ok(())
     }
 }

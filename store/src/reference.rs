@@ -283,36 +283,24 @@ impl Db {
 
     /// Marks a day as a holiday or an adjusted working day (replacing what it was).
     pub async fn set_calendar_day(&self, day: Date, holiday: bool, note: &str) -> Result<()> {
-        let note = note.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) \
-                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
-                )
-                .bind(day.to_string())
-                .bind(if holiday { "holiday" } else { "workday" })
-                .bind(note.trim())
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            })
-        })
-        .await
+        let note = note.trim().to_string();
+        self.write_statement(
+            sqlx::query(
+                "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) \
+                 ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
+            )
+            .bind(day.to_string())
+            .bind(if holiday { "holiday" } else { "workday" })
+            .bind(note),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Makes a day ordinary again.
     pub async fn delete_calendar_day(&self, day: Date) -> Result<()> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("DELETE FROM calendar_days WHERE day = $1")
-                    .bind(day.to_string())
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(sqlx::query("DELETE FROM calendar_days WHERE day = $1").bind(day.to_string())).await?;
+        Ok(())
     }
 
     /// Every village/community of a town, inactive ones included.

@@ -209,16 +209,9 @@ impl Db {
 
     /// Marks an account's password as one an admin issued: it must be changed at the next sign-in.
     pub async fn require_password_change(&self, id: i64) -> Result<()> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("UPDATE staff_users SET must_change_password = 1 WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(sqlx::query("UPDATE staff_users SET must_change_password = 1 WHERE id = $1").bind(id))
+            .await?;
+        Ok(())
     }
 
     /// The staff member's own new password: the must-change mark goes, every other session ends.
@@ -242,18 +235,11 @@ impl Db {
     /// Remembers a browser an account signed in on (the token's SHA-256 only).
     pub async fn remember_staff_device(&self, token: &str, user_id: i64, at: i64) -> Result<()> {
         let token = token.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("INSERT INTO staff_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO NOTHING")
-                    .bind(crate::limits::personal_subject(&token))
-                    .bind(user_id)
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(sqlx::query("INSERT INTO staff_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_hash) DO NOTHING")
+            .bind(crate::limits::personal_subject(&token))
+            .bind(user_id)
+            .bind(at)).await?;
+        Ok(())
     }
 
     /// Whether `token` is a browser this account signed in on before.
@@ -289,17 +275,11 @@ impl Db {
 
     /// Notes a successful sign-in.
     pub async fn staff_signed_in(&self, id: i64, at: i64) -> Result<()> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("UPDATE staff_users SET last_sign_in_at = $1 WHERE id = $2")
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(
+            sqlx::query("UPDATE staff_users SET last_sign_in_at = $1 WHERE id = $2").bind(at).bind(id),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Every staff account, by role then email.
@@ -323,22 +303,19 @@ impl Db {
 
     /// Enables or disables an account. A disabled account's sessions stop working at once.
     pub async fn set_staff_active(&self, id: i64, active: bool) -> Result<()> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                let r = sqlx::query(
+        let changed = self
+            .write_statement(
+                sqlx::query(
                     "UPDATE staff_users SET active = $1, session_generation = session_generation + 1 WHERE id = $2",
                 )
                 .bind(i64::from(active))
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-                if r.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(())
-            })
-        })
-        .await
+                .bind(id),
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Sets a new password.
@@ -347,23 +324,20 @@ impl Db {
             return Err(StoreError::rejected("password", p));
         }
         let hash = hash_password(password).await?;
-        self.write(move |tx| {
-            Box::pin(async move {
-                // Every session of the account ends: they began in an earlier generation.
-                let r = sqlx::query(
+        // Every session of the account ends: they began in an earlier generation.
+        let changed = self
+            .write_statement(
+                sqlx::query(
                     "UPDATE staff_users SET password_hash = $1, session_generation = session_generation + 1 WHERE id = $2",
                 )
-                .bind(&hash)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-                if r.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(())
-            })
-        })
-        .await
+                .bind(hash)
+                .bind(id),
+            )
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Failed sign-ins under `key` (`account:…`, `pair:…`, `address:…`) since `since`, and when the
@@ -401,13 +375,8 @@ impl Db {
     /// Forgets a key's failures (an account's, after it signs in).
     pub async fn clear_failed_attempts(&self, key: &str) -> Result<()> {
         let key = key.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key).execute(&mut **tx).await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key)).await?;
+        Ok(())
     }
 
     /// A live session record (JSON), or `None` when unknown or expired.
@@ -423,66 +392,45 @@ impl Db {
     /// Stores a new session record; `false` if the id is taken (the caller picks another).
     pub async fn session_create(&self, id: &str, data: &str, expires_at: i64) -> Result<bool> {
         let (id, data) = (id.to_owned(), data.to_owned());
-        self.write(move |tx| {
-            Box::pin(async move {
-                let r = sqlx::query(
+        Ok(self
+            .write_statement(
+                sqlx::query(
                     "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(id)
                 .bind(data)
-                .bind(expires_at)
-                .execute(&mut **tx)
-                .await?;
-                Ok(r.rows_affected() == 1)
-            })
-        })
-        .await
+                .bind(expires_at),
+            )
+            .await?
+            == 1)
     }
 
     /// Stores or replaces a session record.
     pub async fn session_save(&self, id: &str, data: &str, expires_at: i64) -> Result<()> {
         let (id, data) = (id.to_owned(), data.to_owned());
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-                )
-                .bind(id)
-                .bind(data)
-                .bind(expires_at)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(
+            sqlx::query(
+                "INSERT INTO staff_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            )
+            .bind(id)
+            .bind(data)
+            .bind(expires_at),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Deletes a session (sign-out).
     pub async fn session_delete(&self, id: &str) -> Result<()> {
         let id = id.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("DELETE FROM staff_sessions WHERE id = $1").bind(id).execute(&mut **tx).await?;
-                Ok(())
-            })
-        })
-        .await
+        self.write_statement(sqlx::query("DELETE FROM staff_sessions WHERE id = $1").bind(id)).await?;
+        Ok(())
     }
 
     /// Deletes expired sessions; returns how many.
     pub async fn sessions_delete_expired(&self, now: i64) -> Result<u64> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                let r = sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(r.rows_affected())
-            })
-        })
-        .await
+        self.write_statement(sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now)).await
     }
 
     /// The staff member who took an item (the first to act on it).

@@ -27,6 +27,9 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 /// A write transaction, as a write closure receives it.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// A statement with its values bound and owned, ready for [`Db::write_statement`].
+pub type AnyQuery = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>;
+
 /// How long a group waits for another process's write transaction (each try waits `busy_timeout`,
 /// 10 s) before its writes fail.
 const BUSY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
@@ -123,6 +126,12 @@ impl Db {
             return Err(StoreError::Commit("the writer task has stopped".into()));
         }
         receive.await.map_err(|_| StoreError::Commit("the writer task dropped the write".into()))?
+    }
+
+    /// One statement as a write of its own ([`Db::write`]); returns the rows it changed. For the many
+    /// writes that are a single `INSERT`, `UPDATE` or `DELETE` with owned values bound.
+    pub async fn write_statement(&self, statement: AnyQuery) -> Result<u64> {
+        self.write(move |tx| Box::pin(async move { Ok(statement.execute(&mut **tx).await?.rows_affected()) })).await
     }
 
     /// Writes committed by the writer task and the transactions they took: their ratio is the mean

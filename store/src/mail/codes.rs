@@ -187,16 +187,11 @@ impl Db {
         let check = self.verify_sign_in_code(phone, typed, now).await?;
         if check == CodeCheck::Ok {
             let phone = normalise_address(phone);
-            self.write(move |tx| {
-                Box::pin(async move {
-                    sqlx::query("UPDATE staff_users SET phone = $2, sms_alerts = 1 WHERE id = $1")
-                        .bind(user_id)
-                        .bind(phone)
-                        .execute(&mut **tx)
-                        .await?;
-                    Ok(())
-                })
-            })
+            self.write_statement(
+                sqlx::query("UPDATE staff_users SET phone = $2, sms_alerts = 1 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(phone),
+            )
             .await?;
         }
         Ok(check)
@@ -204,18 +199,13 @@ impl Db {
 
     /// A staff member turns deadline texts on or off (off also forgets the phone when `forget`).
     pub async fn set_staff_sms_alerts(&self, user_id: i64, on: bool, forget: bool) -> Result<()> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                let sql = if forget {
-                    "UPDATE staff_users SET sms_alerts = 0, phone = NULL WHERE id = $1"
-                } else {
-                    "UPDATE staff_users SET sms_alerts = $2 WHERE id = $1 AND phone IS NOT NULL"
-                };
-                sqlx::query(sql).bind(user_id).bind(i64::from(on)).execute(&mut **tx).await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = if forget {
+            "UPDATE staff_users SET sms_alerts = 0, phone = NULL WHERE id = $1"
+        } else {
+            "UPDATE staff_users SET sms_alerts = $2 WHERE id = $1 AND phone IS NOT NULL"
+        };
+        self.write_statement(sqlx::query(sql).bind(user_id).bind(i64::from(on))).await?;
+        Ok(())
     }
 
     /// A staff member's proved phone and whether texts are on.

@@ -350,19 +350,14 @@ impl Db {
     /// Mails left `sending` for longer than `lease_secs` (their worker died): marked `uncertain`,
     /// since the mail server may have accepted them. Returns how many.
     pub async fn mail_recover_stale(&self, now: i64, lease_secs: i64) -> Result<u64> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                let done = sqlx::query(
-                    "UPDATE mail_outbox SET status = 'uncertain', sending_since = NULL, \
-                     last_error = 'the worker stopped while sending; the mail server may have accepted it' \
-                     WHERE status = 'sending' AND sending_since < $1",
-                )
-                .bind(now - lease_secs)
-                .execute(&mut **tx)
-                .await?;
-                Ok(done.rows_affected())
-            })
-        })
+        self.write_statement(
+            sqlx::query(
+                "UPDATE mail_outbox SET status = 'uncertain', sending_since = NULL, \
+                 last_error = 'the worker stopped while sending; the mail server may have accepted it' \
+                 WHERE status = 'sending' AND sending_since < $1",
+            )
+            .bind(now - lease_secs),
+        )
         .await
     }
 
@@ -505,20 +500,17 @@ impl Db {
     /// An admin sends a parked or uncertain mail again: queued now, attempts start over. Returns
     /// whether there was such a mail.
     pub async fn mail_retry(&self, id: i64, now: i64) -> Result<bool> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                let done = sqlx::query(
+        Ok(self
+            .write_statement(
+                sqlx::query(
                     "UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = $2 \
                      WHERE id = $1 AND status IN ('parked', 'uncertain')",
                 )
                 .bind(id)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-                Ok(done.rows_affected() == 1)
-            })
-        })
-        .await
+                .bind(now),
+            )
+            .await?
+            == 1)
     }
 
     /// Queues the deadline warnings for staff whose moment fell in `(from, to]`: "due soon" when a

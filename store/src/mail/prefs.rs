@@ -19,17 +19,14 @@ impl Db {
     /// Turns non-essential mails off (or on again) for the address behind a preferences link.
     pub async fn set_mail_updates_off(&self, token: &str, off: bool, at: i64) -> Result<bool> {
         let token = token.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                let done = sqlx::query("UPDATE mail_recipients SET updates_off = $2, updated_at = $3 WHERE token = $1")
+        Ok(self
+            .write_statement(
+                sqlx::query("UPDATE mail_recipients SET updates_off = $2, updated_at = $3 WHERE token = $1")
                     .bind(token)
                     .bind(i64::from(off))
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(done.rows_affected() == 1)
-            })
-        })
-        .await
+                    .bind(at),
+            )
+            .await?
+            == 1)
     }
 }
