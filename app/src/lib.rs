@@ -8,6 +8,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod limits;
 pub mod me;
+pub mod open311;
 pub mod photos;
 pub mod projects;
 pub mod resident;

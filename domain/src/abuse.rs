@@ -35,11 +35,15 @@ pub enum Limit {
     TrackTriesPerNumberHour,
     /// Awareness answers counted from one client address in a day.
     AwarenessPerClientDay,
+    /// Open311 posts (with or without a valid key) from one client address in an hour.
+    Open311PerClientHour,
+    /// Service requests posted with one Open311 key in a day.
+    Open311PerKeyDay,
 }
 
 impl Limit {
     /// Every limit, in the order of the admin form and `docs/security.md`.
-    pub const ALL: [Limit; 11] = [
+    pub const ALL: [Limit; 13] = [
         Limit::SubmissionsPerClientHour,
         Limit::SubmissionsPerClientDay,
         Limit::SubmissionsPerPhoneHour,
@@ -51,6 +55,8 @@ impl Limit {
         Limit::CodesPerAddressDay,
         Limit::TrackTriesPerNumberHour,
         Limit::AwarenessPerClientDay,
+        Limit::Open311PerClientHour,
+        Limit::Open311PerKeyDay,
     ];
 
     /// The stable name: the settings key is `limit.{code}`, the form field `limit_{code}`.
@@ -67,6 +73,8 @@ impl Limit {
             Limit::CodesPerAddressDay => "codes_address_day",
             Limit::TrackTriesPerNumberHour => "track_number_hour",
             Limit::AwarenessPerClientDay => "awareness_client_day",
+            Limit::Open311PerClientHour => "open311_client_hour",
+            Limit::Open311PerKeyDay => "open311_key_day",
         }
     }
 
@@ -84,6 +92,8 @@ impl Limit {
             Limit::CodesPerAddressDay => "limit_codes_address_day",
             Limit::TrackTriesPerNumberHour => "limit_track_number_hour",
             Limit::AwarenessPerClientDay => "limit_awareness_client_day",
+            Limit::Open311PerClientHour => "limit_open311_client_hour",
+            Limit::Open311PerKeyDay => "limit_open311_key_day",
         }
     }
 
@@ -106,13 +116,18 @@ impl Limit {
             Limit::CodesPerAddressDay => 8,
             Limit::TrackTriesPerNumberHour => 10,
             Limit::AwarenessPerClientDay => 1,
+            Limit::Open311PerClientHour => 600,
+            Limit::Open311PerKeyDay => 2_000,
         }
     }
 
     /// The counting window in seconds (0 for [`Limit::LiveClaimsPerContact`], which counts live claims).
     pub fn window_secs(self) -> i64 {
         match self {
-            Limit::SubmissionsPerClientHour | Limit::SubmissionsPerPhoneHour | Limit::TrackTriesPerNumberHour => 3_600,
+            Limit::SubmissionsPerClientHour
+            | Limit::SubmissionsPerPhoneHour
+            | Limit::TrackTriesPerNumberHour
+            | Limit::Open311PerClientHour => 3_600,
             Limit::LiveClaimsPerContact => 0,
             _ => 86_400,
         }

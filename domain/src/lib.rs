@@ -14,6 +14,7 @@ pub mod kpi;
 pub mod lifecycle;
 pub mod mail;
 pub mod mask;
+pub mod open311;
 pub mod places;
 pub mod sms;
 pub mod staff;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod dashboard_routes;
 pub mod mail;
 pub mod metrics;
+pub mod open311;
 pub mod outbox;
 pub mod photos;
 pub mod public_routes;

@@ -152,6 +152,18 @@ pub async fn error_pages(req: axum::extract::Request, next: axum::middleware::Ne
     if status.as_u16() < 400 || (path.starts_with("/api/") && !path.starts_with("/api/v1/")) {
         return res;
     }
+    if path.starts_with("/open311/") {
+        // Open311 answers its errors in its own shape; a bare status gets that shape here.
+        let ct = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if ct.starts_with("application/json") || ct.starts_with("text/xml") {
+            return res;
+        }
+        let (body, content_type) = crate::open311::error_body(&path, status, lang);
+        let (mut parts, _) = res.into_parts();
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::from(body));
+    }
     let own = res
         .headers()
         .get(header::CONTENT_TYPE)

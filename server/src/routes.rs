@@ -4,7 +4,7 @@
 use crate::public_routes::*;
 use crate::resident_routes::*;
 use crate::sessions::DbSessionStore;
-use crate::{dashboard_routes, staff_routes};
+use crate::{dashboard_routes, open311, staff_routes};
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::State;
@@ -84,6 +84,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard/league.csv", get(dashboard_routes::league_csv))
         .route("/dashboard/league.xlsx", get(dashboard_routes::league_xlsx))
         .route("/api/v1/kpi", get(dashboard_routes::api_kpi))
+        .route("/open311/v2/{file}", get(open311::get_root).post(open311::post_request))
+        .route("/open311/v2/services/{file}", get(open311::get_service))
+        .route("/open311/v2/requests/{file}", get(open311::get_request))
+        .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), staff_routes::guard))

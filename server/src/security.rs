@@ -136,7 +136,8 @@ pub async fn boundary(req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
     }
-    if !same_origin(req.headers()) {
+    // Open311 posts come from other systems, authenticated by their key (never by a cookie).
+    if !same_origin(req.headers()) && !path.starts_with("/open311/") {
         let lang = app::ui::lang::lang_from_headers(req.headers());
         return refusal_page(lang, StatusCode::FORBIDDEN, "refused.title", "refused.body");
     }

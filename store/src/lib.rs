@@ -17,6 +17,7 @@ pub mod mail;
 pub mod measure_cache;
 pub mod measures;
 pub mod names;
+pub mod open311;
 pub mod photos;
 pub mod projects;
 pub mod reference;
@@ -43,6 +44,7 @@ pub use mail::{
     CodeCheck, CodeRequest, MailFate, MailParams, MailRequest, MyItem, OutboxEntry, OutboxMail, RetryPolicy,
 };
 pub use measures::{sum_rows, MeasureQuery, MeasureRow};
+pub use open311::{Open311Key, PublicRequest, RequestQuery};
 pub use photos::{NewPhoto, Photo};
 pub use projects::{BoardProject, BoardQuery, BoardStage, Voice, VoiceOutcome};
 pub use reference::*;

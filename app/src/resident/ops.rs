@@ -88,6 +88,18 @@ async fn refuse_flood(
 /// A submitted micro-wish. Answers the tracking page's address (`/t/{token}?created=1`); refusals:
 /// `Invalid` (in the form's field order), `RateLimited`.
 pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang, client: &str) -> AppResult<String> {
+    submit_wish_via(st, input, lang, client, None).await.map(|s| s.tracking)
+}
+
+/// [`submit_wish`] for a form posted by another system with an Open311 key (`via`: the key's id): the
+/// same checks, limits and lifecycle, and a receipt kept with the item.
+pub async fn submit_wish_via(
+    st: &AppState,
+    input: &WishInput,
+    lang: Lang,
+    client: &str,
+    via: Option<i64>,
+) -> AppResult<Submitted> {
     let settings = st.db.settings().await?;
     let item = validate_wish(input, &settings.limits).map(|v| NewItem {
         category: v.beneficiary.code().to_string(),
@@ -105,12 +117,24 @@ pub async fn submit_wish(st: &AppState, input: &WishInput, lang: Lang, client: &
         beneficiary: v.person,
         ..NewItem::blank(Kind::Wish)
     });
-    let form = Form { town: &input.town, community: &input.community, key: &input.submission_key, fields: WISH_FIELDS };
+    let form =
+        Form { town: &input.town, community: &input.community, key: &input.submission_key, fields: WISH_FIELDS, via };
     submit(st, &settings, item, form, lang, client).await
 }
 
 /// A submitted micro-project; answers and refusals as [`submit_wish`].
 pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang, client: &str) -> AppResult<String> {
+    submit_project_via(st, input, lang, client, None).await.map(|s| s.tracking)
+}
+
+/// [`submit_project`] posted with an Open311 key, as [`submit_wish_via`].
+pub async fn submit_project_via(
+    st: &AppState,
+    input: &ProjectInput,
+    lang: Lang,
+    client: &str,
+    via: Option<i64>,
+) -> AppResult<Submitted> {
     let settings = st.db.settings().await?;
     let item = validate_project(input, &settings.limits).map(|v| NewItem {
         category: v.category.code().to_string(),
@@ -127,9 +151,25 @@ pub async fn submit_project(st: &AppState, input: &ProjectInput, lang: Lang, cli
         place_text: v.place.text,
         ..NewItem::blank(Kind::Project)
     });
-    let form =
-        Form { town: &input.town, community: &input.community, key: &input.submission_key, fields: PROJECT_FIELDS };
+    let form = Form {
+        town: &input.town,
+        community: &input.community,
+        key: &input.submission_key,
+        fields: PROJECT_FIELDS,
+        via,
+    };
     submit(st, &settings, item, form, lang, client).await
+}
+
+/// A submission made: where the resident follows it, and what another system is told.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    /// The tracking page's address (`/t/{token}?created=1`).
+    pub tracking: String,
+    pub number: String,
+    /// The Open311 receipt token (posted with a key only).
+    pub receipt: Option<String>,
+    pub feedback_due_at: i64,
 }
 
 /// What [`submit`] reads of either form besides the validated item.
@@ -140,6 +180,8 @@ struct Form<'a> {
     key: &'a str,
     /// The form's field order, for the error summary.
     fields: &'static [&'static str],
+    /// The Open311 key it was posted with.
+    via: Option<i64>,
 }
 
 /// The steps both forms share: the place checked against reference data, the submission limits, the
@@ -151,7 +193,7 @@ async fn submit(
     form: Form<'_>,
     lang: Lang,
     client: &str,
-) -> AppResult<String> {
+) -> AppResult<Submitted> {
     let (item, mut errors) = match item {
         Ok(n) => (Some(n), Vec::new()),
         Err(e) => (None, e),
@@ -173,8 +215,16 @@ async fn submit(
     n.feedback_due_at = settings.deadlines.feedback_due(&cal, n.kind, n.urgent, now);
     n.sign_due_at = Some(settings.deadlines.sign_for_due(&cal, now));
     n.return_due_at = Some(settings.deadlines.return_due(&cal, now));
-    let created = st.db.create_item(&n).await?;
-    Ok(format!("/t/{}?created=1", created.token))
+    let (created, receipt) = match form.via {
+        Some(key) => st.db.create_open311_item(&n, key).await.map(|(c, r)| (c, Some(r)))?,
+        None => (st.db.create_item(&n).await?, None),
+    };
+    Ok(Submitted {
+        tracking: format!("/t/{}?created=1", created.token),
+        number: created.number,
+        receipt,
+        feedback_due_at: n.feedback_due_at,
+    })
 }
 
 /// This year's figures (Dongguan calendar year), cached for a minute.
