@@ -127,7 +127,11 @@ pub fn refusal(format: Format, r: &Refusal) -> Response {
 /// a method not allowed): what `respond::error_pages` writes there.
 pub fn error_body(path: &str, status: StatusCode, lang: Lang) -> (String, &'static str) {
     let kind = crate::respond::kind_of(status);
-    let key = if status == StatusCode::NOT_FOUND { "open311.err.not_found".to_string() } else { format!("error.{}.title", kind.code()) };
+    let key = if status == StatusCode::NOT_FOUND {
+        "open311.err.not_found".to_string()
+    } else {
+        format!("error.{}.title", kind.code())
+    };
     let errors = vec![Open311Error { code: status.as_u16(), description: app::ui::i18n::t(lang, &key) }];
     match format_of_path(path) {
         Format::Json => (serde_json::to_string(&errors).unwrap_or_default(), "application/json; charset=utf-8"),
@@ -230,7 +234,8 @@ mod tests {
         assert!(xml.contains("<error>"), "{xml}");
         assert!(xml.contains("<code>403</code>"), "{xml}");
         assert!(xml.contains("bad &lt;key&gt; &amp; more"), "text is escaped: {xml}");
-        let nested = serde_json::json!({"service_code": "wish.other", "attributes": [{"values": [{"key": "a"}]}], "x": null});
+        let nested =
+            serde_json::json!({"service_code": "wish.other", "attributes": [{"values": [{"key": "a"}]}], "x": null});
         let xml = to_xml("service_definition", &nested);
         assert!(xml.contains("<attributes>") && xml.contains("<attribute>"), "{xml}");
         assert!(xml.contains("<values>") && xml.contains("<value>") && xml.contains("<key>a</key>"), "{xml}");

@@ -324,8 +324,13 @@ pub async fn post_admin(
             res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
             res
         }
+        Ok(AdminOutcome::Key(label, key)) => {
+            let mut res = page(PostedAdmin { form: what, new_key: Some((label, key)), ..Default::default() }).await;
+            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+            res
+        }
         Err(AppError::Invalid(errors)) => {
-            page(PostedAdmin { form: what, values: f, errors, one_time_password: None }).await
+            page(PostedAdmin { form: what, values: f, errors, ..Default::default() }).await
         }
         Err(e) => e.into_response(),
     }

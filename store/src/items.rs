@@ -456,7 +456,11 @@ impl Db {
 
 /// Writes a new item, its first timeline events, its measure rollups and its receipts, inside the
 /// caller's write ([`Db::write`]).
-pub(crate) async fn insert_item_in(tx: &mut crate::writer::Tx, backend: crate::Backend, n: &NewItem) -> Result<Created> {
+pub(crate) async fn insert_item_in(
+    tx: &mut crate::writer::Tx,
+    backend: crate::Backend,
+    n: &NewItem,
+) -> Result<Created> {
     // Routed on submission: the town's sign-for (签收) and return (退单) windows, as the caller
     // computed them with the other deadlines (none without a town).
     let (sign_due_at, return_due_at) =

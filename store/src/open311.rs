@@ -90,7 +90,9 @@ const WISH_TEXT_MAX: usize = 120;
 pub fn shown_in_public(kind: domain::Kind, status: domain::Status, has_public_text: bool) -> bool {
     use domain::Status::*;
     match kind {
-        domain::Kind::Wish => has_public_text && matches!(status, Published | Claimed | Fulfilled | FeedbackGiven | Closed),
+        domain::Kind::Wish => {
+            has_public_text && matches!(status, Published | Claimed | Fulfilled | FeedbackGiven | Closed)
+        }
         domain::Kind::Project => crate::BoardStage::of(status).is_some(),
     }
 }
@@ -207,13 +209,11 @@ impl Db {
                     .bind(n.submitted_at)
                     .execute(&mut **tx)
                     .await?;
-                    sqlx::query(
-                        "UPDATE open311_keys SET requests = requests + 1, last_used_at = $1 WHERE id = $2",
-                    )
-                    .bind(n.submitted_at)
-                    .bind(key_id)
-                    .execute(&mut **tx)
-                    .await?;
+                    sqlx::query("UPDATE open311_keys SET requests = requests + 1, last_used_at = $1 WHERE id = $2")
+                        .bind(n.submitted_at)
+                        .bind(key_id)
+                        .execute(&mut **tx)
+                        .await?;
                     Ok(created)
                 })
             })

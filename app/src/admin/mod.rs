@@ -58,6 +58,20 @@ pub struct AdminView {
     pub budgets: Vec<(String, String, i64)>,
     /// The abuse limits now: (limit, maximum).
     pub abuse: Vec<(domain::abuse::Limit, i64)>,
+    /// Open311 keys, newest first.
+    pub open311_keys: Vec<Open311KeyView>,
+}
+
+/// An Open311 key as the admin page lists it: never the key, only its first characters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Open311KeyView {
+    pub id: i64,
+    pub label: String,
+    pub hint: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub requests: i64,
 }
 
 /// The mail outbox at a glance.
@@ -147,4 +161,6 @@ pub struct PostedAdmin {
     pub errors: Vec<FieldError>,
     /// `(email, password)` shown once after an invitation or a reset.
     pub one_time_password: Option<(String, String)>,
+    /// `(label, key)` of an Open311 key just issued, shown once.
+    pub new_key: Option<(String, String)>,
 }

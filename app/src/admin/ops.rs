@@ -41,6 +41,21 @@ pub async fn admin_view(st: &AppState, year: &str, town: &str, lang: Lang) -> Ap
             ..SettingsInput::from_current(&settings.limits, &settings.deadlines)
         },
         abuse: domain::abuse::Limit::ALL.iter().map(|l| (*l, settings.abuse.max(*l))).collect(),
+        open311_keys: st
+            .db
+            .open311_keys()
+            .await?
+            .into_iter()
+            .map(|k| Open311KeyView {
+                id: k.id,
+                label: k.label,
+                hint: k.hint,
+                created_at: k.created_at,
+                revoked_at: k.revoked_at,
+                last_used_at: k.last_used_at,
+                requests: k.requests,
+            })
+            .collect(),
         year,
         days: st
             .db
@@ -120,6 +135,8 @@ pub enum AdminOutcome {
     Done(String),
     /// Show this account's one-time password once.
     Password(String, String),
+    /// Show this Open311 key (label, key) once.
+    Key(String, String),
 }
 
 fn one_time_password() -> String {
@@ -259,6 +276,22 @@ pub async fn admin_post(
                 Err(e) => return Err(e.into()),
             }
         }
+        "key_issue" => {
+            let label = f.name.trim();
+            if label.is_empty() {
+                return invalid("name", "required");
+            }
+            if domain::abuse::has_control(label) || label.chars().count() > 60 {
+                return invalid("name", if label.chars().count() > 60 { "too_long" } else { "control_chars" });
+            }
+            let (_, key) = st.db.issue_open311_key(label, Some(u.id), store::now()).await?;
+            AdminOutcome::Key(label.to_string(), key)
+        }
+        "key_revoke" => match st.db.revoke_open311_key(id, store::now()).await {
+            Ok(()) => AdminOutcome::Done(back("open311")),
+            Err(StoreError::NotFound) => return invalid("form", "not_allowed_now"),
+            Err(e) => return Err(e.into()),
+        },
         "mail_retry" => {
             if !st.db.mail_retry(id, store::now()).await? {
                 return invalid("form", "not_allowed_now");
@@ -306,6 +339,8 @@ pub async fn admin_post(
         "day_set" | "day_delete" => format!("{} {} {}", f.day.trim(), f.day_kind, f.note.trim()),
         "community_add" => format!("{} {} {}", f.town.trim(), f.kind, f.name.trim()),
         "budget_set" => format!("{} {} {}", f.budget_town.trim(), f.budget_year.trim(), f.amount.trim()),
+        // The label only: a key is never written anywhere but the one answer that shows it.
+        "key_issue" => f.name.trim().to_string(),
         _ => format!("{id} {}", f.name.trim()),
     };
     let entry = store::AuditEntry {

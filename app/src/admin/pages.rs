@@ -237,6 +237,67 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
             </table></div>
         </section>
     };
+    // Open311 keys
+    let ke = errs("key_issue");
+    let kv = vals("key_issue");
+    let hid5 = hidden.clone();
+    let keys = v.open311_keys.iter().map(|k| {
+        let id = k.id.to_string();
+        let state = match k.revoked_at {
+            Some(at) => format!("{} {}", t(lang, "admin.open311.revoked"), local_time(at)),
+            None => t(lang, "admin.active"),
+        };
+        view! {
+            <tr>
+                <td>{k.label.clone()}</td>
+                <td><code>{format!("{}…", k.hint)}</code></td>
+                <td>{local_time(k.created_at)}</td>
+                <td>{k.requests}</td>
+                <td>{k.last_used_at.map(local_time).unwrap_or_default()}</td>
+                <td>{state}</td>
+                <td class="row-actions">
+                    {k.revoked_at.is_none().then(|| view! {
+                        <form method="post" action="/staff/admin/key_revoke">{hid5()}<input type="hidden" name="id" value=id.clone() />
+                            <button type="submit" class="secondary small" aria-label=format!("{} {}", t(lang, "admin.open311.revoke"), k.label)>{t(lang, "admin.open311.revoke")}</button></form>
+                    })}
+                </td>
+            </tr>
+        }
+    }).collect_view();
+    let no_keys = v.open311_keys.is_empty();
+    let open311_section = view! {
+        <section id="open311" aria-labelledby="open311-h">
+            <h2 id="open311-h">{t(lang, "admin.open311.title")}</h2>
+            <p class="hint">{t(lang, "admin.open311.intro")}</p>
+            {posted.new_key.clone().map(|(label, key)| view! {
+                <div class="notice good" role="status">
+                    <p>{t(lang, "admin.open311.new_key")}</p>
+                    <p>{label}</p>
+                    <p class="link"><code class="open311-key">{key}</code></p>
+                </div>
+            })}
+            <form method="post" action="/staff/admin/key_issue" class="card filters" novalidate>
+                {hidden()}
+                {input("key_issue", "name", t(lang, "admin.open311.label"), kv.name.clone(), &ke, "text")}
+                <div class="two-buttons"><button type="submit" class="primary">{t(lang, "admin.open311.issue")}</button></div>
+            </form>
+            {if no_keys {
+                view! { <p>{t(lang, "admin.open311.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table class="inbox">
+                        <thead><tr>
+                            <th scope="col">{t(lang, "admin.open311.label")}</th><th scope="col">{t(lang, "admin.open311.hint")}</th>
+                            <th scope="col">{t(lang, "admin.created")}</th><th scope="col">{t(lang, "admin.open311.requests")}</th>
+                            <th scope="col">{t(lang, "admin.open311.last_used")}</th><th scope="col">{t(lang, "admin.state")}</th>
+                            <th scope="col">{t(lang, "staff.actions")}</th>
+                        </tr></thead>
+                        <tbody>{keys}</tbody>
+                    </table></div>
+                }.into_any()
+            }}
+        </section>
+    };
     let year = v.year;
     let town = v.town.clone();
     view! {
@@ -304,6 +365,7 @@ fn AdminBody(lang: Lang, v: AdminView, done: Option<String>, posted: PostedAdmin
             </table></div>
         </section>
         {budget_section}
+        {open311_section}
         <section id="mail" aria-labelledby="mail-h">
             <h2 id="mail-h">{t(lang, "admin.mail")}</h2>
             {match v.mail.smtp_host.clone() {

@@ -129,6 +129,10 @@ pub struct Refusal {
 impl Refusal {
     /// One error whose body code is the HTTP status.
     pub fn new(status: u16, description: impl Into<String>) -> Refusal {
-        Refusal { status, errors: vec![Open311Error { code: status, description: description.into() }], retry_after: None }
+        Refusal {
+            status,
+            errors: vec![Open311Error { code: status, description: description.into() }],
+            retry_after: None,
+        }
     }
 }

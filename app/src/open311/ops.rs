@@ -228,7 +228,8 @@ pub async fn request(st: &AppState, id: &str, lang: Lang) -> R<Vec<RequestView>>
 }
 
 fn request_view(r: store::PublicRequest, towns: &[store::Town], lang: Lang) -> RequestView {
-    let town = r.town_slug.as_deref().and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string());
+    let town =
+        r.town_slug.as_deref().and_then(|s| towns.iter().find(|t| t.slug == s)).map(|t| t.name(lang).to_string());
     let city = t(lang, "open311.city");
     let agency = town.clone().unwrap_or_else(|| t(lang, "open311.city_queue"));
     let mut address: Vec<String> = Vec::new();
@@ -354,7 +355,11 @@ pub async fn submit(st: &AppState, p: &Params, lang: Lang, client: &str) -> R<Ve
         Ok(s) => Ok(vec![CreatedView {
             service_request_id: s.number,
             token: s.receipt.unwrap_or_default(),
-            service_notice: Some(tf(lang, "open311.notice", &[("due", &crate::ui::i18n::local_time(s.feedback_due_at))])),
+            service_notice: Some(tf(
+                lang,
+                "open311.notice",
+                &[("due", &crate::ui::i18n::local_time(s.feedback_due_at))],
+            )),
             account_id: None,
         }]),
         Err(AppError::Invalid(errors)) => Err(Refusal {
