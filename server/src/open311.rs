@@ -125,8 +125,7 @@ pub fn refusal(format: Format, r: &Refusal) -> Response {
 
 /// The error body of a bare error status under `/open311/` (a refusal at the edge, a body too large,
 /// a method not allowed): what `respond::error_pages` writes there.
-pub fn error_body(path: &str, status: StatusCode, lang: Lang) -> (String, &'static str) {
-    let kind = crate::respond::kind_of(status);
+pub fn error_body(path: &str, status: StatusCode, kind: domain::ErrorKind, lang: Lang) -> (String, &'static str) {
     let key = if status == StatusCode::NOT_FOUND {
         "open311.err.not_found".to_string()
     } else {

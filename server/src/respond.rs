@@ -158,7 +158,7 @@ pub async fn error_pages(req: axum::extract::Request, next: axum::middleware::Ne
         if ct.starts_with("application/json") || ct.starts_with("text/xml") {
             return res;
         }
-        let (body, content_type) = crate::open311::error_body(&path, status, lang);
+        let (body, content_type) = crate::open311::error_body(&path, status, kind_of(status), lang);
         let (mut parts, _) = res.into_parts();
         parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         parts.headers.remove(header::CONTENT_LENGTH);
