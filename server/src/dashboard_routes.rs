@@ -114,10 +114,38 @@ pub fn xlsx(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, rust_xlsxw
     book.save_to_buffer()
 }
 
-/// `GET /api/v1/kpi?from=YYYY-MM-DD&to=YYYY-MM-DD&town=SLUG&kind=wish|project&category=CODE`: the
-/// public measures, overall and for every town, cut the way the dashboard cuts them. No personal data;
-/// cacheable for five minutes. Bad values and unknown parameters get HTTP 400 with a stable error code
-/// per field.
+/// The answer to bad parameters of `/api/v1/kpi`: `{"error": "invalid_parameters", "fields": [...]}`.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ParameterErrors {
+    #[schema(example = "invalid_parameters")]
+    pub error: String,
+    pub fields: Vec<ParameterError>,
+}
+
+/// One refused parameter and why (`town_unknown`, `date_invalid`, `parameter_unknown`, …).
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ParameterError {
+    pub field: String,
+    pub code: String,
+}
+
+/// The programme's measures.
+///
+/// Feedback rate, satisfaction, awareness and the work-order measures, overall and for every town, cut
+/// the way the dashboard cuts them (`docs/measures.md`). No personal data; cacheable for five minutes.
+/// Bad values and unknown parameters get HTTP 400 with a stable error code per field.
+#[utoipa::path(get, path = "/api/v1/kpi", tag = "Open data",
+    params(
+        ("from" = Option<String>, Query, description = "First day (YYYY-MM-DD, Dongguan); default 1 January of this year", example = "2026-01-01"),
+        ("to" = Option<String>, Query, description = "Last day; default today"),
+        ("town" = Option<String>, Query, description = "A town's slug: the figures of that town only"),
+        ("kind" = Option<String>, Query, description = "`wish` or `project`"),
+        ("category" = Option<String>, Query, description = "A beneficiary group (wishes) or a category (projects)"),
+    ),
+    responses(
+        (status = 200, description = "The measures overall and for every town (rates as fractions, null with nothing to count)", body = app::dashboard::PublicFigures),
+        (status = 400, description = "Bad values or unknown parameters, each named", body = ParameterErrors),
+    ))]
 pub async fn api_kpi(State(st): State<AppState>, Query(pairs): Query<Vec<(String, String)>>) -> Response {
     let mut f = DashboardFilters::default();
     let mut unknown = Vec::new();
@@ -145,10 +173,13 @@ pub async fn api_kpi(State(st): State<AppState>, Query(pairs): Query<Vec<(String
             r
         }
         Err(app::error::AppError::Invalid(errors)) => {
-            let body = serde_json::json!({
-                "error": "invalid_parameters",
-                "fields": errors.iter().map(|e| serde_json::json!({ "field": e.field, "code": e.code })).collect::<Vec<_>>(),
-            });
+            let body = ParameterErrors {
+                error: "invalid_parameters".into(),
+                fields: errors
+                    .iter()
+                    .map(|e| ParameterError { field: e.field.clone(), code: e.code.clone() })
+                    .collect(),
+            };
             (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
         }
         Err(e) => e.into_response(),

@@ -1,6 +1,7 @@
 //! The portal's HTTP server: configuration, the axum router (Leptos pages, server functions, plain
 //! form posts for browsers without JavaScript, health check) and the command line.
 
+pub mod api_doc;
 pub mod assets;
 pub mod cli;
 pub mod client;

@@ -16,7 +16,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The two formats, by the resource's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Json,
     Xml,
@@ -146,12 +147,52 @@ fn not_found(format: Format, lang: Lang) -> Response {
     refusal(format, &Refusal::new(404, app::ui::i18n::t(lang, "open311.err.not_found")))
 }
 
+/// The form of `POST requests`, as the specification defines it. The handler reads the pairs as sent
+/// (`Params`), because the form's questions come as `attribute[code]=value`; this type documents them.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct PostForm {
+    /// The key an admin issued.
+    pub api_key: String,
+    /// A code from `services`.
+    #[schema(example = "wish.elderly_alone")]
+    pub service_code: String,
+    /// The village or community (its id; the town follows). This or `address_string` is required.
+    pub address_id: Option<String>,
+    /// The place in words, most specific first. With `attribute[town]` when the town is known.
+    pub address_string: Option<String>,
+    /// Not enough alone: the portal has no village boundaries.
+    pub lat: Option<f64>,
+    pub long: Option<f64>,
+    /// The need (a wish) or the description (a project).
+    pub description: Option<String>,
+    /// Given name; the contact name is `last_name` + `first_name` (family name first in Chinese).
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// The contact mobile (required, as on the form).
+    pub phone: Option<String>,
+    /// The contact email, for progress mails.
+    pub email: Option<String>,
+    /// Ignored: the portal serves one jurisdiction.
+    pub jurisdiction_id: Option<String>,
+    /// Ignored.
+    pub device_id: Option<String>,
+    /// Ignored.
+    pub account_id: Option<String>,
+    /// Ignored: photos are taken by staff on the portal.
+    pub media_url: Option<String>,
+    /// The form's other questions as `attribute[code]=value`, as `services/{code}` lists them
+    /// (e.g. `attribute[amount]=600`, `attribute[consent]=yes`).
+    #[serde(flatten)]
+    pub attribute: std::collections::BTreeMap<String, String>,
+}
+
 /// The specification's GET parameters, as sent.
 type Params = Vec<(String, String)>;
 
-/// `GET /open311/v2/{discovery|services|requests}.{format}`.
+/// `GET /open311/v2/{discovery|services|requests}.{format}`: one route for the three resources at the
+/// top (a path segment is one parameter), handed to each one's handler.
 pub async fn get_root(
-    State(st): State<AppState>,
+    st: State<AppState>,
     Path(file): Path<String>,
     headers: HeaderMap,
     Query(p): Query<Params>,
@@ -160,17 +201,78 @@ pub async fn get_root(
     let (name, format) = split_format(&file);
     let Some(format) = format else { return not_found(Format::Xml, lang) };
     match name {
-        "discovery" => answer(format, "discovery", StatusCode::OK, &ops::discovery(&st, lang), true),
-        "services" => answer(format, "services", StatusCode::OK, &ops::services(lang), true),
-        "requests" => match ops::requests(&st, &p, lang, store::now()).await {
-            Ok(list) => answer(format, "service_requests", StatusCode::OK, &list, true),
-            Err(r) => refusal(format, &r),
-        },
+        "discovery" => get_discovery(st, Path(format), headers).await,
+        "services" => get_services(Path(format), headers).await,
+        "requests" => get_requests(st, Path(format), headers, Query(p)).await,
         _ => not_found(format, lang),
     }
 }
 
-/// `GET /open311/v2/services/{code}.{format}`.
+/// Discovery.
+///
+/// Where this endpoint is, which formats it speaks, how to get a key.
+#[utoipa::path(get, path = "/open311/v2/discovery.{format}", tag = "Open311",
+    params(("format" = Format, Path, description = "`json` or `xml`", example = "json")),
+    responses((status = 200, description = "This endpoint", content(
+        (app::open311::Discovery = "application/json"), (app::open311::Discovery = "text/xml")))))]
+pub async fn get_discovery(State(st): State<AppState>, Path(format): Path<Format>, headers: HeaderMap) -> Response {
+    answer(format, "discovery", StatusCode::OK, &ops::discovery(&st, lang(&headers)), true)
+}
+
+/// Every service.
+///
+/// The five kinds of micro-wish (by whom it is for) and the eight categories of micro-project.
+#[utoipa::path(get, path = "/open311/v2/services.{format}", tag = "Open311",
+    params(("format" = Format, Path, description = "`json` or `xml`", example = "json")),
+    responses((status = 200, description = "The services", content(
+        (Vec<app::open311::Service> = "application/json"), (Vec<app::open311::Service> = "text/xml")))))]
+pub async fn get_services(Path(format): Path<Format>, headers: HeaderMap) -> Response {
+    answer(format, "services", StatusCode::OK, &ops::services(lang(&headers)), true)
+}
+
+/// Service requests, newest first.
+///
+/// By id (which overrides the rest), or by service, status and dates of submission (the most recent 90 days when not given; never more); at most 1,000. Only what the
+/// portal publishes: a request's text and village only while the wall or the board shows it.
+#[utoipa::path(get, path = "/open311/v2/requests.{format}", tag = "Open311",
+    params(
+        ("format" = Format, Path, description = "`json` or `xml`", example = "json"),
+        ("service_request_id" = Option<String>, Query, description = "Comma-delimited request numbers (at most 100)"),
+        ("service_code" = Option<String>, Query, description = "Comma-delimited service codes", example = "project.roads_lighting"),
+        ("start_date" = Option<String>, Query, description = "Submitted at or after (W3C datetime with its zone, or a date)"),
+        ("end_date" = Option<String>, Query, description = "Submitted at or before"),
+        ("status" = Option<String>, Query, description = "`open`, `closed`, or both comma-delimited", example = "open"),
+    ),
+    responses(
+        (status = 200, description = "The requests", content(
+            (Vec<app::open311::RequestView> = "application/json"), (Vec<app::open311::RequestView> = "text/xml"))),
+        (status = 400, description = "A parameter that cannot be read (named in the description)", body = Vec<app::open311::Open311Error>),
+    ))]
+pub async fn get_requests(
+    State(st): State<AppState>,
+    Path(format): Path<Format>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
+    match ops::requests(&st, &p, lang(&headers), store::now()).await {
+        Ok(list) => answer(format, "service_requests", StatusCode::OK, &list, true),
+        Err(r) => refusal(format, &r),
+    }
+}
+
+/// A service's definition.
+///
+/// The questions its form asks beyond the specification's own fields.
+#[utoipa::path(get, path = "/open311/v2/services/{service_code}.{format}", tag = "Open311",
+    params(
+        ("service_code" = String, Path, description = "A code from `services`", example = "wish.elderly_alone"),
+        ("format" = Format, Path, description = "`json` or `xml`", example = "json"),
+    ),
+    responses(
+        (status = 200, description = "The questions", content(
+            (app::open311::ServiceDefinition = "application/json"), (app::open311::ServiceDefinition = "text/xml"))),
+        (status = 404, description = "No such service", body = Vec<app::open311::Open311Error>),
+    ))]
 pub async fn get_service(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let lang = lang(&headers);
     let (code, format) = split_format(&file);
@@ -181,7 +283,17 @@ pub async fn get_service(State(st): State<AppState>, Path(file): Path<String>, h
     }
 }
 
-/// `GET /open311/v2/requests/{id}.{format}`.
+/// One service request.
+#[utoipa::path(get, path = "/open311/v2/requests/{service_request_id}.{format}", tag = "Open311",
+    params(
+        ("service_request_id" = String, Path, description = "The request's number", example = "W-2026-000001"),
+        ("format" = Format, Path, description = "`json` or `xml`", example = "json"),
+    ),
+    responses(
+        (status = 200, description = "A list of one request", content(
+            (Vec<app::open311::RequestView> = "application/json"), (Vec<app::open311::RequestView> = "text/xml"))),
+        (status = 404, description = "No such request", body = Vec<app::open311::Open311Error>),
+    ))]
 pub async fn get_request(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let lang = lang(&headers);
     let (id, format) = split_format(&file);
@@ -192,7 +304,19 @@ pub async fn get_request(State(st): State<AppState>, Path(file): Path<String>, h
     }
 }
 
-/// `GET /open311/v2/tokens/{token}.{format}`.
+/// The request behind a receipt token.
+///
+/// The token is the one `POST requests` answered.
+#[utoipa::path(get, path = "/open311/v2/tokens/{token}.{format}", tag = "Open311",
+    params(
+        ("token" = String, Path, description = "A receipt token"),
+        ("format" = Format, Path, description = "`json` or `xml`", example = "json"),
+    ),
+    responses(
+        (status = 200, description = "The request's number", content(
+            (Vec<app::open311::TokenView> = "application/json"), (Vec<app::open311::TokenView> = "text/xml"))),
+        (status = 404, description = "No such token", body = Vec<app::open311::Open311Error>),
+    ))]
 pub async fn get_token(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let lang = lang(&headers);
     let (token, format) = split_format(&file);
@@ -203,7 +327,20 @@ pub async fn get_token(State(st): State<AppState>, Path(file): Path<String>, hea
     }
 }
 
-/// `POST /open311/v2/requests.{format}` with an `api_key` (form-encoded, as the specification sends it).
+/// Creates a service request.
+///
+/// On a resident's behalf, with an `api_key` (form-encoded, as the specification sends it). It meets the same validation, limits and lifecycle as the resident forms.
+#[utoipa::path(post, path = "/open311/v2/requests.{format}", tag = "Open311",
+    params(("format" = Format, Path, description = "`json` or `xml`", example = "json")),
+    request_body(content = PostForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The request created", content(
+            (Vec<app::open311::CreatedView> = "application/json"), (Vec<app::open311::CreatedView> = "text/xml"))),
+        (status = 400, description = "What to fix, each naming its parameter", body = Vec<app::open311::Open311Error>),
+        (status = 403, description = "A missing, wrong or revoked api_key", body = Vec<app::open311::Open311Error>),
+        (status = 404, description = "No such service", body = Vec<app::open311::Open311Error>),
+        (status = 429, description = "Over a limit; `Retry-After` says when to try again", body = Vec<app::open311::Open311Error>),
+    ))]
 pub async fn post_request(
     State(st): State<AppState>,
     Path(file): Path<String>,

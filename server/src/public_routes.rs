@@ -71,7 +71,17 @@ pub(crate) struct WallParams {
     page: Option<i64>,
 }
 
-/// `GET /api/v1/wishes?town&category&page`: the wish wall as public JSON (no personal data).
+/// The wish wall.
+///
+/// Published micro-wishes waiting for a donor (and those just claimed), 20 a page, with the text staff
+/// reviewed and a value band. No personal data. Unknown filter values show everything.
+#[utoipa::path(get, path = "/api/v1/wishes", tag = "Open data",
+    params(
+        ("town" = Option<String>, Query, description = "A town's slug"),
+        ("category" = Option<String>, Query, description = "Whom the wish is for: `elderly_alone`, `disabled`, `child_in_difficulty`, `low_income`, `other`"),
+        ("page" = Option<i64>, Query, description = "From 1"),
+    ),
+    responses((status = 200, description = "A page of the wall", body = app::wishes::WallJson)))]
 pub(crate) async fn api_wishes(State(st): State<AppState>, Query(p): Query<WallParams>) -> Response {
     public_json(app::wishes::ops::wall_json(&st, &p.town, &p.category, p.page.unwrap_or(1), domain::Lang::ZhHans).await)
 }
@@ -86,7 +96,17 @@ pub(crate) struct BoardParams {
     page: Option<i64>,
 }
 
-/// `GET /api/v1/projects?stage=notice|adopted|done&town&page`: the project board as public JSON.
+/// The micro-project board.
+///
+/// Proposals under public notice (公示), adopted projects with budget and progress, completed ones. No
+/// personal data; digit runs in the text are hidden.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "Open data",
+    params(
+        ("stage" = Option<String>, Query, description = "`notice` (default), `adopted` or `done`", example = "notice"),
+        ("town" = Option<String>, Query, description = "A town's slug"),
+        ("page" = Option<i64>, Query, description = "From 1"),
+    ),
+    responses((status = 200, description = "A page of the board", body = app::projects::BoardJson)))]
 pub(crate) async fn api_projects(State(st): State<AppState>, Query(p): Query<BoardParams>) -> Response {
     public_json(app::projects::ops::board_json(&st, &p.stage, &p.town, p.page.unwrap_or(1), domain::Lang::ZhHans).await)
 }

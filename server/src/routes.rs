@@ -84,6 +84,8 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard/league.csv", get(dashboard_routes::league_csv))
         .route("/dashboard/league.xlsx", get(dashboard_routes::league_xlsx))
         .route("/api/v1/kpi", get(dashboard_routes::api_kpi))
+        .route("/api/openapi.json", get(crate::api_doc::openapi_json))
+        .route("/api/docs", get(crate::api_doc::docs_page))
         .route("/open311/v2/{file}", get(open311::get_root).post(open311::post_request))
         .route("/open311/v2/services/{file}", get(open311::get_service))
         .route("/open311/v2/requests/{file}", get(open311::get_request))

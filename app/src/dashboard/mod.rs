@@ -191,6 +191,7 @@ pub struct DrillView {
 
 /// The figures anyone may see: the period, the city, every town. Also the body of `GET /api/v1/kpi`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicFigures {
     pub from: String,
     pub to: String,
@@ -207,6 +208,7 @@ pub struct PublicFigures {
 
 /// The programme's targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Targets {
     pub feedback_rate: f64,
     pub satisfaction_rate: f64,
@@ -215,6 +217,7 @@ pub struct Targets {
 
 /// The measures as published: counts, and rates as fractions (`null` with nothing to count).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct KpiFigures {
     pub items: i64,
     pub feedback_due: i64,
@@ -250,6 +253,7 @@ pub struct KpiFigures {
 
 /// A published share: how many of how many, and the rate (`null` with nothing to count).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RatioFigure {
     pub num: i64,
     pub den: i64,
@@ -268,6 +272,7 @@ impl RatioFigure {
 
 /// The work-order measures as published (`domain::kpi::WorkOrderMeasures`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WorkOrderFigures {
     pub sign_on_time: RatioFigure,
     pub returns: RatioFigure,
@@ -321,6 +326,7 @@ impl From<&Measures> for KpiFigures {
 
 /// One town's published figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TownFigures {
     pub slug: String,
     pub name: String,

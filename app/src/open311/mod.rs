@@ -14,6 +14,7 @@ pub const CHANGESET: &str = "2026-12-06T00:00:00+08:00";
 
 /// `discovery`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Discovery {
     pub changeset: String,
     pub contact: String,
@@ -22,6 +23,7 @@ pub struct Discovery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Endpoint {
     pub specification: String,
     pub url: String,
@@ -33,6 +35,7 @@ pub struct Endpoint {
 
 /// One entry of `services`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Service {
     pub service_code: String,
     pub service_name: String,
@@ -46,12 +49,14 @@ pub struct Service {
 
 /// `services/{code}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceDefinition {
     pub service_code: String,
     pub attributes: Vec<AttributeView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttributeView {
     pub variable: bool,
     pub code: String,
@@ -66,6 +71,7 @@ pub struct AttributeView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ValueView {
     pub key: String,
     pub name: String,
@@ -73,6 +79,7 @@ pub struct ValueView {
 
 /// One entry of `requests` and `requests/{id}`: public fields only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RequestView {
     pub service_request_id: String,
     pub status: String,
@@ -95,6 +102,7 @@ pub struct RequestView {
 
 /// The answer to `POST requests`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedView {
     pub service_request_id: String,
     /// A receipt `tokens/{token}` resolves (for clients that keep tokens, as batch services ask).
@@ -105,6 +113,7 @@ pub struct CreatedView {
 
 /// `tokens/{token}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenView {
     pub service_request_id: String,
     pub token: String,
@@ -112,6 +121,7 @@ pub struct TokenView {
 
 /// One entry of an error answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Open311Error {
     pub code: u16,
     pub description: String,

@@ -24,8 +24,10 @@ pub const STAGES: [&str; 3] = ["notice", "adopted", "done"];
 
 /// A project on the board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProjectCard {
     pub number: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub status: Status,
     pub category: String,
     pub town_slug: String,
@@ -94,6 +96,7 @@ pub struct PostedVoice {
 
 /// Public JSON of the board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BoardJson {
     pub stage: String,
     pub total: i64,

@@ -18,9 +18,11 @@ pub const WALL_PAGE_SIZE: i64 = 20;
 
 /// A wish on the wall.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WallCard {
     pub number: String,
     /// `published` (open) or `claimed`.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub status: Status,
     /// Beneficiary group code (`elderly_alone`, …).
     pub category: String,
@@ -87,6 +89,7 @@ pub struct PostedClaim {
 
 /// Public JSON of the wall: the same cards as the page, nothing personal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WallJson {
     pub total: i64,
     pub page: i64,
