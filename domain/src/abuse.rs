@@ -39,11 +39,13 @@ pub enum Limit {
     Open311PerClientHour,
     /// Service requests posted with one Open311 key in a day.
     Open311PerKeyDay,
+    /// Look-ups of similar projects (the project form, while typing) from one client address in an hour.
+    SimilarPerClientHour,
 }
 
 impl Limit {
     /// Every limit, in the order of the admin form and `docs/security.md`.
-    pub const ALL: [Limit; 13] = [
+    pub const ALL: [Limit; 14] = [
         Limit::SubmissionsPerClientHour,
         Limit::SubmissionsPerClientDay,
         Limit::SubmissionsPerPhoneHour,
@@ -57,6 +59,7 @@ impl Limit {
         Limit::AwarenessPerClientDay,
         Limit::Open311PerClientHour,
         Limit::Open311PerKeyDay,
+        Limit::SimilarPerClientHour,
     ];
 
     /// The stable name: the settings key is `limit.{code}`, the form field `limit_{code}`.
@@ -75,6 +78,7 @@ impl Limit {
             Limit::AwarenessPerClientDay => "awareness_client_day",
             Limit::Open311PerClientHour => "open311_client_hour",
             Limit::Open311PerKeyDay => "open311_key_day",
+            Limit::SimilarPerClientHour => "similar_client_hour",
         }
     }
 
@@ -94,6 +98,7 @@ impl Limit {
             Limit::AwarenessPerClientDay => "limit_awareness_client_day",
             Limit::Open311PerClientHour => "limit_open311_client_hour",
             Limit::Open311PerKeyDay => "limit_open311_key_day",
+            Limit::SimilarPerClientHour => "limit_similar_client_hour",
         }
     }
 
@@ -118,6 +123,7 @@ impl Limit {
             Limit::AwarenessPerClientDay => 1,
             Limit::Open311PerClientHour => 600,
             Limit::Open311PerKeyDay => 2_000,
+            Limit::SimilarPerClientHour => 300,
         }
     }
 
@@ -127,7 +133,8 @@ impl Limit {
             Limit::SubmissionsPerClientHour
             | Limit::SubmissionsPerPhoneHour
             | Limit::TrackTriesPerNumberHour
-            | Limit::Open311PerClientHour => 3_600,
+            | Limit::Open311PerClientHour
+            | Limit::SimilarPerClientHour => 3_600,
             Limit::LiveClaimsPerContact => 0,
             _ => 86_400,
         }

@@ -8,6 +8,7 @@ pub mod abuse;
 pub mod budget;
 pub mod calendar;
 pub mod claims;
+pub mod duplicates;
 pub mod errors;
 pub mod facts;
 pub mod kpi;

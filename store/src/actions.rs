@@ -8,6 +8,7 @@ use domain::kpi::KpiItem;
 use domain::lifecycle::{apply, transition, Action, Actor, Outcome};
 use domain::workorder::{extension_target, Deadline};
 use domain::Rating;
+use sqlx::Row;
 
 impl Db {
     /// Applies one action through the lifecycle function, for callers without a staff account
@@ -158,6 +159,16 @@ impl Db {
                 .execute(&mut **tx)
                 .await?;
         }
+        if let Action::MarkDuplicate { of_number } = action {
+            // Merged: the duplicate's submitter follows the original from now on.
+            sqlx::query(
+                "UPDATE items SET duplicate_of = (SELECT id FROM items WHERE number = $1 AND id <> $2) WHERE id = $2",
+            )
+            .bind(of_number.trim().to_uppercase())
+            .bind(item.id)
+            .execute(&mut **tx)
+            .await?;
+        }
         let before = item.kpi_item();
         let after = KpiItem { status: out.to, feedback_due_at, ..ItemRecord::kpi_of(&item, &f) };
         crate::rollups::rollup_change(tx, self.backend, Some(&before), Some(&after)).await?;
@@ -200,6 +211,39 @@ impl Db {
         };
         let event = ItemMailEvent::Acted { action, out: &out, actor, town: f.town_slug.as_deref() };
         queue_item_mails(tx, &mail_item, event, at).await?;
+        // Residents whose duplicates were merged into this item hear what its submitter hears.
+        let followers = sqlx::query(
+            "SELECT id, number, kind, title, description, token, contact_email, contact_phone, lang FROM items \
+             WHERE duplicate_of = $1 ORDER BY id",
+        )
+        .bind(item.id)
+        .fetch_all(&mut **tx)
+        .await?;
+        for r in &followers {
+            let kind: String = r.try_get("kind")?;
+            let (number, title, description, token, phone, lang): (String, String, String, String, String, String) = (
+                r.try_get("number")?,
+                r.try_get("title")?,
+                r.try_get("description")?,
+                r.try_get("token")?,
+                r.try_get("contact_phone")?,
+                r.try_get("lang")?,
+            );
+            let email: Option<String> = r.try_get("contact_email")?;
+            let follower = MailItem {
+                id: r.try_get("id")?,
+                number: &number,
+                kind: domain::Kind::from_code(&kind).unwrap_or(item.kind),
+                title: &title,
+                description: &description,
+                token: &token,
+                contact_email: email.as_deref(),
+                contact_phone: &phone,
+                lang: &lang,
+            };
+            let event = ItemMailEvent::Followed { action, out: &out, actor, town: f.town_slug.as_deref() };
+            queue_item_mails(tx, &follower, event, at).await?;
+        }
         crate::claims::follow_item_action(tx, item.id, actor, action, &out, at).await?;
         Ok((out, item))
     }

@@ -54,3 +54,19 @@ pub async fn get_track_view(token: String, lang: String) -> Result<Option<TrackV
     let st = expect_context::<crate::state::AppState>();
     super::ops::track_view(&st, &token, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
 }
+
+/// Projects on the board in this village or community like the one being typed (at most three).
+#[server(endpoint = "similar_projects")]
+pub async fn similar_projects(
+    community: String,
+    title: String,
+    description: String,
+    lang: String,
+) -> Result<Vec<SimilarProject>, ServerFnError> {
+    let st = expect_context::<crate::state::AppState>();
+    let client = crate::limits::request_client(&st);
+    let _ = lang_of(&lang);
+    super::ops::similar_projects(&st, &community, &title, &description, &client)
+        .await
+        .map_err(|e| e.into_server_fn_error())
+}

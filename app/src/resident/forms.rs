@@ -325,6 +325,23 @@ pub fn ProjectForm(
         })
     };
 
+    // Projects on the board like this one, looked up when the words or the village change (issue 21).
+    let similar = RwSignal::new(Vec::<crate::resident::SimilarProject>::new());
+    let look_for_similar = move || {
+        let v = values.get_untracked();
+        if v.community.trim().parse::<i64>().is_err() || (v.title.trim().is_empty() && v.description.trim().is_empty())
+        {
+            similar.set(Vec::new());
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let found =
+                crate::resident::api::similar_projects(v.community, v.title, v.description, lang.code().to_string());
+            if let Ok(found) = found.await {
+                similar.set(found);
+            }
+        });
+    };
     let categories =
         Category::ALL.iter().map(|c| (c.code().to_string(), t(lang, &format!("cat.{}", c.code())))).collect();
     let budget_hint = tf(lang, "f.budget.hint", &[("cap", &limits.project_cap_yuan.to_string())]);
@@ -337,21 +354,40 @@ pub fn ProjectForm(
                 <input type="text" id="title" name="title" value=init.title.clone() maxlength="60"
                     aria-invalid=errs.invalid("title") aria-describedby="title-error"
                     on:input=move |ev| values.update(|x| x.title = event_target_value(&ev))
-                    on:change=move |_| touch("title") />
+                    on:change=move |_| { touch("title"); look_for_similar(); } />
             </Field>
             <Field lang id="description" label=t(lang, "f.description") hint=t(lang, "f.description.hint") required=true errors=errs>
                 <textarea id="description" name="description" rows="5" maxlength="2000"
                     aria-invalid=errs.invalid("description") aria-describedby="description-hint description-error"
                     on:input=move |ev| values.update(|x| x.description = event_target_value(&ev))
-                    on:change=move |_| touch("description")>{crate::ui::textarea_text(&init.description)}</textarea>
+                    on:change=move |_| { touch("description"); look_for_similar(); }>{crate::ui::textarea_text(&init.description)}</textarea>
             </Field>
             <Choices lang id="category" legend=t(lang, "f.category") options=categories selected=init.category.clone() errors=errs
                 on_pick=Callback::new(move |v| { values.update(|x| x.category = v); touch("category"); }) />
             <PlacePicker lang action="/project/new" towns town=init.town.clone() community=init.community.clone() place=init.place.clone() communities=comms hydrated errors=errs
                 on_town=Callback::new(move |v: String| { values.update(|x| { x.town = v.clone(); x.community = String::new(); }); touch("town"); follow_town(v, lang, comms); })
-                on_community=Callback::new(move |v| { values.update(|x| x.community = v); touch("community"); })
+                on_community=Callback::new(move |v| { values.update(|x| x.community = v); touch("community"); look_for_similar(); })
                 on_place=Callback::new(move |v| values.update(|x| x.place = v))
                 on_touch=Callback::new(move |f: &'static str| touch(f)) />
+            <div class="similar-projects" aria-live="polite">
+                {move || {
+                    let found = similar.get();
+                    (!found.is_empty()).then(|| view! {
+                        <section class="card" aria-labelledby="similar-h">
+                            <h2 id="similar-h">{t(lang, "project.similar.title")}</h2>
+                            <p>{t(lang, "project.similar.intro")}</p>
+                            <ul>
+                                {found.into_iter().map(|p| view! {
+                                    <li data-number=p.number.clone()>
+                                        <a href=format!("/projects/{}#voice", p.number)>{p.title}</a>
+                                        <span class="hint">" · "{tf(lang, "project.similar.supports", &[("n", &p.supports.to_string())])}" · "{t(lang, "project.similar.support")}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })
+                }}
+            </div>
             <Field lang id="location" label=t(lang, "f.location") required=true errors=errs>
                 <input type="text" id="location" name="location" value=init.location.clone() maxlength="100"
                     aria-invalid=errs.invalid("location") aria-describedby="location-error"

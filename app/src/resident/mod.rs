@@ -91,6 +91,31 @@ pub struct TrackView {
     /// Photos of the delivery or the works (private link: wishes' photos are shown only here and to staff).
     pub photos: Vec<crate::photos::PhotoView>,
     pub version: i64,
+    /// Residents who asked for this: the item and the duplicates merged into it.
+    #[serde(default)]
+    pub askers: i64,
+    /// Merged as a duplicate: the original this resident now follows.
+    #[serde(default)]
+    pub merged: Option<MergedView>,
+}
+
+/// The original a resident's duplicate was merged into: its number, status and public timeline
+/// (never its submitter or its private link).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedView {
+    pub number: String,
+    pub status: domain::Status,
+    pub askers: i64,
+    pub events: Vec<EventView>,
+}
+
+/// A project on the board like the one a resident is proposing (issue 21): support it instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarProject {
+    pub number: String,
+    pub title: String,
+    pub status: domain::Status,
+    pub supports: i64,
 }
 
 /// A wish form posted without JavaScript that needs changes (or a new village list).

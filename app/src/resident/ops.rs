@@ -1,7 +1,7 @@
 //! Server-side operations shared by server functions and plain form posts: validate with the domain
 //! rules, check against reference data, and call the store.
 
-use super::{FormData, HomeData, TrackView};
+use super::{FormData, HomeData, MergedView, SimilarProject, TrackView};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::ui::{CommunityOption, DeadlineView, EventView, TownOption};
@@ -227,6 +227,45 @@ async fn submit(
     })
 }
 
+/// Projects on the board (under notice, adopted) in a village or community whose words are like the
+/// proposal being typed (`domain::duplicates`), most alike first: the resident can support one of them
+/// instead. Only what the board shows goes back. Counted per client (`similar_client_hour`).
+pub async fn similar_projects(
+    st: &AppState,
+    community: &str,
+    title: &str,
+    description: &str,
+    client: &str,
+) -> AppResult<Vec<SimilarProject>> {
+    let Some(community) = community.trim().parse::<i64>().ok().filter(|c| *c > 0) else { return Ok(Vec::new()) };
+    let text: String =
+        format!("{title} {description}").chars().take(domain::validate::len::DESCRIPTION.1 + 100).collect();
+    if domain::duplicates::normalise(&text).chars().count() < 4 {
+        return Ok(Vec::new());
+    }
+    if !client.is_empty() {
+        let abuse = st.db.settings().await?.abuse;
+        let tries = [(domain::abuse::Limit::SimilarPerClientHour, client)];
+        if let Some(wait) = crate::limits::over_limit(st, &abuse, &tries).await? {
+            return Err(AppError::RateLimited { retry_after: wait, errors: Vec::new() });
+        }
+    }
+    let open = st.db.open_items_in_community(community, Kind::Project, None, true).await?;
+    let found = domain::duplicates::suggest(&text, open.iter().map(|o| o.text.as_str()));
+    Ok(found
+        .into_iter()
+        .map(|(i, _)| {
+            let o = &open[i];
+            SimilarProject {
+                number: o.number.clone(),
+                title: domain::claims::wall_text(&o.title, 60),
+                status: o.status,
+                supports: o.supports,
+            }
+        })
+        .collect())
+}
+
 /// This year's figures (Dongguan calendar year), cached for a minute.
 pub async fn home_data(st: &AppState) -> AppResult<HomeData> {
     let now = store::now();
@@ -282,7 +321,25 @@ pub async fn track_view(st: &AppState, token: &str, lang: Lang) -> AppResult<Opt
             body: e.body,
         })
         .collect();
+    let merged = match st.db.merged_into(item.id).await? {
+        Some(o) => Some(MergedView {
+            number: o.number,
+            status: o.status,
+            askers: st.db.askers(o.id).await?,
+            events: st
+                .db
+                .events(o.id, true)
+                .await?
+                .into_iter()
+                .map(|e| EventView { at: e.at, action: e.action, body: e.body, rating: None })
+                .collect(),
+        }),
+        None => None,
+    };
+    let askers = st.db.askers(item.id).await?;
     Ok(Some(TrackView {
+        askers,
+        merged,
         number: item.number.clone(),
         token: item.token.clone(),
         link,

@@ -314,7 +314,24 @@ fn TrackBody(
             {v.next_step.clone().map(|n| view! { <p class="next-step">{n}</p> })}
             {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
             {v.fix_rating.map(|r| view! { <p>{tf(lang, "track.fix_rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}</p> })}
+            {(v.askers > 1).then(|| view! { <p class="askers">{tf(lang, "track.askers", &[("n", &v.askers.to_string())])}</p> })}
         </section>
+        {v.merged.clone().map(|m| view! {
+            <section class="card merged" aria-labelledby="merged-h" data-read>
+                <h2 id="merged-h">{tf(lang, "track.merged.title", &[("number", &m.number)])}</h2>
+                <p>{t(lang, "track.merged.intro")}</p>
+                <p class="status-text" data-status=m.status.code()>{t(lang, &format!("status.{}", m.status.code()))}</p>
+                {(m.askers > 1).then(|| view! { <p class="askers">{tf(lang, "track.askers", &[("n", &m.askers.to_string())])}</p> })}
+                <ol class="timeline">
+                    {m.events.iter().rev().map(|e| view! {
+                        <li>
+                            <time>{local_time(e.at)}</time>
+                            <p class="what">{tf(lang, &format!("ev.{}", e.action), &[("body", &e.body)])}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
         <Fold id="share-h" title=t(lang, "track.link") class="share">
             <p class="hint">{t(lang, "track.share.hint")}</p>
             <p class="link"><a href=v.link.clone()>{v.link.clone()}</a></p>

@@ -72,6 +72,7 @@ fn StaffItemBody(
                     {v.next_due_at.map(|d| view! { <p>{tf(lang, "staff.next_due", &[("at", &local_time(d))])}</p> })}
                     <p>{t(lang, "staff.col.assignee")}": "{v.assignee_name.clone().unwrap_or_else(|| t(lang, "staff.nobody"))}</p>
                     {handling.map(|h| view! { <p class="hint">{h}</p> })}
+                    {(v.askers > 1).then(|| view! { <p class="askers">{tf(lang, "track.askers", &[("n", &v.askers.to_string())])}</p> })}
                     <WorkOrder lang o=v.order.clone() />
                     {v.rating.map(|r| view! { <p>{tf(lang, "track.rated", &[("rating", &t(lang, &format!("rating.{}", r.code())))])}" "{v.rating_comment.clone()}</p> })}
                 </section>
@@ -106,6 +107,36 @@ fn StaffItemBody(
                         <p class="public-text">{p}</p>
                     })}
                 </section>
+                {(!v.similar.is_empty()).then(|| {
+                    let can_merge = v.actions.iter().any(|a| a == "duplicate");
+                    let (url, version) = (format!("/staff/items/{}/act", v.number), v.version.to_string());
+                    view! {
+                        <section class="card similar" aria-labelledby="similar-h">
+                            <h2 id="similar-h">{t(lang, "staff.similar")}</h2>
+                            <p class="hint">{t(lang, if can_merge { "staff.similar.hint" } else { "staff.similar.hint_view" })}</p>
+                            <ul class="similar-list">
+                                {v.similar.iter().map(|o| view! {
+                                    <li data-number=o.number.clone()>
+                                        <a href=format!("/staff/items/{}", o.number)>{o.number.clone()}</a>" "
+                                        <span lang=crate::ui::text_lang(lang, &o.text)>{o.text.clone()}</span>
+                                        <p class="hint">
+                                            {t(lang, &format!("status.{}", o.status.code()))}" · "{local_time(o.submitted_at)}" · "
+                                            {tf(lang, "staff.similar.percent", &[("n", &o.percent.to_string())])}
+                                        </p>
+                                        {can_merge.then(|| view! {
+                                            <form method="post" action=url.clone()>
+                                                <input type="hidden" name="action" value="duplicate" />
+                                                <input type="hidden" name="version" value=version.clone() />
+                                                <input type="hidden" name="of_number" value=o.number.clone() />
+                                                <button type="submit" class="secondary small">{tf(lang, "staff.similar.merge", &[("number", &o.number)])}</button>
+                                            </form>
+                                        })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })}
                 <section class="card" aria-labelledby="dl-h">
                     <h2 id="dl-h">{t(lang, "track.deadlines")}</h2>
                     <dl class="deadlines">

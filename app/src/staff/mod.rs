@@ -264,6 +264,25 @@ pub struct StaffItemView {
     pub voices: Option<StaffVoicesView>,
     pub photos: Vec<crate::photos::PhotoView>,
     pub version: i64,
+    /// Open items of the same kind in the same village or community whose words are alike, most alike
+    /// first (`domain::duplicates`): the original this one may repeat.
+    #[serde(default)]
+    pub similar: Vec<SimilarItemView>,
+    /// Residents who asked for this: the item and the duplicates merged into it.
+    #[serde(default)]
+    pub askers: i64,
+}
+
+/// An open item like the one on the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarItemView {
+    pub number: String,
+    /// Its title, or the start of a wish's need.
+    pub text: String,
+    pub status: Status,
+    pub submitted_at: i64,
+    /// How alike, in percent (`domain::duplicates::similarity`).
+    pub percent: i64,
 }
 
 /// Residents' voices on a project under (or after) public notice, for the adoption decision.

@@ -243,7 +243,32 @@ pub async fn item_view(st: &AppState, number: &str, lang: Lang) -> AppResult<Sta
                 now,
             ),
         });
+    let similar = match item.facts.community_id {
+        Some(c) if item.status.open_for_staff() => {
+            let open = st.db.open_items_in_community(c, item.kind, Some(item.id), false).await?;
+            let text = format!("{} {}", item.title, item.description);
+            domain::duplicates::suggest(&text, open.iter().map(|o| o.text.as_str()))
+                .into_iter()
+                .map(|(i, score)| {
+                    let o = &open[i];
+                    let text =
+                        if o.title.is_empty() { o.text.trim().chars().take(30).collect() } else { o.title.clone() };
+                    SimilarItemView {
+                        number: o.number.clone(),
+                        text,
+                        status: o.status,
+                        submitted_at: o.submitted_at,
+                        percent: (score * 100.0).round() as i64,
+                    }
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let askers = st.db.askers(item.id).await?;
     Ok(StaffItemView {
+        similar,
+        askers,
         me: me_view(&u, &towns, lang),
         order,
         number: item.number.clone(),

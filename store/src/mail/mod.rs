@@ -187,8 +187,23 @@ pub(crate) struct MailItem<'a> {
 
 /// What happened to an item, for the mail hooks.
 pub(crate) enum ItemMailEvent<'a> {
-    Submitted { town: Option<&'a str> },
-    Acted { action: &'a Action, out: &'a Outcome, actor: Actor, town: Option<&'a str> },
+    Submitted {
+        town: Option<&'a str>,
+    },
+    Acted {
+        action: &'a Action,
+        out: &'a Outcome,
+        actor: Actor,
+        town: Option<&'a str>,
+    },
+    /// An action on the original of a duplicate: the duplicate's submitter hears what its own
+    /// submitter hears (never the staff or the voters again).
+    Followed {
+        action: &'a Action,
+        out: &'a Outcome,
+        actor: Actor,
+        town: Option<&'a str>,
+    },
 }
 
 /// What a mail calls an item: its title, or for a wish (which has none) the start of the need.

@@ -41,14 +41,17 @@ pub(crate) async fn queue_item_mails(
             mails.extend(resident(MailKind::Receipt, params));
             staff = Some((town, if town.is_some() { "new" } else { "unrouted" }));
         }
+        ItemMailEvent::Followed { action, out, actor, town } => {
+            let params = acted_params(&base, action, out, town);
+            if let Some(kind) = domain::mail::resident_mail(action, out, actor) {
+                mails.extend(resident(kind, params.clone()));
+            }
+            if domain::mail::reopen_granted(action, out) {
+                mails.extend(resident(MailKind::Reopened, params));
+            }
+        }
         ItemMailEvent::Acted { action, out, actor, town } => {
-            let params = MailParams {
-                town: town.unwrap_or_default().to_string(),
-                action: action.code().to_string(),
-                text: action.text(),
-                status: out.to.code().to_string(),
-                ..base.clone()
-            };
+            let params = acted_params(&base, action, out, town);
             if let Some(kind) = domain::mail::resident_mail(action, out, actor) {
                 mails.extend(resident(kind, params.clone()));
             }
@@ -96,6 +99,22 @@ pub(crate) async fn queue_item_mails(
         enqueue(tx, m, at).await?;
     }
     Ok(())
+}
+
+/// What an action's mails say of it.
+fn acted_params(
+    base: &MailParams,
+    action: &domain::lifecycle::Action,
+    out: &domain::lifecycle::Outcome,
+    town: Option<&str>,
+) -> MailParams {
+    MailParams {
+        town: town.unwrap_or_default().to_string(),
+        action: action.code().to_string(),
+        text: action.text(),
+        status: out.to.code().to_string(),
+        ..base.clone()
+    }
 }
 
 /// Active town staff of `town`; dispatchers for the city queue (`None`). Each by email, and by text
