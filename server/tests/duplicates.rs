@@ -9,7 +9,6 @@ mod support;
 use domain::lifecycle::{Action, Actor};
 use domain::Role;
 use reqwest::StatusCode;
-use serde_json::Value;
 use support::{add_user, backends, get_with, post_with, signed_in, TestApp};
 
 async fn to_notice(app: &TestApp, id: i64) {
@@ -36,16 +35,23 @@ async fn a_resident_typing_a_project_is_pointed_to_the_same_one_on_the_village_b
 
         let (status, body) = similar(&app, &community, "村口路灯坏了", "村口主路好几盏路灯坏了，晚上出行不安全").await;
         assert_eq!(status, StatusCode::OK, "{b}: {body}");
-        let found: Vec<Value> = serde_json::from_str(&body).unwrap();
-        let numbers: Vec<&str> = found.iter().map(|p| p["number"].as_str().unwrap()).collect();
-        assert_eq!(numbers, vec![light.number.as_str()], "{b}: the public one only, not {}", unreviewed.number);
-        assert_eq!(found[0]["title"], "修复村口路灯", "{b}");
+        // The list as the form shows it: HTML, the title escaped, a link to the project's voices.
+        let html: String = serde_json::from_str(&body).unwrap();
+        assert_eq!(html.matches("<li data-number=").count(), 1, "{b}: one suggestion: {html}");
+        assert!(
+            html.contains(&format!(
+                "<li data-number=\"{}\"><a href=\"/projects/{}#voice\">修复村口路灯</a>",
+                light.number, light.number
+            )),
+            "{b}: {html}"
+        );
+        assert!(!html.contains(&unreviewed.number), "{b}: a proposal not yet public is never suggested");
         for hidden in ["欧阳建国", "13800000001", "13912345678", "token"] {
             assert!(!body.contains(hidden), "{b}: {hidden} in the suggestions");
         }
         // Other words, another village: nothing.
         let (_, body) = similar(&app, &community, "修建篮球场", "年轻人没有运动的场地").await;
-        assert_eq!(body, "[]", "{b}: a basketball court is not a street light");
+        assert_eq!(body, "\"\"", "{b}: a basketball court is not a street light");
         let other: i64 = sqlx::query_scalar(
             "SELECT id FROM communities WHERE town_slug = 'humen' AND active = 1 AND id <> $1 ORDER BY id LIMIT 1",
         )
@@ -54,7 +60,7 @@ async fn a_resident_typing_a_project_is_pointed_to_the_same_one_on_the_village_b
         .await
         .unwrap();
         let (_, body) = similar(&app, &other.to_string(), "村口路灯坏了", "村口主路好几盏路灯坏了").await;
-        assert_eq!(body, "[]", "{b}: another village's board is not this one's");
+        assert_eq!(body, "\"\"", "{b}: another village's board is not this one's");
 
         // Counted per client in the database: over the limit, refused.
         let mut limits = app.db.settings().await.unwrap().abuse;

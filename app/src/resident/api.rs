@@ -55,18 +55,20 @@ pub async fn get_track_view(token: String, lang: String) -> Result<Option<TrackV
     super::ops::track_view(&st, &token, lang_of(&lang)).await.map_err(|e| e.into_server_fn_error())
 }
 
-/// Projects on the board in this village or community like the one being typed (at most three).
+/// Projects on the board in this village or community like the one being typed (at most three), as
+/// the HTML the form shows (rendered and escaped here, so the island carries no code for it: every
+/// byte of the form's WebAssembly goes over slow 4G).
 #[server(endpoint = "similar_projects")]
 pub async fn similar_projects(
     community: String,
     title: String,
     description: String,
     lang: String,
-) -> Result<Vec<SimilarProject>, ServerFnError> {
+) -> Result<String, ServerFnError> {
     let st = expect_context::<crate::state::AppState>();
     let client = crate::limits::request_client(&st);
-    let _ = lang_of(&lang);
-    super::ops::similar_projects(&st, &community, &title, &description, &client)
+    let found = super::ops::similar_projects(&st, &community, &title, &description, &client)
         .await
-        .map_err(|e| e.into_server_fn_error())
+        .map_err(|e| e.into_server_fn_error())?;
+    Ok(super::ops::similar_html(&found, lang_of(&lang)))
 }

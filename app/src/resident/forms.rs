@@ -325,20 +325,20 @@ pub fn ProjectForm(
         })
     };
 
-    // Projects on the board like this one, looked up when the words or the village change (issue 21).
-    let similar = RwSignal::new(Vec::<crate::resident::SimilarProject>::new());
+    // Projects on the board like this one, looked up when the words or the village change (issue 21);
+    // the server sends the list as HTML, escaped.
+    let similar = RwSignal::new(String::new());
     let look_for_similar = move || {
         let v = values.get_untracked();
-        if v.community.trim().parse::<i64>().is_err() || (v.title.trim().is_empty() && v.description.trim().is_empty())
-        {
-            similar.set(Vec::new());
+        if v.community.trim().parse::<i64>().is_err() {
+            similar.set(String::new());
             return;
         }
         leptos::task::spawn_local(async move {
             let found =
                 crate::resident::api::similar_projects(v.community, v.title, v.description, lang.code().to_string());
-            if let Ok(found) = found.await {
-                similar.set(found);
+            if let Ok(html) = found.await {
+                similar.set(html);
             }
         });
     };
@@ -369,25 +369,7 @@ pub fn ProjectForm(
                 on_community=Callback::new(move |v| { values.update(|x| x.community = v); touch("community"); look_for_similar(); })
                 on_place=Callback::new(move |v| values.update(|x| x.place = v))
                 on_touch=Callback::new(move |f: &'static str| touch(f)) />
-            <div class="similar-projects" aria-live="polite">
-                {move || {
-                    let found = similar.get();
-                    (!found.is_empty()).then(|| view! {
-                        <section class="card" aria-labelledby="similar-h">
-                            <h2 id="similar-h">{t(lang, "project.similar.title")}</h2>
-                            <p>{t(lang, "project.similar.intro")}</p>
-                            <ul>
-                                {found.into_iter().map(|p| view! {
-                                    <li data-number=p.number.clone()>
-                                        <a href=format!("/projects/{}#voice", p.number)>{p.title}</a>
-                                        <span class="hint">" · "{tf(lang, "project.similar.supports", &[("n", &p.supports.to_string())])}" · "{t(lang, "project.similar.support")}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        </section>
-                    })
-                }}
-            </div>
+            <div class="similar-projects" aria-live="polite" inner_html=move || similar.get()></div>
             <Field lang id="location" label=t(lang, "f.location") required=true errors=errs>
                 <input type="text" id="location" name="location" value=init.location.clone() maxlength="100"
                     aria-invalid=errs.invalid("location") aria-describedby="location-error"

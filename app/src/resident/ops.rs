@@ -266,6 +266,33 @@ pub async fn similar_projects(
         .collect())
 }
 
+/// The form's list of similar projects (empty without any): each links to the project's voice section.
+pub fn similar_html(found: &[SimilarProject], lang: Lang) -> String {
+    use crate::ui::i18n::{t, tf};
+    if found.is_empty() {
+        return String::new();
+    }
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let items: String = found
+        .iter()
+        .map(|p| {
+            format!(
+                "<li data-number=\"{n}\"><a href=\"/projects/{n}#voice\"{l}>{title}</a><span class=\"hint\"> · {supports} · {go}</span></li>",
+                n = esc(&p.number),
+                l = crate::ui::text_lang(lang, &p.title).map(|l| format!(" lang=\"{l}\"")).unwrap_or_default(),
+                title = esc(&p.title),
+                supports = esc(&tf(lang, "project.similar.supports", &[("n", &p.supports.to_string())])),
+                go = esc(&t(lang, "project.similar.support")),
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"card\" aria-labelledby=\"similar-h\"><h2 id=\"similar-h\">{}</h2><p>{}</p><ul>{items}</ul></section>",
+        esc(&t(lang, "project.similar.title")),
+        esc(&t(lang, "project.similar.intro")),
+    )
+}
+
 /// This year's figures (Dongguan calendar year), cached for a minute.
 pub async fn home_data(st: &AppState) -> AppResult<HomeData> {
     let now = store::now();
@@ -600,5 +627,28 @@ pub async fn lookup(st: &AppState, number: &str, phone4: &str, client: &str) -> 
         }
         None if refuse => Err(AppError::field("number", "lookup_too_many")),
         None => Err(AppError::field("number", "lookup_not_found")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_projects_are_escaped_and_link_to_their_voices() {
+        let p = SimilarProject {
+            number: "P-2026-000001".into(),
+            title: "<img src=x onerror=alert(1)>路灯".into(),
+            status: Status::PublicNotice,
+            supports: 3,
+        };
+        let html = similar_html(&[p], Lang::ZhHans);
+        assert!(
+            html.contains("<a href=\"/projects/P-2026-000001#voice\">&lt;img src=x onerror=alert(1)&gt;路灯</a>"),
+            "{html}"
+        );
+        assert!(html.contains("3 人支持"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert_eq!(similar_html(&[], Lang::En), "", "nothing to show, nothing shown");
     }
 }
