@@ -622,6 +622,24 @@ async fn no_open311_answer_carries_personal_data_or_text_not_yet_public() {
         assert!(r[0]["description"].is_null(), "{b}: a wish not on the wall shows no text");
         assert!(r[0]["address_id"].is_null(), "{b}: nor its village");
         assert_eq!(r[0]["address"], "虎门镇，东莞市", "{b}: the town only");
+        // A proposal declined and then rated is closed, but it was never on the board: it stays
+        // private on the board (done stage, its page) and in Open311.
+        let declined = support::propose_project(&app, "p9", "私人诉求不应公开", "13800000009", "").await;
+        let s = store::now();
+        app.db
+            .act(declined.id, None, Actor::Staff, "s", &Action::Decline { reason: "不属于微实事范围".into() }, s)
+            .await
+            .unwrap();
+        let rate = Action::Rate { rating: domain::Rating::Satisfied, comment: String::new(), aware: None };
+        app.db.act(declined.id, None, Actor::Resident, "", &rate, s).await.unwrap();
+        assert_eq!(app.db.item_by_number(&declined.number).await.unwrap().unwrap().status, domain::Status::Closed);
+        let (_, j) = app.get(&format!("/open311/v2/requests/{}.json", declined.number)).await;
+        let r: Vec<Value> = serde_json::from_str(&j).unwrap();
+        assert_eq!(r[0]["status"], "closed", "{b}");
+        assert!(r[0]["description"].is_null() && r[0]["address_id"].is_null(), "{b}: never public: {j}");
+        let (_, board) = app.get("/api/v1/projects?stage=done").await;
+        assert!(!board.contains(&declined.number), "{b}: not on the board's done stage: {board}");
+        assert_eq!(app.get(&format!("/projects/{}", declined.number)).await.0, StatusCode::NOT_FOUND, "{b}");
         let (_, j) = app.get(&format!("/open311/v2/requests/{project}.json")).await;
         let r: Vec<Value> = serde_json::from_str(&j).unwrap();
         let d = r[0]["description"].as_str().unwrap();

@@ -86,14 +86,15 @@ pub struct PublicRequest {
 const PROJECT_SUMMARY_MAX: usize = 160;
 const WISH_TEXT_MAX: usize = 120;
 
-/// Whether the wall (a wish) or the board (a project) shows an item in this status.
-pub fn shown_in_public(kind: domain::Kind, status: domain::Status, has_public_text: bool) -> bool {
+/// Whether the wall (a wish, with its reviewed text) or the board (a project; done ones only if they
+/// were adopted) shows an item in this status.
+pub fn shown_in_public(kind: domain::Kind, status: domain::Status, reviewed_or_adopted: bool) -> bool {
     use domain::Status::*;
     match kind {
         domain::Kind::Wish => {
-            has_public_text && matches!(status, Published | Claimed | Fulfilled | FeedbackGiven | Closed)
+            reviewed_or_adopted && matches!(status, Published | Claimed | Fulfilled | FeedbackGiven | Closed)
         }
-        domain::Kind::Project => crate::BoardStage::of(status).is_some(),
+        domain::Kind::Project => crate::BoardStage::of(status, reviewed_or_adopted).is_some(),
     }
 }
 
@@ -104,7 +105,8 @@ fn public_request(r: &AnyRow) -> Result<PublicRequest> {
     let status =
         domain::Status::from_code(&status).ok_or_else(|| crate::StoreError::Corrupt(format!("status {status}")))?;
     let public_text: Option<String> = r.try_get("public_text")?;
-    let shown = shown_in_public(kind, status, public_text.is_some());
+    let adopted = r.try_get::<Option<i64>, _>("adopted_at")?.is_some();
+    let shown = shown_in_public(kind, status, if kind == domain::Kind::Wish { public_text.is_some() } else { adopted });
     let text = match (shown, kind) {
         (false, _) => None,
         (true, domain::Kind::Wish) => {
@@ -270,7 +272,7 @@ impl Db {
         }
         let sql = format!(
             "SELECT i.number, i.kind, i.category, i.status, i.town_slug, i.community_id, \
-             COALESCE(c.name, '') AS community_name, i.title, i.description, i.public_text, i.submitted_at, \
+             COALESCE(c.name, '') AS community_name, i.title, i.description, i.public_text, i.adopted_at, i.submitted_at, \
              i.feedback_due_at, COALESCE((SELECT MAX(e.at) FROM item_events e WHERE e.item_id = i.id), i.submitted_at) \
              AS updated_at FROM items i LEFT JOIN communities c ON c.id = i.community_id WHERE {} \
              ORDER BY i.submitted_at DESC, i.id DESC LIMIT {}",
@@ -302,6 +304,8 @@ mod tests {
         assert!(shown_in_public(Kind::Project, Status::PublicNotice, false));
         assert!(!shown_in_public(Kind::Project, Status::Submitted, false));
         assert!(!shown_in_public(Kind::Project, Status::Declined, false));
+        assert!(shown_in_public(Kind::Project, Status::Closed, true), "built and closed");
+        assert!(!shown_in_public(Kind::Project, Status::Closed, false), "declined, rated, closed: never public");
     }
 
     #[test]

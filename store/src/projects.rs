@@ -31,20 +31,21 @@ impl BoardStage {
     pub fn from_code(code: &str) -> Option<BoardStage> {
         [BoardStage::Notice, BoardStage::Adopted, BoardStage::Done].into_iter().find(|s| s.code() == code)
     }
-    /// The item statuses of this stage.
-    fn statuses(self) -> &'static str {
+    /// The condition on an item (`i`) of this stage. Done means built: a proposal declined and then
+    /// rated is closed too, but it was never adopted and stays off the board.
+    fn condition(self) -> &'static str {
         match self {
-            BoardStage::Notice => "('public_notice')",
-            BoardStage::Adopted => "('approved', 'in_progress')",
-            BoardStage::Done => "('completed', 'feedback_given', 'closed')",
+            BoardStage::Notice => "i.status IN ('public_notice')",
+            BoardStage::Adopted => "i.status IN ('approved', 'in_progress')",
+            BoardStage::Done => "i.status IN ('completed', 'feedback_given', 'closed') AND i.adopted_at IS NOT NULL",
         }
     }
-    /// The stage of an item status, if it is on the board.
-    pub fn of(status: Status) -> Option<BoardStage> {
+    /// The stage of a project in this status, adopted or not, if it is on the board.
+    pub fn of(status: Status, adopted: bool) -> Option<BoardStage> {
         match status {
             Status::PublicNotice => Some(BoardStage::Notice),
             Status::Approved | Status::InProgress => Some(BoardStage::Adopted),
-            Status::Completed | Status::FeedbackGiven | Status::Closed => Some(BoardStage::Done),
+            Status::Completed | Status::FeedbackGiven | Status::Closed if adopted => Some(BoardStage::Done),
             _ => None,
         }
     }
@@ -90,7 +91,7 @@ const SUMMARY_MAX: usize = 160;
 
 const BOARD_COLUMNS: &str = "i.id, i.number, i.status, i.category, COALESCE(i.town_slug, '') AS town_slug, \
      COALESCE(c.name, '') AS community_name, i.title, i.description, i.amount_yuan, i.budget_yuan, i.progress_percent, \
-     i.submitted_at, (SELECT MAX(e.at + CAST(e.body AS BIGINT) * 86400) FROM item_events e \
+     i.submitted_at, i.adopted_at, (SELECT MAX(e.at + CAST(e.body AS BIGINT) * 86400) FROM item_events e \
        WHERE e.item_id = i.id AND e.action = 'start_notice') AS notice_ends_at, \
      (SELECT CAST(COUNT(*) AS BIGINT) FROM project_voices v WHERE v.item_id = i.id AND v.stance = 'support') AS supports, \
      (SELECT CAST(COUNT(*) AS BIGINT) FROM project_voices v WHERE v.item_id = i.id AND v.stance = 'objection') AS objections";
@@ -154,7 +155,7 @@ impl Db {
     /// One stage of the board: under notice (closing soonest first), adopted (most progressed first)
     /// or done (newest first); with the total.
     pub async fn project_board(&self, q: &BoardQuery) -> Result<(Vec<BoardProject>, i64)> {
-        let mut filter = format!("i.kind = 'project' AND i.status IN {}", q.stage.statuses());
+        let mut filter = format!("i.kind = 'project' AND {}", q.stage.condition());
         if q.town.is_some() {
             filter.push_str(" AND i.town_slug = $1");
         }
@@ -194,8 +195,9 @@ impl Db {
              WHERE i.number = $1 AND i.kind = 'project'"
         );
         let Some(row) = sqlx::query(&sql).bind(number).fetch_optional(&self.pool).await? else { return Ok(None) };
+        let adopted = row.try_get::<Option<i64>, _>("adopted_at")?.is_some();
         let p = board_project(&row)?;
-        Ok(BoardStage::of(p.status).is_some().then_some(p))
+        Ok(BoardStage::of(p.status, adopted).is_some().then_some(p))
     }
 
     /// A verified resident's voice on the project `number` while its notice runs. Once per address
