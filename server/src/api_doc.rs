@@ -5,6 +5,7 @@
 //! document and that each example still has the shape of what the route answers.
 
 use crate::{dashboard_routes, open311, public_routes};
+use app::ui::html_escape as esc;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -103,10 +104,6 @@ pub async fn openapi_json() -> Response {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     res
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Inline `code` in a description written with backticks.

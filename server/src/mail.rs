@@ -8,6 +8,7 @@
 
 use crate::outbox::Texts;
 pub use crate::outbox::{SendError, TownNames};
+use app::ui::html_escape as escape;
 use domain::mail::MailKind;
 use domain::Lang;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
@@ -34,10 +35,6 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Renders an outbox row. `base_url` is the portal's public address (links are absolute).

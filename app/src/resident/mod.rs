@@ -114,7 +114,6 @@ pub struct MergedView {
 pub struct SimilarProject {
     pub number: String,
     pub title: String,
-    pub status: domain::Status,
     pub supports: i64,
 }
 

@@ -259,7 +259,6 @@ pub async fn similar_projects(
             SimilarProject {
                 number: o.number.clone(),
                 title: domain::claims::wall_text(&o.title, 60),
-                status: o.status,
                 supports: o.supports,
             }
         })
@@ -272,7 +271,7 @@ pub fn similar_html(found: &[SimilarProject], lang: Lang) -> String {
     if found.is_empty() {
         return String::new();
     }
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let esc = crate::ui::html_escape;
     let items: String = found
         .iter()
         .map(|p| {
@@ -639,7 +638,6 @@ mod tests {
         let p = SimilarProject {
             number: "P-2026-000001".into(),
             title: "<img src=x onerror=alert(1)>路灯".into(),
-            status: Status::PublicNotice,
             supports: 3,
         };
         let html = similar_html(&[p], Lang::ZhHans);

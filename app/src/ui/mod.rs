@@ -95,6 +95,12 @@ pub fn request_has_cookie(name: &str) -> bool {
     false
 }
 
+/// Text (or an attribute value in double quotes) safe to put into HTML written by hand: the mails,
+/// `/api/docs`, the project form's similar proposals.
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// The text inside a `<textarea>`, safe to put back into a page. Leptos writes a textarea's children
 /// unescaped (tachys marks the element as not escaping them; leptos-rs/leptos#4730 fixed it and #4819
 /// reverted it), so a resident's `</textarea><script>` would end the element and run. On the server the
